@@ -1,0 +1,150 @@
+"""Training: CMPM on sentence pairs, + MLA (phrase/word levels) and BMM (masked pairs).
+
+Each level pairs its text with a differently augmented view of the same image.
+The learning-rate schedule follows progress = max(step/steps, elapsed/time budget), so
+a time-capped run still anneals fully.
+"""
+import json
+import math
+import os
+import random
+import shutil
+import time
+
+import torch
+
+from . import checkpoint
+from .bmm import mask_patches, mask_tokens
+from .data import augment, encode_texts, load_images, load_records
+from .evaluate import evaluate, format_metrics
+from .losses import IdentityClassifier, cmpm_loss
+from .mla import sample_phrase, sample_words
+from .model import IVT, config_for
+from .tokenizer import WordPieceTokenizer, build_vocab
+
+
+def _lr(base, progress, warmup=0.05):
+    if progress < warmup:
+        return base * progress / warmup
+    return base * 0.5 * (1 + math.cos(math.pi * min(1.0, (progress - warmup) / (1 - warmup))))
+
+
+def _pairs(records):
+    return [(i, c) for i, r in enumerate(records) for c in r.captions]
+
+
+def main(args):
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    gen = torch.Generator().manual_seed(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+
+    train = load_records(args.data, "train")
+    vocab_path = os.path.join(args.out, "vocab.txt")
+    if args.vocab:
+        shutil.copyfile(args.vocab, vocab_path)
+    else:
+        build_vocab([c for r in train for c in r.captions], vocab_path)
+    tokenizer = WordPieceTokenizer.from_file(vocab_path)
+    cfg = config_for(args.size, vocab_size=len(tokenizer), max_tokens=args.max_tokens,
+                     embed_dim=args.embed_dim, depth=args.depth, dim=args.dim,
+                     dropout=args.dropout)
+    model = IVT(cfg)
+    print(f"config {cfg.to_dict()}  params {sum(p.numel() for p in model.parameters())/1e6:.2f}M",
+          flush=True)
+
+    t0 = time.time()
+    images = load_images(train, cfg.image_height, cfg.image_width)
+    pairs = _pairs(train)
+    labels = {pid: k for k, pid in enumerate(sorted({r.pid for r in train}))}
+    print(f"train: {len(train)} images, {len(pairs)} captions, {len(labels)} identities "
+          f"(loaded in {time.time()-t0:.0f}s)", flush=True)
+    val = load_records(args.data, "val") if args.eval_every else []
+
+    params = list(model.parameters())
+    id_head = None
+    if args.id_loss > 0:
+        id_head = IdentityClassifier(cfg.embed_dim, len(labels))
+        params += list(id_head.parameters())
+    decay = [p for p in params if p.ndim >= 2]
+    no_decay = [p for p in params if p.ndim < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
+    specials = [tokenizer.cls_id, tokenizer.sep_id, tokenizer.pad_id]
+
+    log = open(os.path.join(args.out, "train_log.jsonl"), "a")
+    order, cursor, step, best = [], 0, 0, -1.0
+    start = time.time()
+    budget = args.minutes * 60 if args.minutes else float("inf")
+    while True:
+        elapsed = time.time() - start
+        progress = max(step / args.steps, elapsed / budget)
+        if progress >= 1.0:
+            break
+        lr = _lr(args.lr, progress)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        if cursor + args.batch > len(order):
+            order, cursor = list(range(len(pairs))), 0
+            rng.shuffle(order)
+        batch = [pairs[k] for k in order[cursor:cursor + args.batch]]
+        cursor += args.batch
+        idx = torch.tensor([i for i, _ in batch])
+        captions = [c for _, c in batch]
+        pids = torch.tensor([train[i].pid for i in idx.tolist()])
+        raw = images[idx]
+
+        model.train()
+        ids, mask = encode_texts(tokenizer, captions, cfg.max_tokens)
+        img_emb = model.encode_image(augment(raw, gen))
+        txt_emb = model.encode_text(ids, mask)
+        parts = {"sentence": cmpm_loss(img_emb, txt_emb, pids)}
+        if id_head is not None:
+            y = torch.tensor([labels[p] for p in pids.tolist()])
+            parts["id"] = args.id_loss * id_head(img_emb, txt_emb, y)
+        if args.mla:
+            for level, pick in (("phrase", sample_phrase), ("word", sample_words)):
+                texts = [pick(c, rng) for c in captions]
+                t_ids, t_mask = encode_texts(tokenizer, texts, cfg.max_tokens)
+                parts[level] = args.mla_weight * cmpm_loss(
+                    model.encode_image(augment(raw, gen)), model.encode_text(t_ids, t_mask), pids)
+        if args.bmm:
+            patch_mask = mask_patches(len(batch), model.num_patches, args.image_mask_rate, gen)
+            m_ids, _ = mask_tokens(ids, mask, args.text_mask_rate, tokenizer.mask_id, specials, gen)
+            parts["bmm"] = args.bmm_weight * cmpm_loss(
+                model.encode_image(augment(raw, gen), patch_mask), model.encode_text(m_ids, mask),
+                pids)
+        loss = sum(parts.values())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 5.0)
+        opt.step()
+        step += 1
+
+        if step % args.log_every == 0:
+            entry = {"step": step, "elapsed_s": round(time.time() - start, 1), "lr": lr,
+                     "loss": round(loss.item(), 4),
+                     **{k: round(v.item(), 4) for k, v in parts.items()}}
+            print(json.dumps(entry), flush=True)
+            log.write(json.dumps(entry) + "\n")
+            log.flush()
+        if args.eval_every and val and step % args.eval_every == 0:
+            m = evaluate(model, tokenizer, val)
+            print(format_metrics(f"step {step} val", m), flush=True)
+            log.write(json.dumps({"step": step, "val": m}) + "\n")
+            if m["R@1"] > best:
+                best = m["R@1"]
+                checkpoint.save(os.path.join(args.out, "best.pt"), model, {"step": step, "val": m})
+
+    train_s = time.time() - start
+    extra = {"steps": step, "train_seconds": round(train_s, 1), "args": vars(args)}
+    checkpoint.save(os.path.join(args.out, "last.pt"), model, extra)
+    if val:
+        m = evaluate(model, tokenizer, val)
+        print(format_metrics("final val", m), flush=True)
+        if m["R@1"] >= best:
+            checkpoint.save(os.path.join(args.out, "best.pt"), model, {**extra, "val": m})
+    else:
+        checkpoint.save(os.path.join(args.out, "best.pt"), model, extra)
+    print(f"done: {step} steps in {train_s/60:.1f} min -> {args.out}", flush=True)
