@@ -1,0 +1,49 @@
+"""Export-parity fixture: a seeded random-init tiny IVT exported to ONNX, plus fixed inputs
+and the PyTorch embeddings for them, written to one folder for the Node parity test
+(test/integration/ivt-export-parity.test.ts runs onnxruntime-node on the same inputs).
+
+  /usr/bin/python3 native-models/ivt/ivt/parity.py OUT_DIR
+"""
+import json
+import os
+import sys
+
+if __package__ in (None, ""):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import torch  # noqa: E402
+
+from ivt.export import export_onnx  # noqa: E402
+from ivt.model import IVT, ImageEncoder, TextEncoder, config_for  # noqa: E402
+
+
+def write_parity_fixture(out_dir, seed=0):
+    torch.manual_seed(seed)
+    model = IVT(config_for("tiny", vocab_size=64)).eval()
+    cfg = model.cfg
+    export_onnx(model, out_dir)
+    pixels = torch.randn(3, 3, cfg.image_height, cfg.image_width)
+    ids = torch.randint(5, cfg.vocab_size, (3, cfg.max_tokens))
+    mask = torch.ones_like(ids)
+    for row, length in enumerate((cfg.max_tokens, 7, 3)):  # full, half-padded, short
+        ids[row, 0], ids[row, length - 1] = 2, 3
+        ids[row, length:], mask[row, length:] = 0, 0
+    with torch.no_grad():
+        image_emb = ImageEncoder(model)(pixels)
+        text_emb = TextEncoder(model)(ids, mask)
+    fixture = {
+        "config": cfg.to_dict(),
+        "pixel_values": {"shape": list(pixels.shape), "data": pixels.flatten().tolist()},
+        "input_ids": {"shape": list(ids.shape), "data": ids.flatten().tolist()},
+        "attention_mask": {"shape": list(mask.shape), "data": mask.flatten().tolist()},
+        "image_embedding": image_emb.tolist(),
+        "text_embedding": text_emb.tolist(),
+    }
+    with open(os.path.join(out_dir, "parity.json"), "w") as fh:
+        json.dump(fixture, fh)
+    return fixture
+
+
+if __name__ == "__main__":
+    write_parity_fixture(sys.argv[1])
+    print("parity fixture written to", sys.argv[1])
