@@ -1,0 +1,30 @@
+// sightline index <path...> --db <case.sqlite> [--fps N] [--json]
+import { Engine } from '../../engine/api';
+import { number, parse, requireDb, UsageError } from '../args';
+import { progressPrinter } from '../progress';
+
+const USAGE = 'sightline index <path...> --db <case.sqlite> [--fps N] [--json]';
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { db: { type: 'string' }, fps: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+  const db = requireDb(values.db, USAGE);
+  if (positionals.length === 0) throw new UsageError(`give at least one video file or folder\nusage: ${USAGE}`);
+  const fps = number(values.fps, '--fps', USAGE);
+  if (fps !== undefined && !(fps > 0 && fps <= 30)) throw new UsageError('--fps: expected frames per second in (0, 30]');
+  const engine = new Engine();
+  const stop = (): void => { void engine.close().then(() => process.exit(130)); };
+  process.once('SIGINT', stop);
+  try {
+    await engine.openOrCreateCase(db);
+    engine.onProgress(progressPrinter(!!values.json));
+    const report = await engine.importPaths({ paths: positionals, fps });
+    for (const f of report.failed) process.stderr.write(`sightline: ${f.path}: ${f.reason}\n`);
+    for (const d of report.duplicates) process.stderr.write(`sightline: ${d.path}: already in the case (video ${d.videoId})\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify({ type: 'result', ...report })}\n`);
+    else process.stderr.write(`indexed ${report.indexed.length}, duplicates ${report.duplicates.length}, failed ${report.failed.length}\n`);
+    return report.failed.length ? 1 : 0;
+  } finally {
+    process.off('SIGINT', stop);
+    await engine.close();
+  }
+}

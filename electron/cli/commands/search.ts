@@ -1,0 +1,44 @@
+// sightline search "<description>" --db <case.sqlite> [--top K] [--video ID] [--from S --to S] [--min-score X] [--similar SIGHTING] [--json]
+import { Engine } from '../../engine/api';
+import type { SearchResult } from '../../engine/contract';
+import { number, parse, requireDb, UsageError } from '../args';
+import { formatDuration } from '../progress';
+
+const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--json]';
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    db: { type: 'string' }, top: { type: 'string' }, video: { type: 'string', multiple: true }, camera: { type: 'string', multiple: true },
+    from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, similar: { type: 'string' }, json: { type: 'boolean' },
+  }, USAGE);
+  const db = requireDb(values.db, USAGE);
+  const top = number(values.top, '--top', USAGE) ?? 20;
+  const videoIds = values.video?.map((v) => number(v, '--video', USAGE)!);
+  const similar = number(values.similar, '--similar', USAGE);
+  const text = positionals.join(' ').trim();
+  if (!text && similar === undefined) throw new UsageError(`describe the person, e.g. "woman in a red jacket with a black backpack"\nusage: ${USAGE}`);
+  const engine = new Engine();
+  try {
+    await engine.openCase(db);
+    const filters = { top, videoIds, cameras: values.camera, minScore: number(values['min-score'], '--min-score', USAGE) };
+    const result = similar !== undefined
+      ? await engine.searchSimilar({ sightingId: similar, ...filters })
+      : await engine.search({ text, ...filters, from: number(values.from, '--from', USAGE), to: number(values.to, '--to', USAGE) });
+    if (result.unknownWords.length) process.stderr.write(`sightline: the model does not know: ${result.unknownWords.join(', ')} (ignored)\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify(result.hits)}\n`);
+    else printTable(result);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+function printTable(r: SearchResult): void {
+  if (r.hits.length === 0) { process.stdout.write('no sightings\n'); return; }
+  process.stdout.write(`${'rank'.padEnd(5)}${'score'.padEnd(8)}${'sighting'.padEnd(10)}${'time'.padEnd(10)}${'span'.padEnd(16)}${'bbox'.padEnd(22)}video\n`);
+  r.hits.forEach((h, i) => {
+    const span = `${formatDuration(h.start)}–${formatDuration(h.end)}`;
+    process.stdout.write(`${String(i + 1).padEnd(5)}${h.score.toFixed(3).padEnd(8)}${String(h.sighting).padEnd(10)}${formatDuration(h.time).padEnd(10)}${span.padEnd(16)}${h.bbox.join(',').padEnd(22)}${h.video}${h.wallClock ? `  @ ${h.wallClock}` : ''}\n`);
+  });
+  process.stdout.write(`(${r.hits.length} sightings, model ${r.modelId}, ${r.tookMs} ms)\n`);
+}

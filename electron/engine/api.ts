@@ -1,0 +1,268 @@
+// The one engine API. Electron's IPC handlers, the CLI and the test bridge all call this class;
+// it owns the open case, runs indexing in a worker thread and keeps the search index warm.
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { appendAudit } from './case/audit';
+import { caseInfo, CaseError, createCase, Db, defaultUser, openDb } from './case/caseFile';
+import type {
+  AddBookmarkRequest, Bookmark, CaseInfo, CreateCaseRequest, EngineStatus, ExportReport, ExportRequest, ImportReport,
+  ImportRequest, ModelInfo, ProgressEvent, SearchRequest, SearchResult, Settings, SightlineApi, Sighting, SimilarRequest, VideoInfo,
+} from './contract';
+import { addBookmark, listBookmarks, removeBookmark, updateBookmark } from './evidence/bookmarks';
+import { exportEvidence } from './evidence/export';
+import type { WorkerInput, WorkerMessage } from './indexing/worker';
+import { MediaRef } from './media';
+import { sightingRow, toSighting } from './search/hits';
+import { Searcher } from './search/search';
+import { SettingsStore } from './settings';
+import { resolveFfmpeg } from './video/ffmpegPath';
+import { DEFAULT_DETECTOR, DEFAULT_IVT, loadDetectorManifest, loadIvtManifest } from './vision/manifest';
+import { createSession } from './vision/providers';
+import { listVideos, videoById } from './videos';
+
+export interface EngineOptions {
+  settingsFile?: string;
+  user?: string;
+  detectorModel?: string;
+  ivtModel?: string;
+}
+
+export type MediaFile = { kind: 'file'; path: string; mime: string; size?: number } | { kind: 'bytes'; data: Buffer; mime: string };
+
+export class EngineError extends Error {}
+
+const MIME: Record<string, string> = {
+  '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm', '.mkv': 'video/x-matroska',
+  '.avi': 'video/x-msvideo', '.ts': 'video/mp2t', '.mts': 'video/mp2t', '.m2ts': 'video/mp2t',
+};
+
+export class Engine implements SightlineApi {
+  private db: Db | null = null;
+  private searcher: Searcher | null = null;
+  private listeners = new Set<(e: ProgressEvent) => void>();
+  private settings: SettingsStore;
+  private jobs: Promise<unknown> = Promise.resolve();
+  private workers = new Set<Worker>();
+  private provider: string | null = null;
+  readonly user: string;
+
+  constructor(private opts: EngineOptions = {}) {
+    this.settings = new SettingsStore(opts.settingsFile);
+    this.user = opts.user ?? defaultUser();
+  }
+
+  private get ivtModel(): string { return this.opts.ivtModel ?? DEFAULT_IVT; }
+  private get detectorModel(): string { return this.opts.detectorModel ?? DEFAULT_DETECTOR; }
+
+  private requireCase(): Db {
+    if (!this.db) throw new EngineError('no case is open: create or open a case first');
+    return this.db;
+  }
+
+  private async switchTo(db: Db): Promise<CaseInfo> {
+    await this.closeCase();
+    this.db = db;
+    return caseInfo(db);
+  }
+
+  async createCase(req: CreateCaseRequest): Promise<CaseInfo> {
+    return this.switchTo(createCase({ ...req, investigator: req.investigator || this.user }));
+  }
+
+  async openCase(file: string): Promise<CaseInfo> {
+    return this.switchTo(openDb(file));
+  }
+
+  /** Opens the case file, creating it when it does not exist yet (the CLI's behaviour). */
+  async openOrCreateCase(file: string): Promise<CaseInfo> {
+    try {
+      return await this.openCase(file);
+    } catch (e) {
+      if (e instanceof CaseError && /no such case file/.test(e.message)) return this.createCase({ path: file, caseNumber: '', investigator: this.user });
+      throw e;
+    }
+  }
+
+  async getCase(): Promise<CaseInfo | null> { return this.db ? caseInfo(this.db) : null; }
+
+  ffmpeg(): ReturnType<typeof resolveFfmpeg> {
+    const s = this.settings.get();
+    return resolveFfmpeg({ ffmpegPath: s.ffmpegPath, ffprobePath: s.ffprobePath });
+  }
+
+  /** Imports and indexes in a worker thread; resolves when every input is indexed or has failed. */
+  importPaths(req: ImportRequest): Promise<ImportReport> {
+    const db = this.requireCase();
+    const s = this.settings.get();
+    const ff = this.ffmpeg();
+    const input: WorkerInput = {
+      dbPath: db.name, paths: req.paths.map((p) => path.resolve(p)), fps: req.fps ?? s.sampleFps, ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe,
+      user: this.user, provider: s.executionProvider, detectorModel: this.detectorModel, ivtModel: this.ivtModel,
+    };
+    // One job at a time: a second import waits for the first instead of fighting it for the cores.
+    const run = this.jobs.then(() => this.runWorker(input));
+    this.jobs = run.catch(() => undefined);
+    return run;
+  }
+
+  private runWorker(input: WorkerInput): Promise<ImportReport> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(path.join(__dirname, 'indexing', 'worker.js'), { workerData: input });
+      this.workers.add(worker);
+      let settled = false;
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'progress') this.emit(m.event);
+        else if (m.type === 'done') { settled = true; resolve(m.report); }
+        else { settled = true; reject(new EngineError(m.message)); }
+      });
+      worker.on('error', (e) => { settled = true; reject(e); });
+      worker.on('exit', (code) => {
+        this.workers.delete(worker);
+        if (!settled) reject(new EngineError(`indexing stopped (worker exit code ${code})`));
+      });
+    });
+  }
+
+  private emit(e: ProgressEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  onProgress(listener: (e: ProgressEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async listVideos(): Promise<VideoInfo[]> { return listVideos(this.requireCase()); }
+
+  async setCamera(videoId: number, camera: string): Promise<VideoInfo> {
+    const db = this.requireCase();
+    db.transaction(() => {
+      const before = videoById(db, videoId);
+      db.prepare('UPDATE videos SET camera = ? WHERE id = ?').run(camera, videoId);
+      appendAudit(db, this.user, 'camera named', { videoId, from: before.camera, to: camera });
+    })();
+    return videoById(db, videoId);
+  }
+
+  async setClockCorrection(videoId: number, trueStartTime: string | null): Promise<VideoInfo> {
+    const db = this.requireCase();
+    if (trueStartTime !== null && Number.isNaN(Date.parse(trueStartTime))) throw new EngineError(`"${trueStartTime}" is not a date and time (use ISO 8601, e.g. 2026-03-14T09:30:00Z)`);
+    const iso = trueStartTime === null ? null : new Date(Date.parse(trueStartTime)).toISOString();
+    db.transaction(() => {
+      const before = videoById(db, videoId);
+      db.prepare('UPDATE videos SET true_start_time = ? WHERE id = ?').run(iso, videoId);
+      appendAudit(db, this.user, 'clock correction set', { videoId, from: before.trueStartTime, to: iso });
+    })();
+    return videoById(db, videoId);
+  }
+
+  private async search_(): Promise<Searcher> {
+    const db = this.requireCase();
+    if (!this.searcher) this.searcher = await Searcher.open(db, this.ivtModel, this.settings.get().executionProvider);
+    return this.searcher;
+  }
+
+  async search(req: SearchRequest): Promise<SearchResult> {
+    const result = await (await this.search_()).search(req);
+    appendAudit(this.requireCase(), this.user, 'search run', { text: req.text, filters: { ...req, text: undefined }, hits: result.hits.length, model: result.modelId });
+    return result;
+  }
+
+  async searchSimilar(req: SimilarRequest): Promise<SearchResult> {
+    const result = (await this.search_()).similar(req);
+    appendAudit(this.requireCase(), this.user, 'search run', { similarTo: req.sightingId, hits: result.hits.length, model: result.modelId });
+    return result;
+  }
+
+  async getSighting(id: number): Promise<Sighting> {
+    const r = sightingRow(this.requireCase(), id);
+    if (!r) throw new EngineError(`sighting ${id}: not in this case`);
+    return toSighting(r);
+  }
+
+  async addBookmark(req: AddBookmarkRequest): Promise<Bookmark> { return addBookmark(this.requireCase(), this.user, req); }
+  async updateBookmark(id: number, note: string): Promise<Bookmark> { return updateBookmark(this.requireCase(), this.user, id, note); }
+  async removeBookmark(id: number): Promise<void> { removeBookmark(this.requireCase(), this.user, id); }
+  async listBookmarks(): Promise<Bookmark[]> { return listBookmarks(this.requireCase()); }
+
+  async exportEvidence(req: ExportRequest): Promise<ExportReport> {
+    const ff = this.ffmpeg();
+    return exportEvidence(this.requireCase(), { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user: this.user, models: this.modelInfo() }, req, (e) => this.emit(e));
+  }
+
+  async getSettings(): Promise<Settings> { return this.settings.get(); }
+  async setSettings(patch: Partial<Settings>): Promise<Settings> {
+    const s = this.settings.set(patch);
+    if ('executionProvider' in patch) this.provider = null;
+    return s;
+  }
+
+  private modelInfo(): { id: string; version: string }[] {
+    return [loadDetectorManifest(this.detectorModel), loadIvtManifest(this.ivtModel)].map((m) => ({ id: m.id, version: m.version }));
+  }
+
+  /** The provider indexing will use: opening the detector once tells (GPU providers may fail to load). */
+  async executionProvider(): Promise<string> {
+    if (!this.provider) {
+      const m = loadDetectorManifest(this.detectorModel);
+      const opened = await createSession(path.join(m.dir, m.file), this.settings.get().executionProvider);
+      this.provider = opened.provider;
+      await opened.session.release();
+    }
+    return this.provider;
+  }
+
+  async status(): Promise<EngineStatus> {
+    const provider = await this.executionProvider();
+    const models: ModelInfo[] = [
+      { ...pick(loadDetectorManifest(this.detectorModel)), kind: 'detector', provider },
+      { ...pick(loadIvtManifest(this.ivtModel)), kind: 'ivt', provider },
+    ];
+    const ff = this.ffmpeg();
+    const base: EngineStatus = {
+      case: null, videos: { total: 0, done: 0, failed: 0, queued: 0, indexing: 0 }, failures: [], models, executionProvider: provider,
+      ffmpeg: ff, embeddings: 0, sightings: 0,
+    };
+    if (!this.db) return base;
+    const db = this.db;
+    const counts = db.prepare('SELECT status, count(*) AS n FROM videos GROUP BY status').all() as { status: keyof EngineStatus['videos']; n: number }[];
+    for (const c of counts) { base.videos[c.status] = c.n; base.videos.total += c.n; }
+    base.case = caseInfo(db);
+    base.failures = db.prepare('SELECT path, reason FROM import_failures ORDER BY id').all() as { path: string; reason: string }[];
+    base.embeddings = (db.prepare('SELECT count(*) AS n FROM embeddings WHERE model_id = ?').get(models[1].id) as { n: number }).n;
+    base.sightings = (db.prepare('SELECT count(*) AS n FROM sightings').get() as { n: number }).n;
+    return base;
+  }
+
+  /** What the media protocol may serve: only files of this case, looked up by id. */
+  mediaFile(ref: MediaRef): MediaFile | null {
+    if (!this.db) return null;
+    if (ref.kind === 'video') {
+      const v = this.db.prepare('SELECT path, size_bytes FROM videos WHERE id = ?').get(ref.videoId) as { path: string; size_bytes: number } | undefined;
+      if (!v) return null;
+      return { kind: 'file', path: v.path, mime: MIME[path.extname(v.path).toLowerCase()] ?? 'application/octet-stream', size: v.size_bytes };
+    }
+    const t = this.db.prepare('SELECT thumbnail FROM sightings WHERE id = ?').get(ref.sightingId) as { thumbnail: Buffer | null } | undefined;
+    return t?.thumbnail ? { kind: 'bytes', data: t.thumbnail, mime: 'image/png' } : null;
+  }
+
+  private async closeCase(): Promise<void> {
+    await Promise.all([...this.workers].map(async (w) => {
+      w.postMessage({ type: 'abort' });
+      await new Promise((r) => w.once('exit', r));
+    }));
+    if (this.searcher) { await this.searcher.close(); this.searcher = null; }
+    if (this.db) { this.db.close(); this.db = null; }
+  }
+
+  /** Stops indexing after its current batch (committed work stays) and closes the case. */
+  async close(): Promise<void> { await this.closeCase(); }
+}
+
+function pick(m: { id: string; version: string }): { id: string; version: string } {
+  return { id: m.id, version: m.version };
+}
+
+export function createEngine(opts: EngineOptions = {}): Engine {
+  return new Engine(opts);
+}

@@ -1,0 +1,105 @@
+// One video through the pipeline: sample → detect → crop + embed → track → write, batch by batch,
+// resuming after the last committed frame.
+import type { Db } from '../case/caseFile';
+import type { BBox, ProgressEvent } from '../contract';
+import type { Detector } from '../vision/detector';
+import type { ImageEncoder } from '../vision/ivt';
+import { clipBox, cropToImage } from '../vision/crop';
+import { encodePng } from '../vision/png';
+import type { RgbImage } from '../vision/frame';
+import { sampleFrames, Frame } from '../video/sampler';
+import { DetectionWrite, openTracks, writeBatch } from './store';
+import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
+
+export interface IndexModels { detector: Detector; encoder: ImageEncoder; modelKey: string }
+
+export interface IndexOptions {
+  ffmpeg: string;
+  /** Frames per batch: one transaction each. */
+  batchFrames?: number;
+  /** Longest side frames are decoded at (crops need no more). */
+  maxSide?: number;
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+  /** Test hook: called after each committed batch. */
+  afterBatch?: (lastFrameT: number) => void;
+}
+
+interface VideoRow { id: number; path: string; duration_s: number; sample_fps: number; indexed_until_s: number; width: number; height: number }
+
+const THUMB_HEIGHT = 160;
+const CROP_MARGIN = 0.05;
+
+export async function indexVideo(db: Db, videoId: number, models: IndexModels, opts: IndexOptions): Promise<{ frames: number; detections: number }> {
+  const v = db.prepare('SELECT id, path, duration_s, sample_fps, indexed_until_s, width, height FROM videos WHERE id = ?').get(videoId) as VideoRow;
+  db.prepare("UPDATE videos SET status = 'indexing', error = NULL, index_models = ? WHERE id = ?").run(models.modelKey, videoId);
+  const tracker = new Tracker(openTracks(db, videoId));
+  const batchFrames = opts.batchFrames ?? 8;
+  const started = Date.now();
+  const startT = v.indexed_until_s;
+  let frames = 0, detections = 0;
+  let batch: Frame[] = [];
+
+  const progressOf = (t: number): number => (v.duration_s > 0 ? Math.min(1, Math.max(0, t / v.duration_s)) : 0);
+  const report = (t: number): void => {
+    const fraction = progressOf(t);
+    const done = fraction - progressOf(Math.max(0, startT));
+    const elapsed = (Date.now() - started) / 1000;
+    const etaS = done > 0.01 ? Math.round((elapsed / done) * (1 - fraction)) : null;
+    opts.onProgress?.({ kind: 'index', videoId, path: v.path, phase: 'indexing', fraction, etaS });
+  };
+
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const frameBoxes = await models.detector.detect(batch);
+    // Boxes come in sampled-frame pixels; the index stores source-video pixels.
+    const crops: { image: RgbImage; bbox: BBox; frame: Frame; score: number; source: BBox }[] = [];
+    frameBoxes.forEach((boxes, fi) => {
+      const f = batch[fi];
+      for (const d of boxes) {
+        const src: BBox = [d.bbox[0] / f.scale, d.bbox[1] / f.scale, d.bbox[2] / f.scale, d.bbox[3] / f.scale];
+        crops.push({ image: f, bbox: clipBox(d.bbox, f.width, f.height, CROP_MARGIN), frame: f, score: d.score, source: src });
+      }
+    });
+    const vectors = await models.encoder.embedCrops(crops);
+    const writes: DetectionWrite[] = [];
+    const closed: Track[] = [];
+    for (const f of batch) {
+      const cropOf = new Map<TrackedDetection, (typeof crops)[number]>();
+      crops.forEach((c, i) => {
+        if (c.frame === f) cropOf.set({ t: f.timeS, bbox: c.source, score: c.score, embedding: vectors[i] }, c);
+      });
+      const step = tracker.step(f.timeS, [...cropOf.keys()]);
+      closed.push(...step.closed);
+      for (const a of step.assignments) {
+        const c = cropOf.get(a.detection)!;
+        writes.push({
+          t: f.timeS, bbox: c.source, score: c.score, embedding: a.detection.embedding, track: a.track,
+          quality: detectionQuality(c.source, c.score, v.width, v.height),
+          thumbnail: () => encodePng(cropToImage(f, c.bbox, THUMB_HEIGHT)),
+        });
+      }
+    }
+    const lastFrameT = batch[batch.length - 1].timeS;
+    writeBatch(db, { videoId, modelId: models.encoder.manifest.id, detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT) });
+    frames += batch.length;
+    detections += writes.length;
+    batch = [];
+    report(lastFrameT);
+    opts.afterBatch?.(lastFrameT);
+  };
+
+  for await (const frame of sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? 1280, startS: startT >= 0 ? startT : undefined, signal: opts.signal })) {
+    batch.push(frame);
+    if (batch.length >= batchFrames) await flush();
+  }
+  await flush();
+  const closed = tracker.closeAll();
+  db.transaction(() => {
+    const close = db.prepare('UPDATE sightings SET open = 0 WHERE id = ?');
+    for (const tr of closed) if (tr.sightingId !== null) close.run(tr.sightingId);
+    db.prepare("UPDATE videos SET status = 'done', progress = 1, error = NULL WHERE id = ?").run(videoId);
+  })();
+  opts.onProgress?.({ kind: 'index', videoId, path: v.path, phase: 'done', fraction: 1, etaS: 0 });
+  return { frames, detections };
+}

@@ -1,0 +1,68 @@
+// Description → tokenizer → IVT text encoder → exact top-k over crop embeddings → per-sighting ranking.
+import type { Db } from '../case/caseFile';
+import type { SearchRequest, SearchResult, SimilarRequest } from '../contract';
+import { TextEncoder } from '../vision/ivt';
+import type { ProviderPreference } from '../vision/providers';
+import { sightingRows, toHit } from './hits';
+import { Filter, SightingScore, VectorIndex } from './vectorIndex';
+
+export const DEFAULT_TOP = 20;
+
+export class SearchError extends Error {}
+
+export class Searcher {
+  private index: VectorIndex | null = null;
+
+  private constructor(private db: Db, readonly encoder: TextEncoder) {}
+
+  static async open(db: Db, ivtModel?: string, provider: ProviderPreference = 'auto'): Promise<Searcher> {
+    return new Searcher(db, await TextEncoder.load(ivtModel, provider));
+  }
+
+  get modelId(): string { return this.encoder.manifest.id; }
+
+  /** The in-memory index, reloaded only when indexing has added embeddings since. */
+  currentIndex(): VectorIndex {
+    const version = VectorIndex.version(this.db, this.modelId);
+    if (!this.index || this.index.version !== version) this.index = VectorIndex.load(this.db, this.modelId, this.encoder.manifest.embeddingDim);
+    return this.index;
+  }
+
+  private filterOf(req: { videoIds?: number[]; cameras?: string[]; from?: number; to?: number }): Filter {
+    let videoIds = req.videoIds?.length ? new Set(req.videoIds) : undefined;
+    if (req.cameras?.length) {
+      const cams = new Set(req.cameras);
+      const ids = (this.db.prepare('SELECT id, camera FROM videos').all() as { id: number; camera: string }[]).filter((v) => cams.has(v.camera)).map((v) => v.id);
+      videoIds = new Set(videoIds ? ids.filter((id) => videoIds!.has(id)) : ids);
+    }
+    return { videoIds, from: req.from, to: req.to };
+  }
+
+  private result(ranked: SightingScore[], minScore: number | undefined, unknownWords: string[], started: number): SearchResult {
+    const kept = ranked.filter((r) => minScore === undefined || r.score >= minScore);
+    const rows = sightingRows(this.db, kept.map((r) => r.sighting));
+    const hits = kept.filter((r) => rows.has(r.sighting)).map((r) => toHit(rows.get(r.sighting)!, r.score));
+    return { hits, unknownWords, modelId: this.modelId, tookMs: Math.round((performance.now() - started) * 10) / 10 };
+  }
+
+  async search(req: SearchRequest): Promise<SearchResult> {
+    const started = performance.now();
+    const text = req.text.trim();
+    if (!text) throw new SearchError('empty description: type what the person looks like');
+    const q = await this.encoder.embed(text);
+    const ranked = this.currentIndex().topSightings(q.vector, req.top ?? DEFAULT_TOP, this.filterOf(req));
+    return this.result(ranked, req.minScore, q.unknownWords, started);
+  }
+
+  /** "More like this": sightings that look like a given one. */
+  similar(req: SimilarRequest): SearchResult {
+    const started = performance.now();
+    const index = this.currentIndex();
+    const q = index.sightingVector(req.sightingId);
+    if (!q) throw new SearchError(`sighting ${req.sightingId}: not in this case's index`);
+    const ranked = index.topSightings(q, req.top ?? DEFAULT_TOP, this.filterOf(req), req.sightingId);
+    return this.result(ranked, req.minScore, [], started);
+  }
+
+  async close(): Promise<void> { await this.encoder.close(); }
+}

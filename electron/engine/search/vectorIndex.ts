@@ -1,0 +1,119 @@
+// Exact nearest-neighbour search over the case's crop embeddings, held in memory as one matrix.
+// Rows are grouped by sighting (loaded in sighting order), so per-sighting ranking is one pass.
+import type { Db } from '../case/caseFile';
+
+export interface Filter {
+  videoIds?: Set<number>;
+  from?: number;
+  to?: number;
+}
+
+export interface SightingScore { sighting: number; score: number }
+
+export class VectorIndex {
+  private constructor(
+    readonly modelId: string,
+    readonly dim: number,
+    readonly vectors: Float32Array,
+    readonly sightingOf: Int32Array,
+    readonly videoOf: Int32Array,
+    readonly timeOf: Float32Array,
+    /** Marks when the index was loaded: max detection id and row count. */
+    readonly version: string,
+  ) {}
+
+  get size(): number { return this.sightingOf.length; }
+
+  static version(db: Db, modelId: string): string {
+    const r = db.prepare('SELECT count(*) AS n, max(detection_id) AS m FROM embeddings WHERE model_id = ?').get(modelId) as { n: number; m: number | null };
+    return `${r.n}:${r.m ?? 0}`;
+  }
+
+  static load(db: Db, modelId: string, dim: number): VectorIndex {
+    const version = VectorIndex.version(db, modelId);
+    const n = Number(version.split(':')[0]);
+    const vectors = new Float32Array(n * dim);
+    const sightingOf = new Int32Array(n), videoOf = new Int32Array(n), timeOf = new Float32Array(n);
+    const rows = db.prepare(`SELECT e.sighting_id, d.video_id, d.t_s, e.vector FROM embeddings e JOIN detections d ON d.id = e.detection_id
+      WHERE e.model_id = ? ORDER BY e.sighting_id, d.t_s`).raw(true).iterate(modelId) as IterableIterator<[number, number, number, Buffer]>;
+    let i = 0;
+    for (const [s, v, t, blob] of rows) {
+      if (i >= n) break;
+      if (blob.byteLength !== dim * 4) throw new Error(`embedding of sighting ${s} has ${blob.byteLength / 4} dimensions, model ${modelId} has ${dim}`);
+      vectors.set(new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)), i * dim);
+      sightingOf[i] = s; videoOf[i] = v; timeOf[i] = t;
+      i++;
+    }
+    return new VectorIndex(modelId, dim, vectors, sightingOf.subarray(0, i), videoOf.subarray(0, i), timeOf.subarray(0, i), version);
+  }
+
+  /** Builds an index straight from arrays (benchmarks, tests). */
+  static fromArrays(modelId: string, dim: number, vectors: Float32Array, sightingOf: Int32Array, videoOf: Int32Array, timeOf: Float32Array): VectorIndex {
+    return new VectorIndex(modelId, dim, vectors, sightingOf, videoOf, timeOf, `${sightingOf.length}:arrays`);
+  }
+
+  /** Dot product of every row with the query (vectors are unit length: cosine similarity). */
+  scoreAll(q: Float32Array): Float32Array {
+    const { dim, vectors } = this;
+    const n = this.size;
+    const out = new Float32Array(n);
+    for (let r = 0, o = 0; r < n; r++, o += dim) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let k = 0;
+      for (; k + 3 < dim; k += 4) {
+        s0 += vectors[o + k] * q[k]; s1 += vectors[o + k + 1] * q[k + 1];
+        s2 += vectors[o + k + 2] * q[k + 2]; s3 += vectors[o + k + 3] * q[k + 3];
+      }
+      for (; k < dim; k++) s0 += vectors[o + k] * q[k];
+      out[r] = s0 + s1 + s2 + s3;
+    }
+    return out;
+  }
+
+  /**
+   * Exact search: a sighting scores as its best-matching crop (a person seen from behind in one
+   * frame and from the front in the next should match on the view that shows the described detail).
+   */
+  topSightings(q: Float32Array, k: number, filter: Filter = {}, exclude?: number): SightingScore[] {
+    const scores = this.scoreAll(q);
+    return this.rankSightings(scores, k, filter, exclude);
+  }
+
+  rankSightings(scores: Float32Array, k: number, filter: Filter, exclude?: number): SightingScore[] {
+    const best: SightingScore[] = [];
+    const n = this.size;
+    let cur = -1, curBest = -Infinity;
+    const pass = (r: number): boolean =>
+      (!filter.videoIds || filter.videoIds.has(this.videoOf[r])) &&
+      (filter.from === undefined || this.timeOf[r] >= filter.from) &&
+      (filter.to === undefined || this.timeOf[r] <= filter.to);
+    const push = (): void => {
+      if (cur >= 0 && curBest > -Infinity && cur !== exclude) best.push({ sighting: cur, score: curBest });
+    };
+    for (let r = 0; r < n; r++) {
+      const s = this.sightingOf[r];
+      if (s !== cur) { push(); cur = s; curBest = -Infinity; }
+      if (pass(r) && scores[r] > curBest) curBest = scores[r];
+    }
+    push();
+    best.sort((a, b) => b.score - a.score);
+    return best.slice(0, k);
+  }
+
+  /** Mean appearance of a sighting (unit length): the query of "more like this". */
+  sightingVector(sighting: number): Float32Array | null {
+    const q = new Float32Array(this.dim);
+    let found = 0;
+    for (let r = 0; r < this.size; r++) {
+      if (this.sightingOf[r] !== sighting) continue;
+      for (let k = 0; k < this.dim; k++) q[k] += this.vectors[r * this.dim + k];
+      found++;
+    }
+    if (!found) return null;
+    let s = 0;
+    for (let k = 0; k < this.dim; k++) s += q[k] * q[k];
+    const inv = 1 / Math.sqrt(s || 1);
+    for (let k = 0; k < this.dim; k++) q[k] *= inv;
+    return q;
+  }
+}

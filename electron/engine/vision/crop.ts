@@ -1,0 +1,56 @@
+// Person crops: bilinear resampling of a box of the frame, either into a normalised CHW tensor
+// (the IVT image encoder's input) or into a small RGB image (the sighting's thumbnail).
+import type { BBox } from '../contract';
+import type { RgbImage } from './frame';
+
+export interface Normalisation { mean: number[]; std: number[] }
+
+/** Grows a box by a margin and clips it to the frame (people's edges are often cut by the detector). */
+export function clipBox(b: BBox, width: number, height: number, margin = 0): BBox {
+  const mx = b[2] * margin, my = b[3] * margin;
+  const x0 = Math.max(0, b[0] - mx), y0 = Math.max(0, b[1] - my);
+  const x1 = Math.min(width, b[0] + b[2] + mx), y1 = Math.min(height, b[1] + b[3] + my);
+  return [x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)];
+}
+
+/** Samples box `b` of `img` at (outW × outH) and calls `put(i, r, g, b)` for each output pixel index i. */
+function sampleBox(img: RgbImage, b: BBox, outW: number, outH: number, put: (i: number, r: number, g: number, bl: number) => void): void {
+  const { width, height, data } = img;
+  const sx = b[2] / outW, sy = b[3] / outH;
+  for (let oy = 0; oy < outH; oy++) {
+    const fy = Math.min(height - 1, Math.max(0, b[1] + (oy + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy), y1 = Math.min(height - 1, y0 + 1), wy = fy - y0;
+    for (let ox = 0; ox < outW; ox++) {
+      const fx = Math.min(width - 1, Math.max(0, b[0] + (ox + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx), x1 = Math.min(width - 1, x0 + 1), wx = fx - x0;
+      const p00 = (y0 * width + x0) * 3, p01 = (y0 * width + x1) * 3, p10 = (y1 * width + x0) * 3, p11 = (y1 * width + x1) * 3;
+      const w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;
+      put(oy * outW + ox,
+        data[p00] * w00 + data[p01] * w01 + data[p10] * w10 + data[p11] * w11,
+        data[p00 + 1] * w00 + data[p01 + 1] * w01 + data[p10 + 1] * w10 + data[p11 + 1] * w11,
+        data[p00 + 2] * w00 + data[p01 + 2] * w01 + data[p10 + 2] * w10 + data[p11 + 2] * w11);
+    }
+  }
+}
+
+/** Writes the crop as float32 CHW, RGB, (x/255 - mean)/std, into `dst` starting at `offset`. */
+export function cropToTensor(img: RgbImage, b: BBox, outW: number, outH: number, norm: Normalisation, dst: Float32Array, offset: number): void {
+  const plane = outW * outH;
+  const [mr, mg, mb] = norm.mean, [sr, sg, sb] = norm.std;
+  sampleBox(img, b, outW, outH, (i, r, g, bl) => {
+    dst[offset + i] = (r / 255 - mr) / sr;
+    dst[offset + plane + i] = (g / 255 - mg) / sg;
+    dst[offset + 2 * plane + i] = (bl / 255 - mb) / sb;
+  });
+}
+
+/** A small RGB image of the box, `height` pixels tall, keeping the box's aspect ratio. */
+export function cropToImage(img: RgbImage, b: BBox, height: number): RgbImage {
+  const outH = Math.max(1, Math.round(height));
+  const outW = Math.max(1, Math.round((b[2] / b[3]) * outH));
+  const data = new Uint8Array(outW * outH * 3);
+  sampleBox(img, b, outW, outH, (i, r, g, bl) => {
+    data[i * 3] = r + 0.5; data[i * 3 + 1] = g + 0.5; data[i * 3 + 2] = bl + 0.5;
+  });
+  return { width: outW, height: outH, data };
+}

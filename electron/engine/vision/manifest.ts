@@ -1,0 +1,91 @@
+// Model manifests (native-models/MANIFEST.md): the one place that says input sizes, normalisation,
+// token limits and embedding size. Files are checked against their SHA-256 before use.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface IvtManifest {
+  kind: 'ivt';
+  id: string;
+  version: string;
+  license?: string;
+  embeddingDim: number;
+  image: { file: string; input: string; output: string; height: number; width: number; mean: number[]; std: number[] };
+  text: { file: string; inputs: { ids: string; mask: string }; output: string; maxTokens: number };
+  tokenizer: { type: 'wordpiece'; vocab: string; lowercase: boolean; cls: string; sep: string; pad: string; unk: string; mask: string };
+  files: Record<string, string>;
+  dir: string;
+}
+
+export interface DetectorManifest {
+  kind: 'detector';
+  id: string;
+  version: string;
+  license?: string;
+  format: 'nanodet' | 'yolov8';
+  file: string;
+  input: { name: string; width: number; height: number; layout: 'NCHW' | 'NHWC'; colorOrder: 'RGB' | 'BGR'; mean: number[]; std: number[]; resize: 'stretch' | 'letterbox' };
+  batch?: 'dynamic' | number;
+  personClass: number;
+  numClasses: number;
+  scoreThreshold: number;
+  nmsIoU: number;
+  nanodet?: { strides: number[]; regMax: number; centerOffset?: number; scoresAreProbabilities?: boolean; outputs: [string, string][] };
+  files: Record<string, string>;
+  dir: string;
+}
+
+export class ModelError extends Error {}
+
+/** The folder holding package.json (works from src, dist and an unpacked asar). */
+export function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'native-models'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new ModelError(`native-models/ not found above ${__dirname}`);
+    dir = up;
+  }
+}
+
+export const DEFAULT_DETECTOR = 'nanodet-m-coco';
+export const DEFAULT_IVT = 'ivt-small-synth-v1';
+
+export function modelDir(idOrDir: string): string {
+  if (path.isAbsolute(idOrDir) || idOrDir.includes('/') || idOrDir.includes('\\')) return path.resolve(idOrDir);
+  return path.join(packageRoot(), 'native-models', idOrDir);
+}
+
+const verified = new Set<string>();
+
+function sha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+function readManifest<T extends { kind: string; files: Record<string, string> }>(dir: string, kind: string): T & { dir: string } {
+  const file = path.join(dir, 'manifest.json');
+  let m: T;
+  try {
+    m = JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch (e) {
+    throw new ModelError(`${file}: cannot read model manifest (${(e as Error).message})`);
+  }
+  if (m.kind !== kind) throw new ModelError(`${file}: expected a "${kind}" model, found "${m.kind}"`);
+  for (const [name, expected] of Object.entries(m.files ?? {})) {
+    const f = path.join(dir, name);
+    if (verified.has(`${f}:${expected}`)) continue;
+    if (!fs.existsSync(f)) throw new ModelError(`${f}: model file missing`);
+    const actual = sha256(f);
+    if (actual !== expected) throw new ModelError(`${f}: checksum mismatch (manifest ${expected.slice(0, 12)}…, file ${actual.slice(0, 12)}…)`);
+    verified.add(`${f}:${expected}`);
+  }
+  return { ...m, dir };
+}
+
+export function loadIvtManifest(idOrDir: string = DEFAULT_IVT): IvtManifest {
+  return readManifest<IvtManifest>(modelDir(idOrDir), 'ivt');
+}
+
+export function loadDetectorManifest(idOrDir: string = DEFAULT_DETECTOR): DetectorManifest {
+  return readManifest<DetectorManifest>(modelDir(idOrDir), 'detector');
+}
