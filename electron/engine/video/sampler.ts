@@ -1,0 +1,297 @@
+// Frames out of a video, decoded by ffmpeg at a chosen sampling rate, each stamped with the exact
+// presentation time of the source frame it came from (so VFR footage and resumes line up).
+//
+// How: ffmpeg's `select` keeps the first source frame at or after each 1/fps tick (ticks counted
+// from 0 in absolute source time, so the rate never drifts and a resumed run picks the same frames);
+// `showinfo` logs each kept frame's pts (stderr) before the frame's rgb24 bytes reach stdout;
+// the two streams are paired in order.
+import { spawn } from 'node:child_process';
+import { VideoError, abortError, reasonFromFfmpegLog } from './errors';
+import { explainFailure, fileUrl } from './probe';
+
+export interface Frame {
+  /** 0-based index of this frame within this run of the sampler. */
+  index: number;
+  /** Presentation time of the source frame, seconds from the start of the file. */
+  timeS: number;
+  width: number;
+  height: number;
+  /** Packed RGB24, row-major, width*height*3 bytes. */
+  data: Uint8Array;
+  /** Frame px / source (display) px; source px = frame px / scale. 1 when not downscaled. */
+  scale: number;
+}
+
+export interface SampleOptions {
+  ffmpegPath: string;
+  /** Sampling rate, frames per second of source time. */
+  fps: number;
+  /** Longest side of the frames handed out; bigger pictures are downscaled (aspect kept). */
+  maxSide?: number;
+  /** Resume: only frames with timeS > startS are yielded (and they are the same frames a full run yields). */
+  startS?: number;
+  /** Decoder threads (default 2). */
+  threads?: number;
+  signal?: AbortSignal;
+}
+
+interface FrameMeta {
+  pts: number;
+  srcW: number;
+  srcH: number;
+  outW: number;
+  outH: number;
+}
+
+// Tolerance, in ticks, for a frame that lands on a tick but whose pts*timebase rounds a hair below it.
+const TICK_EPS = 1e-6;
+
+/** The -vf chain. Filter order fixes showinfo's instance names: Parsed_showinfo_1 (source) and _4 (output). */
+export function buildFilterChain(fps: number, seekS: number, maxSide?: number): string {
+  const tick = (t: string) => `floor((${t}+${seekS})*${fps}+${TICK_EPS})`;
+  const select = `select='isnan(prev_selected_t)+gt(${tick('t')},${tick('prev_selected_t')})'`;
+  const scale = maxSide && maxSide > 0
+    ? `scale=w='max(1,round(iw*min(1,${maxSide}/max(iw,ih))))':h='max(1,round(ih*min(1,${maxSide}/max(iw,ih))))':flags=area`
+    : 'scale=w=iw:h=ih';
+  return [select, 'showinfo=checksum=0', scale, 'format=rgb24', 'showinfo=checksum=0'].join(',');
+}
+
+/** Where to start decoding for a resume at `startS`: at least one whole tick before startS's tick. */
+export function seekPointFor(startS: number | undefined, fps: number): number {
+  if (startS === undefined || !(startS >= 0)) return 0;
+  const tickStart = Math.floor(startS * fps + TICK_EPS) / fps;
+  const seek = tickStart - 1 / fps - 0.5;
+  return seek > 0 ? Math.floor(seek * 1000) / 1000 : 0;
+}
+
+const SHOWINFO_FRAME = /\[Parsed_showinfo_(\d+) @ [^\]]*\](?: \[\w+\])? n:\s*\d+ pts:\s*(-?\d+|NOPTS) .*? s:(\d+)x(\d+)/;
+const SHOWINFO_CONFIG = /\[Parsed_showinfo_1 @ [^\]]*\](?: \[\w+\])? config in time_base: (\d+)\/(\d+)/;
+const LOG_LEVEL = /^(?:\[[^\]]*\] )?\[(panic|fatal|error|warning)\] /;
+
+/** Incremental parser of ffmpeg's stderr (with -loglevel level+info): frame metadata and problems. */
+export class FfmpegLogParser {
+  timeBase: [number, number] = [0, 1];
+  durationS: number | null = null;
+  /** Codec of the first video stream as ffmpeg names it (its tag when ffmpeg has no name for it). */
+  videoCodec: string | null = null;
+  readonly problems: string[] = [];
+  problemCount = 0;
+  private partial = '';
+  private pendingSrc: { pts: number; w: number; h: number } | null = null;
+
+  constructor(private readonly onFrame: (meta: FrameMeta) => void) {}
+
+  push(chunk: string): void {
+    const text = this.partial + chunk;
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.line(line.replace(/\r$/, ''));
+  }
+
+  end(): void {
+    if (this.partial) this.line(this.partial);
+    this.partial = '';
+  }
+
+  line(line: string): void {
+    const f = SHOWINFO_FRAME.exec(line);
+    if (f) {
+      const pts = f[2] === 'NOPTS' ? NaN : Number(f[2]);
+      const w = Number(f[3]);
+      const h = Number(f[4]);
+      if (f[1] === '1') this.pendingSrc = { pts, w, h };
+      else {
+        const src = this.pendingSrc ?? { pts, w, h };
+        this.pendingSrc = null;
+        this.onFrame({ pts: src.pts, srcW: src.w, srcH: src.h, outW: w, outH: h });
+      }
+      return;
+    }
+    const c = SHOWINFO_CONFIG.exec(line);
+    if (c) {
+      this.timeBase = [Number(c[1]), Number(c[2])];
+      return;
+    }
+    const d = /^(?:\[info\] )?\s*Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(line);
+    if (d && this.durationS === null) {
+      this.durationS = Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]);
+      return;
+    }
+    const v = /Stream #\d+:\d+.*?: Video: (\S+)(?: \((\w+) \/ 0x)?/.exec(line);
+    if (v && this.videoCodec === null) {
+      this.videoCodec = (v[1] === 'none' || v[1] === 'unknown') && v[2] ? v[2] : v[1].replace(/,$/, '');
+      return;
+    }
+    if (LOG_LEVEL.test(line)) {
+      this.problemCount++;
+      if (this.problems.length < 200) this.problems.push(line);
+    }
+  }
+}
+
+/**
+ * Decodes `file` and yields frames at `opts.fps` (first source frame at or after each 1/fps tick),
+ * RGB24, each with its source pts. Throws VideoError when ffmpeg fails or the file turns out truncated
+ * (after yielding the frames that did decode). Stopping the loop or aborting kills ffmpeg.
+ */
+export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGenerator<Frame> {
+  if (!(opts.fps > 0) || !Number.isFinite(opts.fps)) throw new RangeError(`sampleFrames: bad fps ${opts.fps}`);
+  const signal = opts.signal;
+  if (signal?.aborted) throw abortError(signal);
+  const seekS = seekPointFor(opts.startS, opts.fps);
+  const threads = Math.max(1, Math.floor(opts.threads ?? 2));
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', '-threads', String(threads)];
+  if (seekS > 0) args.push('-ss', seekS.toFixed(3));
+  args.push('-protocol_whitelist', 'file', '-i', fileUrl(file),
+    '-map', '0:v:0', '-an', '-sn', '-dn',
+    '-vf', buildFilterChain(opts.fps, seekS, opts.maxSide),
+    '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
+
+  const child = spawn(opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const metas: FrameMeta[] = [];
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const log = new FfmpegLogParser((m) => {
+    metas.push(m);
+    poke();
+  });
+  let stderrDone = false;
+  let spawnError: Error | null = null;
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s: string) => log.push(s));
+  child.stderr.on('end', () => {
+    log.end();
+    stderrDone = true;
+    poke();
+  });
+  child.on('error', (e) => {
+    spawnError = e;
+    stderrDone = true;
+    poke();
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.on('close', (code, sig) => {
+      exit = { code, signal: sig };
+      stderrDone = true;
+      poke();
+      resolve();
+    });
+  });
+  const onAbort = () => {
+    child.kill('SIGKILL');
+    poke();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  // Pull-based reading of stdout: while the consumer holds a frame nothing is read, the pipe fills
+  // and ffmpeg blocks, so memory stays at about one frame.
+  const chunks = child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let carry: Buffer | null = null;
+  let stdoutDone = false;
+  async function readFrameBytes(n: number): Promise<Uint8Array | null> {
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      let chunk: Buffer;
+      if (carry) {
+        chunk = carry;
+        carry = null;
+      } else {
+        if (stdoutDone) return null;
+        const r = await chunks.next();
+        if (r.done) {
+          stdoutDone = true;
+          return null;
+        }
+        chunk = r.value;
+      }
+      const take = Math.min(n - filled, chunk.length);
+      out.set(chunk.subarray(0, take), filled);
+      filled += take;
+      if (take < chunk.length) carry = chunk.subarray(take);
+    }
+    return out;
+  }
+  async function nextMeta(): Promise<FrameMeta | null> {
+    for (;;) {
+      if (metas.length) return metas.shift()!;
+      if (stderrDone || signal?.aborted) return null;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  }
+
+  let index = 0;
+  let lastTimeS: number | null = null;
+  let finished = false;
+  try {
+    for (;;) {
+      const meta = await nextMeta();
+      if (signal?.aborted) throw abortError(signal);
+      if (!meta) break;
+      const bytes = await readFrameBytes(meta.outW * meta.outH * 3);
+      if (signal?.aborted) throw abortError(signal);
+      if (!bytes) break; // ffmpeg died mid-frame; the exit status below says why
+      const [num, den] = log.timeBase;
+      const timeS = seekS + (meta.pts * num) / den;
+      lastTimeS = timeS;
+      if (opts.startS !== undefined && timeS <= opts.startS) continue;
+      yield {
+        index: index++,
+        timeS,
+        width: meta.outW,
+        height: meta.outH,
+        data: bytes,
+        scale: meta.srcW > 0 ? meta.outW / meta.srcW : 1,
+      };
+    }
+    await exited;
+    if (signal?.aborted) throw abortError(signal);
+    if (spawnError) throw new Error(`cannot run ffmpeg '${opts.ffmpegPath}': ${(spawnError as Error).message}`);
+    finished = true;
+    const failure = failureReason(file, log, exit, lastTimeS, opts.fps);
+    if (failure) throw new VideoError(file, failure);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (!finished && exit === null) child.kill('SIGKILL');
+    child.stdout.destroy();
+  }
+}
+
+/** Why a finished ffmpeg run counts as failed, or null when it decoded the whole file. */
+function failureReason(
+  file: string,
+  log: FfmpegLogParser,
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null,
+  lastTimeS: number | null,
+  fps: number,
+): string | null {
+  const code = exit?.code ?? null;
+  if (code !== 0) {
+    if (exit?.signal) return `decoding failed (ffmpeg killed by ${exit.signal})`;
+    if (/codec none|\(codec \w+\) not found/i.test(log.problems.join('\n'))) {
+      return `unsupported codec '${log.videoCodec ?? 'unknown'}' (no decoder)`;
+    }
+    // Frames decoded before the failure prove it is a video, so unparseable data means damage.
+    return explainFailure(file, log.problems, lastTimeS !== null);
+  }
+  // Exit 0 but the demuxer hit the end of the data early: the file is cut short.
+  if (log.problems.some((l) => /partial file|moov atom not found|truncat/i.test(l))) {
+    return reasonFromFfmpegLog(log.problems, file, true);
+  }
+  // Decode errors are concealed and common in CCTV; they only fail the file when decoding stopped
+  // well before the container's duration.
+  if (log.problems.some((l) => /\[error\]/.test(l)) && log.durationS !== null && log.durationS > 0) {
+    const reached = lastTimeS ?? 0;
+    if (reached < log.durationS - Math.max(1, 2 / fps)) {
+      return reasonFromFfmpegLog(log.problems, file, true) ?? `truncated or corrupt (decoding stopped at ${reached.toFixed(1)} s of ${log.durationS.toFixed(1)} s)`;
+    }
+  }
+  return null;
+}
