@@ -51,8 +51,9 @@ export class Engine implements SightlineApi {
     this.user = opts.user ?? defaultUser();
   }
 
-  private get ivtModel(): string { return this.opts.ivtModel ?? DEFAULT_IVT; }
-  private get detectorModel(): string { return this.opts.detectorModel ?? DEFAULT_DETECTOR; }
+  // A model folder of the user's (e.g. an IVT trained on CUHK-PEDES) replaces the shipped default.
+  private get ivtModel(): string { return this.opts.ivtModel ?? (process.env.SIGHTLINE_IVT_MODEL || DEFAULT_IVT); }
+  private get detectorModel(): string { return this.opts.detectorModel ?? (process.env.SIGHTLINE_DETECTOR_MODEL || DEFAULT_DETECTOR); }
 
   private requireCase(): Db {
     if (!this.db) throw new EngineError('no case is open: create or open a case first');

@@ -58,6 +58,8 @@ export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: Loaded
     }
   }
 
+  // A job still 'running' belongs to a process that was killed: this run resumes its work.
+  db.prepare("UPDATE jobs SET status = 'interrupted', finished_at = ? WHERE status = 'running'").run(new Date().toISOString());
   const m = models ?? (await loadIndexModels(opts));
   try {
     // A model change means re-indexing, never silently mixing embeddings of two models.

@@ -2,7 +2,7 @@
 // sighting updates, resume point), so a killed process loses at most the batch in flight.
 import type { Db } from '../case/caseFile';
 import type { BBox } from '../contract';
-import type { Track } from './tracker';
+import { blendAppearance, Track } from './tracker';
 
 export interface DetectionWrite {
   t: number;
@@ -55,11 +55,22 @@ export function writeBatch(db: Db, w: BatchWrite): void {
   })();
 }
 
-/** Open tracks of a video whose indexing was interrupted: the tracker continues them. */
+/**
+ * Open tracks of a video whose indexing was interrupted: the tracker continues them, with the same
+ * appearance it had (replayed from the stored embeddings), so a resumed run matches an uninterrupted one.
+ */
 export function openTracks(db: Db, videoId: number): Track[] {
   const rows = db.prepare('SELECT id, end_s, last_x, last_y, last_w, last_h FROM sightings WHERE video_id = ? AND open = 1').all(videoId) as
     { id: number; end_s: number; last_x: number; last_y: number; last_w: number; last_h: number }[];
-  return rows.map((r) => ({ sightingId: r.id, lastT: r.end_s, lastBox: [r.last_x, r.last_y, r.last_w, r.last_h], appearance: null }));
+  const vectors = db.prepare('SELECT e.vector FROM embeddings e JOIN detections d ON d.id = e.detection_id WHERE e.sighting_id = ? ORDER BY d.t_s, d.id').pluck();
+  return rows.map((r) => {
+    let appearance: Float32Array | null = null;
+    for (const blob of vectors.iterate(r.id) as IterableIterator<Buffer>) {
+      const v = new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+      appearance = appearance ? blendAppearance(appearance, v) : Float32Array.from(v);
+    }
+    return { sightingId: r.id, lastT: r.end_s, lastBox: [r.last_x, r.last_y, r.last_w, r.last_h], appearance };
+  });
 }
 
 /** Forgets a video's index (model change, or re-index requested); the video row and its hash stay. */

@@ -57,6 +57,18 @@ export function motionScore(a: BBox, b: BBox, dt: number): number {
   return Math.max(iou(a, b), (1 - dist) * sizeRatio);
 }
 
+/** Running appearance of a track: exponential moving average of unit embeddings, renormalised (in place). */
+export function blendAppearance(appearance: Float32Array, next: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < appearance.length; i++) {
+    appearance[i] = 0.7 * appearance[i] + 0.3 * next[i];
+    s += appearance[i] * appearance[i];
+  }
+  const inv = 1 / Math.sqrt(s || 1);
+  for (let i = 0; i < appearance.length; i++) appearance[i] *= inv;
+  return appearance;
+}
+
 export interface Assignment {
   detection: TrackedDetection;
   /** The track it joined, or a new one. */
@@ -108,14 +120,7 @@ export class Tracker {
   private extend(tr: Track, t: number, d: TrackedDetection): void {
     tr.lastT = t;
     tr.lastBox = d.bbox;
-    if (!tr.appearance) { tr.appearance = Float32Array.from(d.embedding); return; }
-    let s = 0;
-    for (let i = 0; i < tr.appearance.length; i++) {
-      tr.appearance[i] = 0.7 * tr.appearance[i] + 0.3 * d.embedding[i];
-      s += tr.appearance[i] * tr.appearance[i];
-    }
-    const inv = 1 / Math.sqrt(s || 1);
-    for (let i = 0; i < tr.appearance.length; i++) tr.appearance[i] *= inv;
+    tr.appearance = tr.appearance ? blendAppearance(tr.appearance, d.embedding) : Float32Array.from(d.embedding);
   }
 
   /** Closes every track (end of video). */

@@ -1,6 +1,8 @@
 // Execution-provider choice. A GPU provider that fails to load (CUDA libraries missing, no DirectML
 // device) makes InferenceSession.create reject even with 'cpu' listed after it, so each provider
 // is tried on its own and the first that opens wins; what was tried and why it failed is reported.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 
 export type ProviderPreference = 'auto' | 'cuda' | 'dml' | 'coreml' | 'cpu';
@@ -29,11 +31,28 @@ export function providerOrder(pref: ProviderPreference = 'auto', platform: NodeJ
 // Threads for one session; the sampler (ffmpeg) runs beside inference, so leave it room.
 const intraOpThreads = (): number => Math.max(1, Number(process.env.SIGHTLINE_THREADS) || 0) || 0;
 
+/**
+ * On Linux the CUDA provider is an add-on that onnxruntime-node downloads at install time (skipped
+ * offline): without its library, trying it only prints an error, so say why and skip it.
+ */
+function missingAddOn(provider: string): string | null {
+  if (provider !== 'cuda' || process.platform !== 'linux') return null;
+  try {
+    const bin = path.dirname(require.resolve('onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'));
+    return fs.existsSync(path.join(bin, 'libonnxruntime_providers_cuda.so')) ? null : 'CUDA add-on of onnxruntime-node not installed';
+  } catch {
+    return null;
+  }
+}
+
 export async function createSession(modelPath: string, pref: ProviderPreference = 'auto'): Promise<OpenedSession> {
   const attempts: ProviderAttempt[] = [];
   for (const provider of providerOrder(pref)) {
+    const missing = missingAddOn(provider);
+    if (missing) { attempts.push({ provider, error: missing }); continue; }
     try {
-      const opts: ort.InferenceSession.SessionOptions = { executionProviders: [provider], graphOptimizationLevel: 'all' };
+      // A failing GPU provider is expected on many machines: keep ONNX Runtime's own log quiet about it.
+      const opts: ort.InferenceSession.SessionOptions = { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: provider === 'cpu' ? 2 : 4 };
       const threads = intraOpThreads();
       if (threads) opts.intraOpNumThreads = threads;
       const session = await ort.InferenceSession.create(modelPath, opts);
