@@ -40,14 +40,31 @@ def load_bgr(args) -> np.ndarray:
     return img
 
 
-def preprocess(bgr: np.ndarray, manifest: dict) -> np.ndarray:
+LETTERBOX_FILL = 114.0  # same as electron/engine/vision/detector.ts
+
+
+def preprocess(bgr: np.ndarray, manifest: dict):
+    """The manifest's pre-processing in NumPy/OpenCV (independent of the TypeScript one).
+    Returns the [1,3,H,W] input and (scale_x, scale_y, pad_x, pad_y): input = src * scale + pad."""
     import cv2
     inp = manifest["input"]
-    img = cv2.resize(bgr, (inp["width"], inp["height"]), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    W, H = inp["width"], inp["height"]
+    sh, sw = bgr.shape[:2]
+    src = bgr.astype(np.float32)  # resize in float: no uint8 rounding
+    if inp["resize"] == "letterbox":
+        s = min(W / sw, H / sh)
+        dw, dh = max(1, min(W, round(sw * s))), max(1, min(H, round(sh * s)))
+        px, py = (W - dw) // 2, (H - dh) // 2
+        img = np.full((H, W, 3), LETTERBOX_FILL, np.float32)
+        img[py:py + dh, px:px + dw] = cv2.resize(src, (dw, dh), interpolation=cv2.INTER_LINEAR)
+        geom = (dw / sw, dh / sh, px, py)
+    else:
+        img = cv2.resize(src, (W, H), interpolation=cv2.INTER_LINEAR)
+        geom = (W / sw, H / sh, 0, 0)
     if inp["colorOrder"] == "RGB":
         img = img[:, :, ::-1]
     x = (img - np.array(inp["mean"], np.float32)) / np.array(inp["std"], np.float32)
-    return x.transpose(2, 0, 1)[None].astype(np.float32)
+    return x.transpose(2, 0, 1)[None].astype(np.float32), geom
 
 
 def main(argv=None) -> int:
@@ -64,7 +81,7 @@ def main(argv=None) -> int:
         manifest = json.load(f)
     model = tfjs_graph.load(args.model_json)
     names, _ = convert_nanodet.output_names(model, manifest["numClasses"], manifest["input"]["width"])
-    x = preprocess(load_bgr(args), manifest)
+    x, _ = preprocess(load_bgr(args), manifest)
     batch = np.concatenate([x, x[:, :, :, ::-1]])
     (tf_in,) = model.inputs
     onnx_out, ms = ort_bridge.run_onnx(os.path.join(args.model_dir, manifest["file"]), {manifest["input"]["name"]: batch})
