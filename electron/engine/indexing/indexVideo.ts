@@ -23,7 +23,15 @@ export interface IndexOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** Test hook: called after each committed batch. */
   afterBatch?: (lastFrameT: number) => void;
+  /** When given, wall-clock seconds spent per stage are added here (benchmarks). */
+  stageTimes?: StageTimes;
 }
+
+export interface StageTimes { decode: number; detect: number; embed: number; track: number; database: number }
+
+export const newStageTimes = (): StageTimes => ({ decode: 0, detect: 0, embed: 0, track: 0, database: 0 });
+
+const since = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
 
 interface VideoRow { id: number; path: string; duration_s: number; sample_fps: number; indexed_until_s: number; width: number; height: number }
 
@@ -51,7 +59,10 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
 
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
+    const times = opts.stageTimes;
+    let t0 = process.hrtime.bigint();
     const frameBoxes = await models.detector.detect(batch);
+    if (times) { times.detect += since(t0); t0 = process.hrtime.bigint(); }
     // Boxes come in sampled-frame pixels; the index stores source-video pixels.
     const crops: { image: RgbImage; bbox: BBox; frame: Frame; score: number; source: BBox }[] = [];
     frameBoxes.forEach((boxes, fi) => {
@@ -62,6 +73,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
       }
     });
     const vectors = await models.encoder.embedCrops(crops);
+    if (times) { times.embed += since(t0); t0 = process.hrtime.bigint(); }
     const writes: DetectionWrite[] = [];
     const closed: Track[] = [];
     for (const f of batch) {
@@ -81,7 +93,9 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
       }
     }
     const lastFrameT = batch[batch.length - 1].timeS;
+    if (times) { times.track += since(t0); t0 = process.hrtime.bigint(); }
     writeBatch(db, { videoId, modelId: models.encoder.manifest.id, detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT) });
+    if (times) times.database += since(t0);
     frames += batch.length;
     detections += writes.length;
     batch = [];
@@ -89,9 +103,13 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     opts.afterBatch?.(lastFrameT);
   };
 
-  for await (const frame of sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? 1280, startS: startT >= 0 ? startT : undefined, signal: opts.signal })) {
+  const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? 1280, startS: startT >= 0 ? startT : undefined, signal: opts.signal });
+  let waitStart = process.hrtime.bigint();
+  for await (const frame of frames$) {
+    if (opts.stageTimes) opts.stageTimes.decode += since(waitStart);
     batch.push(frame);
     if (batch.length >= batchFrames) await flush();
+    waitStart = process.hrtime.bigint();
   }
   await flush();
   const closed = tracker.closeAll();
