@@ -45,8 +45,12 @@ export function reasonFromFfmpegLog(lines: readonly string[], file: string, deco
   if (/No such file or directory/i.test(text)) return 'no such file';
   const noDecoder = /Decoder \(codec ([^)]*)\) not found|no decoder found for codec ([^\s.,]+)/i.exec(text);
   if (noDecoder) return `unsupported codec '${noDecoder[1] ?? noDecoder[2]}' (no decoder)`;
-  const truncated = /moov atom not found|partial file|truncat|end of file|corrupt|invalid nal unit size|error splitting the input/i;
-  if (truncated.test(text)) return `truncated or corrupt (${first(truncated)})`;
+  // Most telling first: a missing index or data that stops early says "cut short" better than the
+  // packet-level complaints that come before it in the log.
+  for (const re of [/moov atom not found/i, /partial file/i, /truncat/i, /end of file/i,
+    /corrupt|invalid nal unit size|error splitting the input/i]) {
+    if (re.test(text)) return `truncated or corrupt (${first(re)})`;
+  }
   if (/matches no streams|does not contain any stream/i.test(text)) return 'no video stream';
   if (/Invalid data found when processing input/i.test(text)) {
     return decoded ? `truncated or corrupt (${first(/Invalid data/i)})` : 'not a video (unrecognized data)';
