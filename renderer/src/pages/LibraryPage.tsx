@@ -1,0 +1,159 @@
+// The case's footage: import (paths, dialog, drag-and-drop), indexing progress with ETA and
+// per-file errors, camera names and clock corrections.
+import { useState, type DragEvent } from 'react';
+import type { ImportReport, ProgressEvent, VideoInfo } from '../../../electron/engine/contract';
+import { api, errorText } from '../api';
+import { ProgressBar } from '../components/ProgressBar';
+import { bytes, clock, dateTime, duration, fromLocalInput, toLocalInput, wallClockMs } from '../format';
+import { progressKey } from '../useCase';
+
+export interface LibraryProps {
+  videos: VideoInfo[];
+  progress: Record<string, ProgressEvent>;
+  onChanged(): void;
+}
+
+export function LibraryPage({ videos, progress, onChanged }: LibraryProps) {
+  const [paths, setPaths] = useState('');
+  const [fps, setFps] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  const importPaths = async (list: string[]) => {
+    const clean = list.map((p) => p.trim()).filter(Boolean);
+    if (!api || clean.length === 0) return;
+    setBusy(true);
+    setError(null);
+    setReport(null);
+    try {
+      const f = Number(fps);
+      setReport(await api.importPaths({ paths: clean, fps: fps.trim() && Number.isFinite(f) && f > 0 ? f : undefined }));
+      setPaths('');
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+      onChanged();
+    }
+  };
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const dropped = [...e.dataTransfer.files].map((f) => api?.pathForFile?.(f) ?? '').filter(Boolean);
+    if (dropped.length === 0) {
+      setError('Could not read the paths of the dropped files; type or paste them instead.');
+      return;
+    }
+    void importPaths(dropped);
+  };
+
+  // Pending imports known only by path (before hashing gives them an id).
+  const pendingPaths = Object.values(progress).filter((p) => p.videoId === null && p.kind === 'import' && p.phase !== 'done' && p.phase !== 'failed');
+
+  return (
+    <div className="page library-page">
+      <section
+        className={`card dropzone${dragging ? ' dragging' : ''}`}
+        aria-label="Import footage"
+        onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <h2>Import footage</h2>
+        <p className="muted small">Drop video files or folders here, or enter paths (one per line). Folders are searched recursively. Originals are never modified.</p>
+        <form className="import-form" onSubmit={(e) => { e.preventDefault(); void importPaths(paths.split('\n')); }}>
+          <textarea value={paths} onChange={(e) => setPaths(e.target.value)} rows={2} placeholder="/footage/cam3/2024-05-01.mp4" aria-label="Paths to import" />
+          <div className="row">
+            <label className="inline">Sampling (frames/s)
+              <input type="number" min={0.1} max={30} step={0.1} value={fps} onChange={(e) => setFps(e.target.value)} placeholder="default" aria-label="Sampling rate in frames per second" className="narrow" />
+            </label>
+            {api?.pickPaths && <button type="button" onClick={async () => { const p = await api!.pickPaths!({ kind: 'files' }); if (p.length) void importPaths(p); }}>Choose files…</button>}
+            {api?.pickPaths && <button type="button" onClick={async () => { const p = await api!.pickPaths!({ kind: 'folder' }); if (p.length) void importPaths(p); }}>Choose folder…</button>}
+            <button type="submit" className="primary" disabled={busy || !paths.trim()}>{busy ? 'Importing…' : 'Import'}</button>
+          </div>
+        </form>
+        {report && (
+          <div className="small" role="status" data-testid="import-report">
+            Queued {report.indexed.length} video{report.indexed.length === 1 ? '' : 's'} for indexing
+            {report.duplicates.length > 0 && <> · {report.duplicates.length} already in the case</>}
+            {report.failed.length > 0 && <> · <span className="bad">{report.failed.length} failed</span></>}
+            {report.failed.length > 0 && <ul className="failures">{report.failed.map((f) => <li key={f.path}><span className="mono">{f.path}</span>: {f.reason}</li>)}</ul>}
+          </div>
+        )}
+        {error && <div className="error" role="alert">{error}</div>}
+        {pendingPaths.map((p) => (
+          <div key={p.path} className="pending small"><span className="mono">{p.path}</span> — {p.phase}<ProgressBar fraction={p.fraction} label={`Import of ${p.path}`} /></div>
+        ))}
+      </section>
+
+      <section className="card" aria-label="Videos in this case">
+        <h2>Videos <span className="muted small">({videos.length})</span></h2>
+        {videos.length === 0 ? <p className="muted">No footage yet.</p> : (
+          <table className="videos">
+            <thead>
+              <tr><th>File</th><th>Camera</th><th>Recorded</th><th>Status</th><th>Sightings</th><th>Clock correction (true start, local time)</th></tr>
+            </thead>
+            <tbody>
+              {videos.map((v) => <VideoRow key={v.id} video={v} event={progress[progressKey({ videoId: v.id, path: v.path })]} onChanged={onChanged} />)}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function VideoRow({ video: v, event, onChanged }: { video: VideoInfo; event: ProgressEvent | undefined; onChanged(): void }) {
+  const [camera, setCamera] = useState(v.camera);
+  const [start, setStart] = useState(toLocalInput(v.trueStartTime));
+  const [error, setError] = useState<string | null>(null);
+  const live = event && (v.status === 'indexing' || v.status === 'queued') ? event : null;
+  const fraction = live ? live.fraction : v.progress;
+
+  const saveCamera = async () => {
+    if (!api || camera === v.camera) return;
+    try { await api.setCamera(v.id, camera.trim()); setError(null); onChanged(); } catch (e) { setError(errorText(e)); }
+  };
+  const saveClock = async (value: string | null) => {
+    if (!api) return;
+    try { await api.setClockCorrection(v.id, value); setError(null); onChanged(); } catch (e) { setError(errorText(e)); }
+  };
+
+  return (
+    <tr data-testid="video-row" data-status={v.status}>
+      <td>
+        <div title={v.path}>{v.fileName}</div>
+        <div className="muted small">{clock(v.durationS, 0)} · {v.width}×{v.height} · {v.fps ? v.fps.toFixed(v.fps % 1 ? 2 : 0) : '?'} fps · {bytes(v.sizeBytes)}</div>
+      </td>
+      <td>
+        <input value={camera} onChange={(e) => setCamera(e.target.value)} onBlur={() => void saveCamera()} onKeyDown={(e) => { if (e.key === 'Enter') (e.target as HTMLInputElement).blur(); }} aria-label={`Camera name for ${v.fileName}`} placeholder="Camera name" maxLength={200} />
+      </td>
+      <td className="small">
+        <div>{dateTime(wallClockMs(v, 0))}</div>
+        <div className="muted">{v.trueStartTime ? 'corrected' : v.creationTime ? 'from file' : ''}</div>
+      </td>
+      <td className="status-cell">
+        <span className={`badge status-${v.status}`} data-testid="video-status">{v.status}</span>
+        {(v.status === 'indexing' || v.status === 'queued') && (
+          <>
+            <ProgressBar fraction={fraction} label={`Indexing ${v.fileName}`} />
+            <div className="muted small">{Math.round(fraction * 100)}%{live?.etaS != null ? ` · ${duration(live.etaS)} left` : ''}</div>
+          </>
+        )}
+        {v.status === 'failed' && <div className="bad small" role="alert">{v.error ?? 'indexing failed'}</div>}
+      </td>
+      <td>{v.status === 'done' ? v.sightingCount : '–'}</td>
+      <td>
+        <div className="row">
+          <input type="datetime-local" step={1} value={start} onChange={(e) => setStart(e.target.value)} aria-label={`True start time of ${v.fileName}`} />
+          <button type="button" className="small" onClick={() => void saveClock(fromLocalInput(start))} disabled={!start} aria-label={`Set true start time of ${v.fileName}`}>Set</button>
+          {v.trueStartTime && <button type="button" className="ghost small" onClick={() => { setStart(''); void saveClock(null); }} aria-label={`Clear clock correction of ${v.fileName}`}>Clear</button>}
+        </div>
+        {error && <div className="bad small" role="alert">{error}</div>}
+      </td>
+    </tr>
+  );
+}

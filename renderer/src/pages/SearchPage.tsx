@@ -1,0 +1,137 @@
+// Describe the person, get ranked sightings: filters, unknown-word warning, timeline, results grid,
+// "more like this".
+import { forwardRef, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import type { SearchHit, SearchResult, VideoInfo } from '../../../electron/engine/contract';
+import { api, errorText } from '../api';
+import { HitCard } from '../components/HitCard';
+import { Timeline } from '../components/Timeline';
+import { parseClock } from '../format';
+
+export interface SearchHandle {
+  focus(): void;
+  similar(hit: SearchHit): void;
+}
+
+export interface SearchProps {
+  videos: VideoInfo[];
+  selected: number | null;
+  onOpen(hit: SearchHit, query: string | null): void;
+}
+
+interface Shown { result: SearchResult; query: string | null; similarTo: SearchHit | null }
+
+export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchPage({ videos, selected, onOpen }, ref) {
+  const input = useRef<HTMLTextAreaElement>(null);
+  const [text, setText] = useState('');
+  const [cameras, setCameras] = useState<string[]>([]);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [minScore, setMinScore] = useState('');
+  const [top, setTop] = useState('100');
+  const [shown, setShown] = useState<Shown | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const byId = useMemo(() => new Map(videos.map((v) => [v.id, v])), [videos]);
+  const allCameras = useMemo(() => [...new Set(videos.map((v) => v.camera).filter(Boolean))].sort(), [videos]);
+  const indexed = videos.filter((v) => v.status === 'done').length;
+
+  const filters = () => {
+    const f = parseClock(from);
+    const t = parseClock(to);
+    const m = minScore.trim() === '' ? undefined : Number(minScore);
+    const n = Number(top);
+    if ((from.trim() && f === null) || (to.trim() && t === null)) throw new Error('Time range: use seconds or m:ss, e.g. 1:30');
+    if (m !== undefined && !(m >= -1 && m <= 1)) throw new Error('Minimum score must be between -1 and 1');
+    return {
+      cameras: cameras.length ? cameras : undefined,
+      from: f ?? undefined,
+      to: t ?? undefined,
+      minScore: m,
+      top: Number.isInteger(n) && n > 0 ? Math.min(n, 10000) : undefined,
+    };
+  };
+
+  const run = async (f: () => Promise<Shown>) => {
+    setBusy(true);
+    setError(null);
+    try { setShown(await f()); } catch (e) { setError(errorText(e)); } finally { setBusy(false); }
+  };
+
+  const search = () => run(async () => {
+    const { from: fr, to: t, ...rest } = filters();
+    const result = await api!.search({ text: text.trim(), ...rest, from: fr, to: t });
+    return { result, query: text.trim(), similarTo: null };
+  });
+
+  const similar = (hit: SearchHit) => run(async () => {
+    const { cameras: c, minScore: m, top: n } = filters();
+    const result = await api!.searchSimilar({ sightingId: hit.sighting, cameras: c, minScore: m, top: n });
+    return { result, query: null, similarTo: hit };
+  });
+
+  useImperativeHandle(ref, () => ({ focus: () => { input.current?.focus(); input.current?.select(); }, similar: (h) => void similar(h) }));
+
+  const hits = shown?.result.hits ?? [];
+  return (
+    <div className="page search-page">
+      <form className="card search-form" aria-label="Search" onSubmit={(e) => { e.preventDefault(); if (text.trim()) void search(); }}>
+        <div className="row search-row">
+          <textarea
+            id="search-text" ref={input} rows={2} value={text} onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); if (text.trim()) void search(); } }}
+            placeholder="Describe the person: woman in a red jacket with a black backpack   ( / )"
+            aria-label="Description of the person" maxLength={1000}
+          />
+          <button type="submit" className="primary big" disabled={busy || !text.trim()} aria-label="Search">{busy ? 'Searching…' : 'Search'}</button>
+        </div>
+        <div className="filters row" role="group" aria-label="Filters">
+          <fieldset className="cameras">
+            <legend>Cameras</legend>
+            {allCameras.length === 0 ? <span className="muted small">all (name cameras in Library)</span> : allCameras.map((c) => (
+              <label key={c} className="chip">
+                <input type="checkbox" checked={cameras.includes(c)} onChange={(e) => setCameras((cs) => e.target.checked ? [...cs, c] : cs.filter((x) => x !== c))} aria-label={`Only camera ${c}`} />
+                {c}
+              </label>
+            ))}
+          </fieldset>
+          <label className="inline">From<input className="narrow" value={from} onChange={(e) => setFrom(e.target.value)} placeholder="0:00" aria-label="From time into footage (m:ss)" /></label>
+          <label className="inline">To<input className="narrow" value={to} onChange={(e) => setTo(e.target.value)} placeholder="end" aria-label="To time into footage (m:ss)" /></label>
+          <label className="inline">Min score<input className="narrow" type="number" step={0.01} min={-1} max={1} value={minScore} onChange={(e) => setMinScore(e.target.value)} placeholder="any" aria-label="Minimum score" /></label>
+          <label className="inline">Max results<input className="narrow" type="number" min={1} max={10000} value={top} onChange={(e) => setTop(e.target.value)} aria-label="Maximum number of results" /></label>
+        </div>
+      </form>
+
+      {error && <div className="error" role="alert">{error}</div>}
+      {indexed === 0 && !shown && <p className="muted">Import footage in the Library; search covers every video once it is indexed.</p>}
+
+      {shown && (
+        <section aria-label="Results" className="results">
+          {shown.result.unknownWords.length > 0 && (
+            <div className="warning" role="alert" data-testid="unknown-words">
+              The model does not know these words, so they were ignored: {shown.result.unknownWords.map((w) => <q key={w}>{w}</q>)}. Try simpler colours and clothing words.
+            </div>
+          )}
+          <div className="results-head">
+            <h2>
+              {shown.similarTo ? <>More like sighting #{shown.similarTo.sighting}</> : <>“{shown.query}”</>}
+              <span className="muted small"> · {hits.length} sighting{hits.length === 1 ? '' : 's'} · {shown.result.tookMs.toFixed(0)} ms · {shown.result.modelId}</span>
+            </h2>
+            {shown.similarTo && <button type="button" className="ghost small" onClick={() => void search()} disabled={!text.trim()}>Back to description</button>}
+          </div>
+          {hits.length === 0 ? <p className="muted">No sightings match. Lower the minimum score or widen the filters.</p> : (
+            <>
+              <Timeline hits={hits} videos={byId} selected={selected} onOpen={(h) => onOpen(h, shown.query)} />
+              <ol className="hits" aria-label="Sightings, best match first">
+                {hits.map((h, i) => (
+                  <HitCard key={h.sighting} hit={h} rank={i + 1} video={byId.get(h.videoId)} selected={selected === h.sighting}
+                    onOpen={() => onOpen(h, shown.query)} onSimilar={() => void similar(h)} />
+                ))}
+              </ol>
+            </>
+          )}
+        </section>
+      )}
+    </div>
+  );
+});
