@@ -35,6 +35,10 @@ def parser():
     t.add_argument("--bmm-weight", type=float, default=1.0)
     t.add_argument("--image-mask-rate", type=float, default=0.3)
     t.add_argument("--text-mask-rate", type=float, default=0.15)
+    t.add_argument("--cmpm-scale", type=float, default=0.0,
+                   help="0 = original CMPM (unnormalised projection); >0 = cosine * scale")
+    t.add_argument("--unk-rate", type=float, default=0.05,
+                   help="share of sentence tokens replaced by [UNK] in training")
     t.add_argument("--id-loss", type=float, default=0.0, help="weight of the shared ID loss (0 = off)")
     t.add_argument("--batch", type=int, default=64)
     t.add_argument("--lr", type=float, default=5e-4)

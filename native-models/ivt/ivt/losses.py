@@ -10,14 +10,22 @@ def identity_match_distribution(pids):
     return match / match.sum(dim=1, keepdim=True)
 
 
-def cmpm_loss(image_emb, text_emb, pids, eps=1e-8):
+def cmpm_loss(image_emb, text_emb, pids, scale=0.0, eps=1e-8):
     """KL(p || q) in both directions, where p = softmax of the projection of one modality's
-    (unnormalised) feature on the other's normalised feature, q = identity-match distribution."""
+    (unnormalised) feature on the other's normalised feature, q = identity-match distribution.
+
+    scale > 0 projects normalised features instead (cosine * scale, as IRRA's SDM loss does):
+    the embedding norm then no longer has to grow from ~0 to sharpen p, which speeds up
+    training from scratch a lot; the exported embeddings are normalised either way."""
     q = identity_match_distribution(pids)
     image_unit = F.normalize(image_emb, dim=1)
     text_unit = F.normalize(text_emb, dim=1)
-    i2t = image_emb @ text_unit.t()
-    t2i = text_emb @ image_unit.t()
+    if scale > 0:
+        i2t = scale * image_unit @ text_unit.t()
+        t2i = i2t.t()
+    else:
+        i2t = image_emb @ text_unit.t()
+        t2i = text_emb @ image_unit.t()
     log_q = torch.log(q + eps)
     loss = 0.0
     for logits in (i2t, t2i):

@@ -13,15 +13,17 @@ turquoise burgundy""".split()
 GARMENTS = """shirt t-shirt tshirt blouse top tank jacket coat parka hoodie sweater cardigan vest
 sweatshirt jumper suit blazer uniform dress skirt pants trousers jeans shorts leggings
 tights capris shoes shoe sneakers boots boot sandals heels slippers socks clothes clothing
-outfit sleeves sleeve collar hood stripes""".split()
+outfit sleeves sleeve collar hood stripes footwear denim slacks tee pullover overcoat
+jacket zip button beanie""".split()
 ACCESSORIES = """backpack bag handbag purse satchel briefcase suitcase luggage umbrella hat cap
 helmet scarf glasses sunglasses mask belt watch gloves phone bottle cup box stroller
-bicycle bike cart book paper folder headphones earphones necklace""".split()
-BODY = """man woman boy girl child kid person lady gentleman hair ponytail bun beard
+bicycle bike cart book paper folder headphones earphones necklace rucksack messenger
+crossbody baseball spectacles eyeglasses mobile""".split()
+BODY = """man woman boy girl child kid person lady gentleman guy male female hair ponytail bun beard
 mustache head arm arms hand hands leg legs face skin shoulder shoulders""".split()
 ADJECTIVES = """long short tall thin slim heavy young old elderly striped plaid checked
 patterned plain floral dotted sleeveless hooded loose tight bald curly straight
-blond blonde""".split()
+blond blonde sleeved woolly knit wheeled rolling padded flared""".split()
 
 LEXICON = frozenset(COLOURS + GARMENTS + ACCESSORIES + BODY + ADJECTIVES)
 

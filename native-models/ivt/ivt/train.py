@@ -98,8 +98,11 @@ def main(args):
         model.train()
         ids, mask = encode_texts(tokenizer, captions, cfg.max_tokens)
         img_emb = model.encode_image(augment(raw, gen))
-        txt_emb = model.encode_text(ids, mask)
-        parts = {"sentence": cmpm_loss(img_emb, txt_emb, pids)}
+        # Real queries contain words our vocabulary lacks ([UNK]); the caption vocab never
+        # produces [UNK], so teach the model to ignore it by swapping in a few at random.
+        unk_ids, _ = mask_tokens(ids, mask, args.unk_rate, tokenizer.unk_id, specials, gen)
+        txt_emb = model.encode_text(unk_ids, mask)
+        parts = {"sentence": cmpm_loss(img_emb, txt_emb, pids, args.cmpm_scale)}
         if id_head is not None:
             y = torch.tensor([labels[p] for p in pids.tolist()])
             parts["id"] = args.id_loss * id_head(img_emb, txt_emb, y)
@@ -108,13 +111,14 @@ def main(args):
                 texts = [pick(c, rng) for c in captions]
                 t_ids, t_mask = encode_texts(tokenizer, texts, cfg.max_tokens)
                 parts[level] = args.mla_weight * cmpm_loss(
-                    model.encode_image(augment(raw, gen)), model.encode_text(t_ids, t_mask), pids)
+                    model.encode_image(augment(raw, gen)), model.encode_text(t_ids, t_mask), pids,
+                    args.cmpm_scale)
         if args.bmm:
             patch_mask = mask_patches(len(batch), model.num_patches, args.image_mask_rate, gen)
             m_ids, _ = mask_tokens(ids, mask, args.text_mask_rate, tokenizer.mask_id, specials, gen)
             parts["bmm"] = args.bmm_weight * cmpm_loss(
                 model.encode_image(augment(raw, gen), patch_mask), model.encode_text(m_ids, mask),
-                pids)
+                pids, args.cmpm_scale)
         loss = sum(parts.values())
         opt.zero_grad(set_to_none=True)
         loss.backward()

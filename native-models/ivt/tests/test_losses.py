@@ -23,6 +23,15 @@ class CMPMTest(unittest.TestCase):
         self.assertLess(aligned.item(), 0.05)
         self.assertGreater(shuffled.item(), 1.0)
 
+    def test_cosine_variant_ignores_norm(self):
+        torch.manual_seed(2)
+        pids = torch.arange(8)
+        image = torch.randn(8, 16)
+        a = cmpm_loss(image, image.clone(), pids, scale=50)
+        b = cmpm_loss(3 * image, 0.1 * image, pids, scale=50)
+        self.assertAlmostEqual(a.item(), b.item(), places=4)
+        self.assertLess(a.item(), cmpm_loss(image, image[torch.randperm(8)], pids, scale=50).item())
+
     def test_nonnegative_and_differentiable(self):
         torch.manual_seed(1)
         image = torch.randn(6, 8, requires_grad=True)
