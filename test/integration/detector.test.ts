@@ -130,3 +130,20 @@ test('an empty grey frame has no people', async () => {
     await det.close();
   }
 });
+
+test('YOLOv8-format model: output lookup, batch slicing, letterbox mapping, threshold and NMS', async () => {
+  // yolo-stub (make_yolo_stub.py) always outputs the same 5 anchors in 64x64 input pixels;
+  // the boxes below are those anchors mapped back by hand.
+  const det = await Detector.load(path.join(FIXTURES, 'yolo-stub'), { provider: 'cpu', maxBatch: 4 });
+  try {
+    assert.equal(det.manifest.format, 'yolov8');
+    const wide: RgbImage = { width: 128, height: 64, data: new Uint8Array(128 * 64 * 3) }; // scale 0.5, padY 16
+    const tall: RgbImage = { width: 64, height: 128, data: new Uint8Array(64 * 128 * 3) }; // scale 0.5, padX 16
+    const [a, b] = await det.detect([wide, tall]);
+    assert.deepEqual(a.map((d) => d.score.toFixed(2)), ['0.90', '0.60']); // 0.80 duplicate suppressed, 0.20 below threshold
+    assert.deepEqual(a.map((d) => d.bbox), [[32, 8, 16, 48], [86, 8, 20, 40]]);
+    assert.deepEqual(b.map((d) => d.bbox), [[0, 40, 16, 48], [54, 40, 10, 40]]); // second box clipped at x = 64
+  } finally {
+    await det.close();
+  }
+});
