@@ -124,7 +124,7 @@ export function decodableCodecs(ffprobePath: string): Promise<Set<string>> {
 export function parseDecodableCodecs(listing: string): Set<string> {
   const out = new Set<string>();
   for (const line of listing.split('\n')) {
-    const m = /^ ([D.])[E.][VASDT.][I.][L.][S.] (\S+)/.exec(line);
+    const m = /^ ([D.])[E.][VASDT.][I.][L.][S.] (\w[\w.-]*)\s/.exec(line);
     if (m && m[1] === 'D') out.add(m[2]);
   }
   return out;
