@@ -110,7 +110,9 @@ test('batched frames of different sizes give the same boxes as single runs', asy
     assertMatches(a, people, frame, 'batch[0]');
     assertMatches(b, mirroredTruth, mirrored, 'batch[1] mirrored');
     assertMatches(c, bigTruth, big, 'batch[2] embedded in 1280x720');
-    const single = await det.detectFrame(frame);
+    // concurrent calls share one input buffer: they must not corrupt each other
+    const [single, again] = await Promise.all([det.detectFrame(frame), det.detectFrame(mirrored)]);
+    assertMatches(again, mirroredTruth, mirrored, 'concurrent mirrored');
     assert.equal(single.length, a.length);
     single.forEach((d, i) => {
       assert.ok(Math.abs(d.score - a[i].score) < 1e-4);

@@ -192,6 +192,8 @@ export class Detector {
   }
 
   private buffer = new Float32Array(0);
+  // Runs are serialised: the input buffer is reused, and ORT reads it while run() is pending.
+  private queue: Promise<unknown> = Promise.resolve();
 
   /** People in one frame. */
   async detectFrame(frame: RgbImage): Promise<Detection[]> {
@@ -199,7 +201,13 @@ export class Detector {
   }
 
   /** One Detection[] per frame, in order; frames may differ in size. Runs batchSize frames per inference. */
-  async detect(frames: readonly RgbImage[]): Promise<Detection[][]> {
+  detect(frames: readonly RgbImage[]): Promise<Detection[][]> {
+    const job = this.queue.then(() => this.detectNow(frames));
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  private async detectNow(frames: readonly RgbImage[]): Promise<Detection[][]> {
     const results: Detection[][] = [];
     for (let i = 0; i < frames.length; i += this.batchSize) {
       results.push(...(await this.runChunk(frames.slice(i, i + this.batchSize))));
