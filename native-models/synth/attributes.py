@@ -112,3 +112,21 @@ def sample_identity(rng):
     a["skin"] = int(rng.integers(len(SKIN_TONES)))
     a["build"] = float(rng.uniform(0.9, 1.12))
     return a
+
+
+DEFAULTS = {"gender": "male", "hair_length": "short", "hair_colour": "black",
+            "upper_type": "t-shirt", "upper_colour": "grey", "upper_pattern": "plain",
+            "upper_pattern_colour": "none", "lower_type": "trousers", "lower_colour": "black",
+            "shoes_colour": "black", "bag_type": "none", "bag_colour": "none", "hat": "none",
+            "hat_colour": "none", "glasses": False, "carrying": "none", "carrying_colour": "none",
+            "skin": 1, "build": 1.0}
+
+
+def make_identity(**kw):
+    """A full attribute dict from a few explicit values (for scenes and test fixtures)."""
+    a = dict(DEFAULTS)
+    a.update(kw)
+    unknown = set(kw) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown attributes {sorted(unknown)}")
+    return a

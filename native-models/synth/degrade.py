@@ -10,11 +10,11 @@ import numpy as np
 from .backgrounds import pavement, vtest_patch
 
 
-def high_angle(img, alpha, rng):
+def high_angle(img, alpha, rng, k=None, sq=None, lean=None):
     """Camera above and in front: upper body nearer -> wider; body foreshortened."""
     h, w = alpha.shape
-    k = rng.uniform(0.8, 0.95)          # width of feet relative to head
-    sq = rng.uniform(0.82, 1.0)         # vertical foreshortening
+    k = rng.uniform(0.8, 0.95) if k is None else k      # width of feet relative to head
+    sq = rng.uniform(0.82, 1.0) if sq is None else sq   # vertical foreshortening
     nh = int(h * sq)
     pad = int(w * 0.05)
     nw = w + 2 * pad
@@ -22,7 +22,7 @@ def high_angle(img, alpha, rng):
     inset = w * (1 - k) / 2
     dst = np.float32([[pad, 0], [pad + w, 0], [pad + w - inset, nh], [pad + inset, nh]])
     # slight lean (lens distortion near image edges)
-    lean = rng.uniform(-0.06, 0.06) * nh
+    lean = (rng.uniform(-0.06, 0.06) if lean is None else lean) * nh
     dst[:2, 0] += lean
     M = cv2.getPerspectiveTransform(src, dst)
     img = cv2.warpPerspective(img, M, (nw + int(abs(lean)) * 2, nh), flags=cv2.INTER_LINEAR)
