@@ -1,4 +1,5 @@
-// Description → tokenizer → IVT text encoder → exact top-k over crop embeddings → per-sighting ranking.
+// Description → tokenizer → IVT text encoder → top-k over crop embeddings (exact, or int8 scan + exact
+// re-rank for large cases) → per-sighting ranking.
 import type { Db } from '../case/caseFile';
 import type { SearchRequest, SearchResult, SimilarRequest } from '../contract';
 import { TextEncoder } from '../vision/ivt';
@@ -50,7 +51,7 @@ export class Searcher {
     const text = req.text.trim();
     if (!text) throw new SearchError('empty description: type what the person looks like');
     const q = await this.encoder.embed(text);
-    const ranked = this.currentIndex().topSightings(q.vector, req.top ?? DEFAULT_TOP, this.filterOf(req));
+    const ranked = this.currentIndex().nearestSightings(q.vector, req.top ?? DEFAULT_TOP, this.filterOf(req));
     return this.result(ranked, req.minScore, q.unknownWords, started);
   }
 
@@ -60,7 +61,7 @@ export class Searcher {
     const index = this.currentIndex();
     const q = index.sightingVector(req.sightingId);
     if (!q) throw new SearchError(`sighting ${req.sightingId}: not in this case's index`);
-    const ranked = index.topSightings(q, req.top ?? DEFAULT_TOP, this.filterOf(req), req.sightingId);
+    const ranked = index.nearestSightings(q, req.top ?? DEFAULT_TOP, this.filterOf(req), req.sightingId);
     return this.result(ranked, req.minScore, [], started);
   }
 

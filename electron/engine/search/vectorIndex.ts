@@ -1,6 +1,8 @@
-// Exact nearest-neighbour search over the case's crop embeddings, held in memory as one matrix.
+// Nearest-neighbour search over the case's crop embeddings, held in memory as one matrix.
 // Rows are grouped by sighting (loaded in sighting order), so per-sighting ranking is one pass.
+// Exact search is the reference; large cases use the int8 scan + exact re-rank of search/annIndex.
 import type { Db } from '../case/caseFile';
+import { QuantizedIndex } from './annIndex';
 
 export interface Filter {
   videoIds?: Set<number>;
@@ -9,6 +11,12 @@ export interface Filter {
 }
 
 export interface SightingScore { sighting: number; score: number }
+
+/** 'auto': exact below ANN_MIN_ROWS crops, approximate (int8 scan + exact re-rank) from there. */
+export type SearchMode = 'auto' | 'exact' | 'ann';
+
+/** Below this many crops the exact scan is already fast enough (≈ 10 ms at 15k × 256 on one core). */
+export const ANN_MIN_ROWS = 15_000;
 
 export class VectorIndex {
   private constructor(
@@ -23,6 +31,29 @@ export class VectorIndex {
   ) {}
 
   get size(): number { return this.sightingOf.length; }
+
+  /** int8 copy of the matrix, built on the first approximate search. */
+  private quantized: QuantizedIndex | null = null;
+
+  /** Builds the int8 copy now (else the first approximate search pays for it). */
+  prepareApproximate(): QuantizedIndex {
+    this.quantized ??= QuantizedIndex.build(this.vectors, this.dim, this.size);
+    return this.quantized;
+  }
+
+  /** The engine's search: exact for small cases, int8 scan + exact re-rank for large ones. */
+  nearestSightings(q: Float32Array, k: number, filter: Filter = {}, exclude?: number, mode: SearchMode = 'auto'): SightingScore[] {
+    const ann = mode === 'ann' || (mode === 'auto' && this.size >= ANN_MIN_ROWS);
+    if (!ann) return this.topSightings(q, k, filter, exclude);
+    const filtered = filter.videoIds !== undefined || filter.from !== undefined || filter.to !== undefined;
+    return this.prepareApproximate().topSightings(q, k, this.vectors, this.sightingOf, filtered ? (r) => this.passes(filter, r) : undefined, exclude);
+  }
+
+  private passes(filter: Filter, r: number): boolean {
+    return (!filter.videoIds || filter.videoIds.has(this.videoOf[r])) &&
+      (filter.from === undefined || this.timeOf[r] >= filter.from) &&
+      (filter.to === undefined || this.timeOf[r] <= filter.to);
+  }
 
   static version(db: Db, modelId: string): string {
     const r = db.prepare('SELECT count(*) AS n, max(detection_id) AS m FROM embeddings WHERE model_id = ?').get(modelId) as { n: number; m: number | null };
@@ -83,10 +114,7 @@ export class VectorIndex {
     const best: SightingScore[] = [];
     const n = this.size;
     let cur = -1, curBest = -Infinity;
-    const pass = (r: number): boolean =>
-      (!filter.videoIds || filter.videoIds.has(this.videoOf[r])) &&
-      (filter.from === undefined || this.timeOf[r] >= filter.from) &&
-      (filter.to === undefined || this.timeOf[r] <= filter.to);
+    const pass = (r: number): boolean => this.passes(filter, r);
     const push = (): void => {
       if (cur >= 0 && curBest > -Infinity && cur !== exclude) best.push({ sighting: cur, score: curBest });
     };
