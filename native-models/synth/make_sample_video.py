@@ -42,7 +42,7 @@ def cast():
         Walker("man_yellow_tshirt_grey_shorts",
                I(gender="male", hair_colour="brown", upper_type="t-shirt", upper_colour="yellow",
                  lower_type="shorts", lower_colour="grey", shoes_colour="white", skin=2),
-               [(12.0, 650, 580), (17.5, 610, 355), (22.5, 1010, 345)],
+               [(11.5, 1010, 485), (14.0, 720, 480), (18.5, 640, 355), (22.5, 1010, 345)],
                "a man in a yellow t-shirt and grey shorts", seed=14, extra={"role": "distractor"}),
         Walker("woman_red_coat_beige_handbag",
                I(gender="female", hair_length="long", hair_colour="brown", upper_type="coat",
