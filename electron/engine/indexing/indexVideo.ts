@@ -35,6 +35,9 @@ const since = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9
 
 interface VideoRow { id: number; path: string; duration_s: number; sample_fps: number; indexed_until_s: number; width: number; height: number }
 
+/** Longest side frames are decoded at unless IndexOptions.maxSide says otherwise. */
+export const DEFAULT_MAX_SIDE = 1280;
+
 const THUMB_HEIGHT = 160;
 const CROP_MARGIN = 0.05;
 
@@ -103,7 +106,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     opts.afterBatch?.(lastFrameT);
   };
 
-  const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? 1280, startS: startT >= 0 ? startT : undefined, signal: opts.signal });
+  const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? DEFAULT_MAX_SIDE, startS: startT >= 0 ? startT : undefined, signal: opts.signal });
   let waitStart = process.hrtime.bigint();
   for await (const frame of frames$) {
     if (opts.stageTimes) opts.stageTimes.decode += since(waitStart);

@@ -1,0 +1,106 @@
+// `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query]`: indexing speed against
+// decode-only, search latency at 10k/100k/1M crops (exact and approximate, with recall), text
+// embedding latency and peak memory, each measured in the same run on this machine. Not a test:
+// it prints figures; docs/benchmarks.md records them.
+//
+// Models: the default detector and IVT model, or SIGHTLINE_IVT_MODEL / SIGHTLINE_DETECTOR_MODEL
+// (an id or a folder). Threads: SIGHTLINE_THREADS (ONNX Runtime intra-op).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { loadIndexModels } from '../../electron/engine/indexing/job';
+import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
+import { loadIvtManifest } from '../../electron/engine/vision/manifest';
+import { street1080p, vtestAvi } from './fixtures';
+import { benchIndexing, IndexFigures } from './indexing';
+import { benchTextEmbedding } from './query';
+import { benchSearch, SearchFigures } from './search';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const json = args.includes('--json');
+const onlyArg = args.find((a) => a.startsWith('--only='));
+const only = new Set(onlyArg ? onlyArg.slice(7).split(',') : ['index', 'search', 'query']);
+const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+
+const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const sizeName = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+
+function machine(): Record<string, unknown> {
+  const cpu = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model;
+  return { cpu, cores: os.cpus().length, ramGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, threads: process.env.SIGHTLINE_THREADS ?? 'ORT default' };
+}
+
+async function main(): Promise<void> {
+  const ivtModel = process.env.SIGHTLINE_IVT_MODEL || undefined;
+  const detectorModel = process.env.SIGHTLINE_DETECTOR_MODEL || undefined;
+  const ivt = loadIvtManifest(ivtModel);
+  const out: Record<string, any> = { date: new Date().toISOString(), quick, machine: machine(), loadAtStart: load(), models: { ivt: `${ivt.id}@${ivt.version}`, ivtDir: ivt.dir } };
+
+  if (only.has('index')) {
+    const tools = resolveFfmpeg();
+    const models = await loadIndexModels({ provider: 'cpu', detectorModel, ivtModel });
+    out.models.detector = models.modelKey;
+    const clips: [string, string][] = [['vtest', vtestAvi()], ['street1080p', street1080p(tools.ffmpeg, quick ? 30 : 300)]];
+    const videos: (IndexFigures & { load: string })[] = [];
+    for (const [name, file] of clips) {
+      log(`index: ${name} (${file}) …`);
+      const f = await benchIndexing(name, file, models, tools);
+      videos.push({ ...f, load: load() });
+      log(`  ${f.rtf.toFixed(2)}× real time, decode-only ${f.decodeOnlyRtf.toFixed(2)}×, ${f.overDecode.toFixed(2)}× decode time`);
+    }
+    await models.detector.close();
+    await models.encoder.close();
+    const by = (key: keyof IndexFigures): Record<string, number> => Object.fromEntries(videos.map((v) => [v.clip, Math.round((v[key] as number) * 100) / 100]));
+    out.index = { sampleFps: 2, rtf: by('rtf'), decodeOnlyRtf: by('decodeOnlyRtf'), overDecode: by('overDecode'), videos };
+    out.memory = { peakRssMb: Math.max(...videos.map((v) => v.peakRssMb)), during: 'indexing (node + ffmpeg)' };
+  }
+
+  if (only.has('query')) {
+    log('query: text embedding …');
+    const t = await benchTextEmbedding(ivtModel, quick ? 50 : 200);
+    out.query = { textEmbedMs: t.medianMs, textEmbedP95Ms: t.p95Ms, runs: t.runs, load: load() };
+  }
+
+  if (only.has('search')) {
+    const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+    out.search = {};
+    for (const n of sizes) {
+      log(`search: ${sizeName(n)} × ${ivt.embeddingDim} …`);
+      const f: SearchFigures = benchSearch(n, ivt.embeddingDim, { exact: n >= 1e6 ? 20 : 50, ann: quick ? 50 : 200 });
+      out.search[sizeName(n)] = { ...f, load: load() };
+      log(`  exact p95 ${f.exact.p95Ms} ms, approximate p95 ${f.ann.p95Ms} ms (recall@10 ${f.ann.recall10})`);
+    }
+    out.search.rssAfterMb = Math.round(process.memoryUsage().rss / 2 ** 20);
+  }
+  out.loadAtEnd = load();
+
+  if (json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  else printTable(out);
+}
+
+function printTable(o: Record<string, any>): void {
+  const rows: string[][] = [['figure', 'value', 'lower bound / reference', 'load (1/5/15 min)']];
+  for (const v of (o.index?.videos ?? []) as (IndexFigures & { load: string })[]) {
+    const st = v.stages;
+    rows.push([`index.rtf ${v.clip} (${v.width}×${v.height}, ${v.durationS.toFixed(0)} s, ${v.sampleFps} fps)`, `${v.rtf.toFixed(2)}×`, `decode-only ${v.decodeOnlyRtf.toFixed(2)}× (index = ${v.overDecode.toFixed(2)}× decode time)`, v.load]);
+    rows.push([`  stages ${v.clip} (s)`, `decode-wait ${st.decode.toFixed(1)} detect ${st.detect.toFixed(1)} crop+embed ${st.embed.toFixed(1)} track ${st.track.toFixed(1)} db ${st.database.toFixed(1)}`, `${v.frames} frames, ${v.detections} detections`, '']);
+  }
+  if (o.memory) rows.push(['memory.peakRssMb (indexing, node + ffmpeg)', `${o.memory.peakRssMb} MB`, '≤ 2048 MB', '']);
+  if (o.query) rows.push(['query.textEmbedMs (median)', `${o.query.textEmbedMs} ms`, `p95 ${o.query.textEmbedP95Ms} ms`, o.query.load]);
+  for (const [size, f] of Object.entries(o.search ?? {}) as [string, SearchFigures & { load: string }][]) {
+    if (typeof f !== 'object') continue;
+    rows.push([`search ${size} exact p50 / p95`, `${f.exact.p50Ms} / ${f.exact.p95Ms} ms`, 'reference', f.load]);
+    rows.push([`search ${size} approximate p50 / p95`, `${f.ann.p50Ms} / ${f.ann.p95Ms} ms`, `recall@10 ${f.ann.recall10}, int8 build ${f.ann.buildMs} ms; auto → ${f.auto}`, '']);
+  }
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
+  console.log(`${o.date}  ${o.machine.cpu}, ${o.machine.cores} cores, ${o.machine.ramGb} GB; IVT ${o.models.ivt}${o.quick ? '  (--quick)' : ''}`);
+  console.log(line(rows[0]));
+  console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
+  for (const r of rows.slice(1)) console.log(line(r));
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});

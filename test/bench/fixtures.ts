@@ -1,0 +1,53 @@
+// Benchmark footage, kept in a cache folder outside git (~/.cache/sightline-bench, or
+// $SIGHTLINE_BENCH_CACHE): Debian opencv-doc's vtest.avi (real pedestrians, 768×576, 10 fps) and a
+// 1080p H.264 street clip built from it (four vtest views tiled, 25 fps, sensor noise, 5 minutes).
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const VTEST_SYSTEM = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
+
+export function cacheDir(): string {
+  const dir = process.env.SIGHTLINE_BENCH_CACHE || path.join(os.homedir(), '.cache', 'sightline-bench');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** vtest.avi from the installed opencv-doc, else from the package fetched with apt-get download. */
+export function vtestAvi(): string {
+  if (fs.existsSync(VTEST_SYSTEM)) return VTEST_SYSTEM;
+  const dir = cacheDir();
+  const local = path.join(dir, 'opencv-doc', VTEST_SYSTEM.slice(1));
+  if (fs.existsSync(local)) return local;
+  execFileSync('apt-get', ['download', 'opencv-doc'], { cwd: dir, stdio: 'inherit' });
+  const deb = fs.readdirSync(dir).find((f) => f.startsWith('opencv-doc') && f.endsWith('.deb'));
+  if (!deb) throw new Error('apt-get download opencv-doc produced no .deb');
+  execFileSync('dpkg', ['-x', path.join(dir, deb), path.join(dir, 'opencv-doc')], { stdio: 'inherit' });
+  if (!fs.existsSync(local)) throw new Error(`${local}: not in the opencv-doc package`);
+  return local;
+}
+
+/**
+ * A 1080p, 25 fps H.264 clip of `seconds` with real walking people: four vtest views (two mirrored,
+ * each starting elsewhere in the loop) tiled 2×2, with temporal noise so the encoder cannot coast.
+ */
+export function street1080p(ffmpeg: string, seconds: number): string {
+  const out = path.join(cacheDir(), `street-1080p-${seconds}s.mp4`);
+  if (fs.existsSync(out)) return out;
+  const full = path.join(cacheDir(), 'street-1080p-300s.mp4');
+  const tmp = `${out}.tmp.mp4`;
+  if (seconds < 300 && fs.existsSync(full)) {
+    execFileSync(ffmpeg, ['-y', '-v', 'error', '-i', full, '-t', String(seconds), '-c', 'copy', tmp]);
+  } else {
+    const v = vtestAvi();
+    const inputs = [0, 20, 40, 60].flatMap((ss) => ['-stream_loop', '-1', '-ss', String(ss), '-i', v]);
+    const tile = (i: number, flip: boolean): string => `[${i}:v]scale=960:540,setsar=1${flip ? ',hflip' : ''}[t${i}]`;
+    const graph = `${tile(0, false)};${tile(1, true)};${tile(2, true)};${tile(3, false)};` +
+      '[t0][t1][t2][t3]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,fps=25,noise=alls=6:allf=t,format=yuv420p';
+    execFileSync(ffmpeg, ['-y', '-v', 'error', ...inputs, '-filter_complex', graph, '-t', String(seconds),
+      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', '50', '-an', tmp], { stdio: 'inherit' });
+  }
+  fs.renameSync(tmp, out);
+  return out;
+}

@@ -1,0 +1,68 @@
+// Indexing speed of one video against its lower bound, in the same run: ffmpeg decoding alone
+// (the project's sampler, frames discarded) and then the full pipeline on a fresh temp case file,
+// with the time split per stage and the peak memory of node + ffmpeg.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openOrCreateCase } from '../../electron/engine/case/caseFile';
+import { importVideo } from '../../electron/engine/indexing/importer';
+import { DEFAULT_MAX_SIDE, indexVideo, newStageTimes, StageTimes } from '../../electron/engine/indexing/indexVideo';
+import type { LoadedModels } from '../../electron/engine/indexing/job';
+import { probeVideo } from '../../electron/engine/video/probe';
+import { sampleFrames } from '../../electron/engine/video/sampler';
+import { sampleRss } from './memory';
+
+export interface IndexFigures {
+  clip: string;
+  file: string;
+  width: number;
+  height: number;
+  sourceFps: number;
+  durationS: number;
+  sampleFps: number;
+  frames: number;
+  detections: number;
+  decodeOnlyS: number;
+  indexS: number;
+  /** Video seconds per wall-clock second. */
+  decodeOnlyRtf: number;
+  rtf: number;
+  /** Full indexing time / decode-only time (target ≤ 2). */
+  overDecode: number;
+  stages: StageTimes;
+  peakRssMb: number;
+  ffmpegPeakRssMb: number;
+}
+
+const now = (): number => performance.now() / 1000;
+
+export async function benchIndexing(clip: string, file: string, models: LoadedModels, tools: { ffmpeg: string; ffprobe: string }, sampleFps = 2): Promise<IndexFigures> {
+  const probe = await probeVideo(file, tools.ffprobe);
+
+  let t0 = now();
+  let decoded = 0;
+  for await (const f of sampleFrames(file, { ffmpegPath: tools.ffmpeg, fps: sampleFps, maxSide: DEFAULT_MAX_SIDE })) decoded += f.data.length > 0 ? 1 : 0;
+  const decodeOnlyS = now() - t0;
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-'));
+  const db = openOrCreateCase(path.join(dir, 'bench.sqlite'), 'bench');
+  try {
+    const { videoId } = await importVideo(db, file, { ffprobe: tools.ffprobe, fps: sampleFps, user: 'bench' });
+    const stages = newStageTimes();
+    const stop = sampleRss();
+    t0 = now();
+    const r = await indexVideo(db, videoId, models, { ffmpeg: tools.ffmpeg, stageTimes: stages });
+    const indexS = now() - t0;
+    const mem = await stop();
+    if (r.frames !== decoded) throw new Error(`${clip}: indexing saw ${r.frames} frames, decode-only ${decoded}`);
+    return {
+      clip, file, width: probe.width, height: probe.height, sourceFps: probe.fps, durationS: probe.durationS, sampleFps,
+      frames: r.frames, detections: r.detections, decodeOnlyS, indexS,
+      decodeOnlyRtf: probe.durationS / decodeOnlyS, rtf: probe.durationS / indexS, overDecode: indexS / decodeOnlyS,
+      stages, peakRssMb: mem.peakRssMb, ffmpegPeakRssMb: mem.childrenMb,
+    };
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
