@@ -1,0 +1,65 @@
+// sightline bookmark add|list|remove|edit --db <case.sqlite> ...
+import { defaultUser, openDb } from '../../engine/case/caseFile';
+import { addBookmark, listBookmarks, removeBookmark, updateBookmark } from '../../engine/evidence/bookmarks';
+import { parse, requireDb, UsageError } from '../args';
+
+const USAGE = [
+  'sightline bookmark add --db <case.sqlite> --sighting <id> [--note "..."] [--query "..."] [--score S]',
+  '       sightline bookmark list --db <case.sqlite> [--json]',
+  '       sightline bookmark edit --db <case.sqlite> <bookmark-id> --note "..."',
+  '       sightline bookmark remove --db <case.sqlite> <bookmark-id>',
+].join('\n');
+
+function positiveId(value: string | undefined, what: string): number {
+  if (value === undefined) throw new UsageError(`${what} is required\nusage: ${USAGE}`);
+  if (!/^\d{1,12}$/.test(value) || Number(value) <= 0) throw new UsageError(`${what}: "${value}" is not a positive whole number\nusage: ${USAGE}`);
+  return Number(value);
+}
+
+export async function run(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parse(rest, {
+    db: { type: 'string' }, sighting: { type: 'string' }, note: { type: 'string' }, query: { type: 'string' },
+    score: { type: 'string' }, json: { type: 'boolean' },
+  }, USAGE);
+  if (!['add', 'list', 'edit', 'remove'].includes(sub ?? '')) throw new UsageError(`expected add, list, edit or remove\nusage: ${USAGE}`);
+  const db = openDb(requireDb(values.db, USAGE));
+  const user = defaultUser();
+  try {
+    switch (sub) {
+      case 'add': {
+        if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
+        const score = values.score === undefined ? undefined : Number(values.score);
+        if (score !== undefined && !Number.isFinite(score)) throw new UsageError(`--score: "${values.score}" is not a number`);
+        const b = addBookmark(db, user, { sightingId: positiveId(values.sighting, '--sighting'), note: values.note, query: values.query, score });
+        process.stdout.write(values.json ? `${JSON.stringify(b)}\n` : `bookmark ${b.id} added (sighting ${b.sightingId})\n`);
+        return 0;
+      }
+      case 'list': {
+        const list = listBookmarks(db);
+        if (values.json) { process.stdout.write(`${JSON.stringify(list)}\n`); return 0; }
+        if (!list.length) { process.stdout.write('no bookmarks\n'); return 0; }
+        for (const b of list) {
+          const where = b.hit.video ? `${b.hit.camera || b.hit.video} @ ${b.hit.time.toFixed(3)} s${b.hit.wallClock ? ` (${b.hit.wallClock})` : ''}` : '(video no longer in the case)';
+          const note = b.note.replace(/[\x00-\x1f\x7f]/g, ' ');
+          process.stdout.write(`[${b.id}] sighting ${b.sightingId}  ${where}${note ? `  "${note.length > 120 ? `${note.slice(0, 117)}...` : note}"` : ''}\n`);
+        }
+        return 0;
+      }
+      case 'edit': {
+        if (values.note === undefined) throw new UsageError(`--note is required\nusage: ${USAGE}`);
+        const b = updateBookmark(db, user, positiveId(positionals[0], '<bookmark-id>'), values.note);
+        process.stdout.write(`bookmark ${b.id} note updated\n`);
+        return 0;
+      }
+      default: {
+        const id = positiveId(positionals[0], '<bookmark-id>');
+        removeBookmark(db, user, id);
+        process.stdout.write(`bookmark ${id} removed\n`);
+        return 0;
+      }
+    }
+  } finally {
+    db.close();
+  }
+}

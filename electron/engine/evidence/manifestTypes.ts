@@ -1,0 +1,56 @@
+// Shape of manifest.json in an evidence bundle: what was exported, from which original, by whom,
+// with which tool and models, and every file's SHA-256. Read back by verify.ts and the report.
+import type { BBox } from '../contract';
+
+export const MANIFEST_FORMAT = 'sightline-evidence-bundle';
+
+export interface ManifestFile { path: string; sha256: string; size: number }
+
+export interface ManifestItem {
+  bookmarkId: number;
+  sightingId: number;
+  note: string;
+  query: string | null;
+  score: number | null;
+  createdAt: string;
+  updatedAt: string;
+  camera: string;
+  /** Folder of this item's files, relative to the bundle. */
+  folder: string;
+  source: {
+    videoId: number; path: string; fileName: string; sha256: string; sizeBytes: number;
+    /** When the original was re-hashed and found identical to the import. */
+    sha256VerifiedAt: string;
+    codec: string; width: number; height: number; fps: number; durationS: number;
+    trueStartTime: string | null; creationTime: string | null;
+  };
+  /** Seconds from the start of the original file. */
+  sighting: { startS: number; endS: number; timeS: number; bbox: BBox; detections: number };
+  wallClock: { basis: string | null; time: string | null; start: string | null; end: string | null };
+  /** Detector + IVT ids that indexed this video (videos.index_models). */
+  indexModels: string | null;
+  files: {
+    originalClip: { path: string; container: string; requestedStartS: number; requestedEndS: number; actualStartS: number; actualEndS: number; streamCopy: true };
+    annotatedClip: { path: string; startS: number; endS: number; codec: 'h264'; timestampBurnedIn: boolean; clock: string };
+    snapshot: { path: string; timeS: number; width: number; height: number };
+    snapshotAnnotated: { path: string; timeS: number };
+    thumbnail: { path: string };
+  };
+}
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  formatVersion: 1;
+  tool: { name: string; version: string };
+  createdAt: string;
+  user: string;
+  case: { caseNumber: string; title: string; investigator: string; createdAt: string; caseFile: string };
+  request: { bookmarks: 'all' | number[]; padS: number };
+  models: { id: string; version: string }[];
+  queries: string[];
+  audit: { file: string; entries: number; headSeq: number; headHash: string; chainVerified: boolean; problems: string[] };
+  items: ManifestItem[];
+  refused: { bookmarkId: number; reason: string }[];
+  /** Every file of the bundle except manifest.json and SHA256SUMS. */
+  files: ManifestFile[];
+}
