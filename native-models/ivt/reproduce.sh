@@ -12,7 +12,7 @@ RUN="$WORK/ivt-small"
 DATA="${DATA:-$NM/synth/work/synth-v1}"
 REAL="${REAL:-$NM/synth/work/vtest-eval}"
 OUT="${OUT:-$NM/ivt-small-synth-v1}"
-MINUTES="${MINUTES:-38}"
+MINUTES="${MINUTES:-36}"
 THREADS="${THREADS:-2}"
 mkdir -p "$WORK"
 
@@ -24,8 +24,8 @@ fi
 echo "== training ($MINUTES min budget)"
 cd "$HERE"
 nice -n 5 "$PY" -m ivt train --data "$DATA" --out "$RUN" --size small --mla --bmm \
-  --batch 64 --lr 5e-4 --steps 100000 --minutes "$MINUTES" \
-  --eval-every 400 --threads "$THREADS" --seed 0 2>&1 | tee "$WORK/train-small.log"
+  --aux-schedule cycle --per-id 2 --batch 64 --lr 5e-4 --steps 100000 --minutes "$MINUTES" \
+  --eval-every 0 --threads "$THREADS" --seed 0 2>&1 | tee "$WORK/train-small.log"
 
 echo "== evaluating"
 EVAL=("$DATA:test")

@@ -31,6 +31,8 @@ def parser():
     t.add_argument("--vocab", help="use this vocab.txt (e.g. bert-base-uncased) instead of building one")
     _bool_flag(t, "mla", True, "multi-level alignment (phrase + word levels)")
     _bool_flag(t, "bmm", True, "bidirectional mask modelling")
+    t.add_argument("--aux-schedule", default="all", choices=["all", "cycle"],
+                   help="all = phrase+word+masked pairs every step; cycle = one of them per step")
     t.add_argument("--mla-weight", type=float, default=1.0)
     t.add_argument("--bmm-weight", type=float, default=1.0)
     t.add_argument("--image-mask-rate", type=float, default=0.3)
@@ -41,6 +43,8 @@ def parser():
                    help="share of sentence tokens replaced by [UNK] in training")
     t.add_argument("--id-loss", type=float, default=0.0, help="weight of the shared ID loss (0 = off)")
     t.add_argument("--batch", type=int, default=64)
+    t.add_argument("--per-id", type=int, default=2,
+                   help="images per identity in a batch (1 = plain random caption pairs)")
     t.add_argument("--lr", type=float, default=5e-4)
     t.add_argument("--weight-decay", type=float, default=0.05)
     t.add_argument("--steps", type=int, default=2000)

@@ -33,6 +33,36 @@ def _pairs(records):
     return [(i, c) for i, r in enumerate(records) for c in r.captions]
 
 
+def identity_batches(records, batch, per_id, rng):
+    """Yield batches of (image index, caption): batch/per_id identities, per_id images each,
+    each with one of its captions. Same-identity pairs in a batch give CMPM positives beyond
+    the diagonal, so views of one person (front/back) are pulled together."""
+    by_pid = {}
+    for i, r in enumerate(records):
+        by_pid.setdefault(r.pid, []).append(i)
+    pids = list(by_pid)
+    while True:
+        rng.shuffle(pids)
+        n = batch // per_id
+        for start in range(0, len(pids) - n + 1, n):
+            out = []
+            for pid in pids[start:start + n]:
+                images = by_pid[pid]
+                chosen = rng.sample(images, per_id) if len(images) >= per_id else \
+                    [rng.choice(images) for _ in range(per_id)]
+                out.extend((i, rng.choice(records[i].captions)) for i in chosen)
+            yield out
+
+
+def random_batches(records, batch, rng):
+    pairs = _pairs(records)
+    while True:
+        order = list(range(len(pairs)))
+        rng.shuffle(order)
+        for start in range(0, len(order) - batch + 1, batch):
+            yield [pairs[k] for k in order[start:start + batch]]
+
+
 def main(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -74,7 +104,9 @@ def main(args):
     specials = [tokenizer.cls_id, tokenizer.sep_id, tokenizer.pad_id]
 
     log = open(os.path.join(args.out, "train_log.jsonl"), "a")
-    order, cursor, step, best = [], 0, 0, -1.0
+    batches = (identity_batches(train, args.batch, args.per_id, rng) if args.per_id > 1
+               else random_batches(train, args.batch, rng))
+    step, best = 0, -1.0
     start = time.time()
     budget = args.minutes * 60 if args.minutes else float("inf")
     while True:
@@ -85,11 +117,7 @@ def main(args):
         lr = _lr(args.lr, progress)
         for g in opt.param_groups:
             g["lr"] = lr
-        if cursor + args.batch > len(order):
-            order, cursor = list(range(len(pairs))), 0
-            rng.shuffle(order)
-        batch = [pairs[k] for k in order[cursor:cursor + args.batch]]
-        cursor += args.batch
+        batch = next(batches)
         idx = torch.tensor([i for i, _ in batch])
         captions = [c for _, c in batch]
         pids = torch.tensor([train[i].pid for i in idx.tolist()])
@@ -106,14 +134,21 @@ def main(args):
         if id_head is not None:
             y = torch.tensor([labels[p] for p in pids.tolist()])
             parts["id"] = args.id_loss * id_head(img_emb, txt_emb, y)
+        # "all": every auxiliary pair each step (as in the paper). "cycle": one auxiliary
+        # pair per step, in turn, which halves the cost per step on a CPU budget.
+        aux = [a for a in (("phrase", "word") if args.mla else ()) + (("bmm",) if args.bmm else ())]
+        if args.aux_schedule == "cycle" and aux:
+            aux = [aux[step % len(aux)]]
         if args.mla:
             for level, pick in (("phrase", sample_phrase), ("word", sample_words)):
+                if level not in aux:
+                    continue
                 texts = [pick(c, rng) for c in captions]
                 t_ids, t_mask = encode_texts(tokenizer, texts, cfg.max_tokens)
                 parts[level] = args.mla_weight * cmpm_loss(
                     model.encode_image(augment(raw, gen)), model.encode_text(t_ids, t_mask), pids,
                     args.cmpm_scale)
-        if args.bmm:
+        if "bmm" in aux:
             patch_mask = mask_patches(len(batch), model.num_patches, args.image_mask_rate, gen)
             m_ids, _ = mask_tokens(ids, mask, args.text_mask_rate, tokenizer.mask_id, specials, gen)
             parts["bmm"] = args.bmm_weight * cmpm_loss(
