@@ -157,3 +157,13 @@ test('verify reports missing and extra files by name', () => {
     fs.rmSync(copy, { recursive: true, force: true });
   }
 });
+
+test("the investigator's clock correction wins over the container time, in manifest and burned-in text", async () => {
+  fx.db.prepare('UPDATE videos SET true_start_time = ? WHERE id = ?').run('2026-03-14T08:00:00.000Z', fx.videoId);
+  const r = await exportEvidence(fx.db, { ffmpeg: fx.ffmpeg, ffprobe: fx.ffprobe, user: 'DC Test', models: TEST_MODELS },
+    { outDir: path.join(fx.dir, 'out-corrected'), bookmarks: [1], padS: 0 });
+  const m = JSON.parse(fs.readFileSync(path.join(r.bundleDir, 'manifest.json'), 'utf8')) as Manifest;
+  assert.equal(m.items[0].wallClock.time, '2026-03-14T08:00:02.000Z');
+  assert.equal(m.items[0].wallClock.basis, 'investigator clock correction');
+  assert.match(execFileSync('pdftotext', [path.join(r.bundleDir, 'report.pdf'), '-'], { encoding: 'utf8' }), /2026-03-14T08:00:02.000Z - from investigator clock correction/);
+});
