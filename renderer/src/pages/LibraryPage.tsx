@@ -16,7 +16,8 @@ export interface LibraryProps {
 export function LibraryPage({ videos, progress, onChanged }: LibraryProps) {
   const [paths, setPaths] = useState('');
   const [fps, setFps] = useState('');
-  const [busy, setBusy] = useState(false);
+  // The engine queues import jobs and answers each when its videos are indexed; several may run.
+  const [running, setRunning] = useState(0);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -24,17 +25,19 @@ export function LibraryPage({ videos, progress, onChanged }: LibraryProps) {
   const importPaths = async (list: string[]) => {
     const clean = list.map((p) => p.trim()).filter(Boolean);
     if (!api || clean.length === 0) return;
-    setBusy(true);
+    setRunning((n) => n + 1);
     setError(null);
-    setReport(null);
     try {
       const f = Number(fps);
-      setReport(await api.importPaths({ paths: clean, fps: fps.trim() && Number.isFinite(f) && f > 0 ? f : undefined }));
+      const job = api.importPaths({ paths: clean, fps: fps.trim() && Number.isFinite(f) && f > 0 ? f : undefined });
       setPaths('');
+      // Videos show up in the list (via progress events) long before the job's report arrives.
+      window.setTimeout(onChanged, 300);
+      setReport(await job);
     } catch (e) {
       setError(errorText(e));
     } finally {
-      setBusy(false);
+      setRunning((n) => n - 1);
       onChanged();
     }
   };
@@ -51,7 +54,8 @@ export function LibraryPage({ videos, progress, onChanged }: LibraryProps) {
   };
 
   // Pending imports known only by path (before hashing gives them an id).
-  const pendingPaths = Object.values(progress).filter((p) => p.videoId === null && p.kind === 'import' && p.phase !== 'done' && p.phase !== 'failed');
+  // Only while a job runs: a job that died leaves no final event behind.
+  const pendingPaths = running === 0 ? [] : Object.values(progress).filter((p) => p.videoId === null && p.kind === 'import' && p.phase !== 'done' && p.phase !== 'failed');
 
   return (
     <div className="page library-page">
@@ -72,18 +76,19 @@ export function LibraryPage({ videos, progress, onChanged }: LibraryProps) {
             </label>
             {api?.pickPaths && <button type="button" onClick={async () => { const p = await api!.pickPaths!({ kind: 'files' }); if (p.length) void importPaths(p); }}>Choose files…</button>}
             {api?.pickPaths && <button type="button" onClick={async () => { const p = await api!.pickPaths!({ kind: 'folder' }); if (p.length) void importPaths(p); }}>Choose folder…</button>}
-            <button type="submit" className="primary" disabled={busy || !paths.trim()}>{busy ? 'Importing…' : 'Import'}</button>
+            <button type="submit" className="primary" disabled={!paths.trim()}>Import</button>
+            {running > 0 && <span className="live small" role="status">{running} import job{running === 1 ? '' : 's'} running…</span>}
           </div>
         </form>
         {report && (
           <div className="small" role="status" data-testid="import-report">
-            Queued {report.indexed.length} video{report.indexed.length === 1 ? '' : 's'} for indexing
+            Last import: indexed {report.indexed.length} video{report.indexed.length === 1 ? '' : 's'}
             {report.duplicates.length > 0 && <> · {report.duplicates.length} already in the case</>}
             {report.failed.length > 0 && <> · <span className="bad">{report.failed.length} failed</span></>}
             {report.failed.length > 0 && <ul className="failures">{report.failed.map((f) => <li key={f.path}><span className="mono">{f.path}</span>: {f.reason}</li>)}</ul>}
           </div>
         )}
-        {error && <div className="error" role="alert">{error}</div>}
+        {error && <div className="error" role="alert" data-testid="import-error">{error}</div>}
         {pendingPaths.map((p) => (
           <div key={p.path} className="pending small"><span className="mono">{p.path}</span> — {p.phase}<ProgressBar fraction={p.fraction} label={`Import of ${p.path}`} /></div>
         ))}
