@@ -2,6 +2,7 @@
 // (an attacker with the file drops the append-only triggers first, exactly as done here).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
@@ -91,8 +92,23 @@ test('audit verify catches the newest entries cut off the end', () => {
   assert.ok(v.problems.some((p) => /missing at the end/.test(p)), v.problems.join('\n'));
 });
 
-test('audit verify catches a rewritten chain whose hashes were recomputed but the head not', () => {
-  // Rewriting one entry and recomputing the hashes after it still leaves the recorded head behind.
-  const v = verdictOf(tamperedCopy('rehashed', "UPDATE audit_log SET hash = 'f' || substr(hash, 2) WHERE seq = (SELECT max(seq) FROM audit_log)"));
+test('audit verify catches a chain rewritten with recomputed hashes (the recorded head no longer matches)', () => {
+  // The attacker edits entry 2 and recomputes every hash after it, as the chain's formula allows.
+  fx.db.pragma('wal_checkpoint(TRUNCATE)');
+  const file = path.join(fx.dir, 'rehashed.sqlite');
+  fs.copyFileSync(fx.caseFile, file);
+  const raw = new Database(file);
+  raw.exec('DROP TRIGGER audit_log_no_update;');
+  const rows = raw.prepare('SELECT * FROM audit_log ORDER BY seq').all() as { seq: number; at: string; user: string; action: string; details: string; prev_hash: string; hash: string }[];
+  let prev = '0'.repeat(64);
+  for (const r of rows) {
+    const user = r.seq === 2 ? 'someone else' : r.user;
+    const hash = createHash('sha256').update(JSON.stringify([prev, r.seq, r.at, user, r.action, r.details])).digest('hex');
+    raw.prepare('UPDATE audit_log SET user = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(user, prev, hash, r.seq);
+    prev = hash;
+  }
+  raw.close();
+  const v = verdictOf(file);
   assert.equal(v.ok, false);
+  assert.ok(v.problems.some((p) => /recorded head/.test(p)), v.problems.join('\n'));
 });
