@@ -10,6 +10,32 @@ import numpy as np
 from .backgrounds import pavement, vtest_patch
 
 
+def _paste(bg, person, a, x0, y0):
+    """Alpha-composite person (float, with alpha a[...,None]) at (x0, y0), clipped."""
+    H, W = bg.shape[:2]
+    h, w = a.shape[:2]
+    fx0, fy0, fx1, fy1 = max(0, x0), max(0, y0), min(W, x0 + w), min(H, y0 + h)
+    if fx1 <= fx0 or fy1 <= fy0:
+        return
+    sa = a[fy0 - y0:fy1 - y0, fx0 - x0:fx1 - x0]
+    sp = person[fy0 - y0:fy1 - y0, fx0 - x0:fx1 - x0]
+    bg[fy0:fy1, fx0:fx1] = sp * sa + bg[fy0:fy1, fx0:fx1] * (1 - sa)
+
+
+def _bystander(rng, ph):
+    """Another (random) pedestrian, for partial overlap at the crop edge as in real
+    detector crops. Imported lazily to keep module dependencies one-way."""
+    from .attributes import sample_identity
+    from .render import render_person
+    other = sample_identity(rng)
+    img, al = render_person(other, ["front", "back", "side"][int(rng.integers(3))],
+                            rng.uniform(0, 6.3), rng, hp=140)
+    h = int(ph * rng.uniform(0.85, 1.1))
+    w = max(2, int(al.shape[1] * h / al.shape[0]))
+    return (cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32),
+            cv2.resize(al, (w, h), interpolation=cv2.INTER_AREA)[..., None])
+
+
 def high_angle(img, alpha, rng, k=None, sq=None, lean=None):
     """Camera above and in front: upper body nearer -> wider; body foreshortened."""
     h, w = alpha.shape
@@ -53,10 +79,21 @@ def cctv_crop(img, alpha, rng, median, out_w=64, out_h=128):
                 0, 0, 360, 1.0, -1)
     sh = cv2.GaussianBlur(sh, (0, 0), max(0.8, ph / 60))
     bg *= 1 - 0.35 * sh[..., None]
-    roi = bg[y0:y0 + ph, x0:x0 + pw]
     # match the person's exposure loosely to the scene (real people are lit like the street)
     person *= rng.uniform(0.75, 1.05)
-    roi[:] = person * a + roi * (1 - a)
+    other = _bystander(rng, ph) if rng.random() < 0.15 else None
+    if other is not None:
+        op, oa = other
+        left = rng.random() < 0.5
+        vis = int(oa.shape[1] * rng.uniform(0.2, 0.45))     # visible part of the bystander
+        ox = vis - oa.shape[1] if left else cw - vis
+        oy = y0 + int(rng.uniform(-0.1, 0.1) * ph)
+        behind = rng.random() < 0.6
+        if behind:
+            _paste(bg, op * rng.uniform(0.75, 1.05), oa, ox, oy)
+    _paste(bg, person, a, x0, y0)
+    if other is not None and not behind:
+        _paste(bg, op * rng.uniform(0.75, 1.05), oa, ox, oy)
     frame = bg
     # motion blur (walking + shutter) and lens softness at native resolution
     k = int(rng.choice([1, 1, 2, 3, 4]))

@@ -37,7 +37,7 @@ def cast():
                I(gender="female", hair_length="long", hair_colour="blonde", upper_type="dress",
                  upper_colour="white", lower_type="none", lower_colour="none",
                  shoes_colour="brown", skin=2),
-               [(5.0, 1020, 338), (19.0, -50, 330)],
+               [(5.0, 1020, 345), (11.0, 600, 350), (14.0, 560, 425), (19.0, -50, 430)],
                "a woman in a white dress", seed=13, extra={"role": "distractor"}),
         Walker("man_yellow_tshirt_grey_shorts",
                I(gender="male", hair_colour="brown", upper_type="t-shirt", upper_colour="yellow",

@@ -105,16 +105,19 @@ def _pose(view, phase, a):
     s = math.sin(phase)
     female = a["gender"] == "female"
     b = a["build"]
-    sw = (0.108 if not female else 0.094) * b     # shoulder half-width
-    hw = (0.078 if not female else 0.088) * b     # hip half-width
+    bulk = {"coat": 0.014, "jacket": 0.012, "hoodie": 0.01, "sweater": 0.006}.get(
+        a["upper_type"], 0.0)                     # padded garments widen the silhouette
+    sw = (0.12 if not female else 0.104) * b + bulk   # shoulder half-width
+    hw = (0.086 if not female else 0.094) * b     # hip half-width
     J = {}
     if view in ("front", "back"):
         for side, sign, ph in (("n", -1, s), ("f", 1, -s)):
-            lift = 0.018 * max(0.0, ph)           # back-swinging leg lifts its foot
-            fwd = 0.012 * ph                      # forward foot appears lower (high camera)
-            J[side + "shoulder"] = (sign * (sw - 0.022), 0.19)
-            J[side + "elbow"] = (sign * (sw + 0.012), 0.35 + 0.008 * ph)
-            J[side + "wrist"] = (sign * (sw + 0.004), 0.5 - 0.02 * abs(ph))
+            lift = 0.024 * max(0.0, ph)           # back-swinging leg lifts its foot
+            fwd = 0.03 * ph                       # forward foot appears lower (high camera)
+            J[side + "shoulder"] = (sign * (sw - 0.024), 0.19)
+            J[side + "elbow"] = (sign * (sw + 0.008), 0.35 - 0.01 * ph)
+            # arm swings opposite to its leg: forward hand rises and comes inwards
+            J[side + "wrist"] = (sign * (sw - 0.004 + 0.012 * ph), 0.5 + 0.03 * ph)
             J[side + "hip"] = (sign * hw * 0.55, 0.5)
             J[side + "knee"] = (sign * hw * 0.55, 0.73 - lift + fwd * 0.5)
             J[side + "ankle"] = (sign * hw * 0.5, 0.955 - lift * 1.6 + fwd)
@@ -133,7 +136,7 @@ def _pose(view, phase, a):
             fa = ar + 0.25
             wr = (el[0] + 0.15 * math.sin(fa), el[1] + 0.15 * math.cos(fa))
             J[side + "shoulder"], J[side + "elbow"], J[side + "wrist"] = sh, el, wr
-    J["sw"], J["hw"] = sw, hw
+    J["sw"], J["hw"], J["bulk"] = sw, hw, bulk
     return J
 
 
@@ -180,8 +183,9 @@ def render_person(a, view, phase, rng, hp=180):
     # --- far limbs (side view: drawn behind torso) ---
     def leg(s):
         hip, knee, ank = J[s + "hip"], J[s + "knee"], J[s + "ankle"]
-        cv_.limb(legs_col, [hip, knee], 0.085, texture=lower_tex if trouser_leg else None)
-        cv_.limb(legs_col, [knee, ank], 0.07 if trouser_leg else 0.055,
+        cv_.limb(legs_col, [hip, knee], 0.095 if trouser_leg else 0.08,
+                 texture=lower_tex if trouser_leg else None)
+        cv_.limb(legs_col, [knee, ank], 0.076 if trouser_leg else 0.058,
                  texture=lower_tex if trouser_leg else None)
         if lt == "shorts":
             mid = (hip[0] * 0.45 + knee[0] * 0.55, hip[1] * 0.45 + knee[1] * 0.55)
@@ -195,12 +199,12 @@ def render_person(a, view, phase, rng, hp=180):
         sh, el, wr = J[s + "shoulder"], J[s + "elbow"], J[s + "wrist"]
         sleeve = col.upper
         if long_sleeve:
-            cv_.limb(sleeve, [sh, el], 0.062, pattern=True)
-            cv_.limb(sleeve, [el, wr], 0.058, pattern=True)
+            cv_.limb(sleeve, [sh, el], 0.068 + J["bulk"], pattern=True)
+            cv_.limb(sleeve, [el, wr], 0.06 + J["bulk"], pattern=True)
         else:
-            cv_.limb(col.skin, [sh, el, wr], 0.05)
+            cv_.limb(col.skin, [sh, el, wr], 0.052)
             mid = (sh[0] * 0.55 + el[0] * 0.45, sh[1] * 0.55 + el[1] * 0.45)
-            cv_.limb(sleeve, [sh, mid], 0.064, pattern=True)
+            cv_.limb(sleeve, [sh, mid], 0.07, pattern=True)
         d = (wr[0] - el[0], wr[1] - el[1])
         n = math.hypot(*d) + 1e-6
         cv_.ellipse(col.skin, (wr[0] + d[0] / n * 0.025, wr[1] + d[1] / n * 0.025),
@@ -217,8 +221,9 @@ def render_person(a, view, phase, rng, hp=180):
     sw, hw = J["sw"], J["hw"]
     if side:
         # profile: chest in front (+x), back behind
-        torso = [(-0.055, 0.16), (0.05, 0.16), (0.065, 0.3), (0.05, 0.45), (0.055, hem),
-                 (-0.06, hem), (-0.055, 0.35)]
+        bk = J["bulk"]
+        torso = [(-0.06 - bk, 0.16), (0.055 + bk, 0.16), (0.072 + bk, 0.3), (0.058 + bk, 0.45),
+                 (0.06 + bk, hem), (-0.065 - bk, hem), (-0.062 - bk, 0.35)]
         if ut == "coat":
             torso[4:6] = [(0.075, hem), (-0.08, hem)]
         hips = [(-0.06, 0.44), (0.055, 0.44), (0.06, 0.56), (-0.06, 0.56)]
