@@ -90,7 +90,7 @@ export async function exportEvidence(
       throw new ExportError(`nothing exported: every bookmark was refused (${refused.map((r) => `bookmark ${r.bookmarkId}: ${r.reason}`).join('; ')})`);
     }
 
-    emit(null, tempDir, 'writing', 0.9, 'writing report, manifest and checksums');
+    emit(null, outDir, 'writing', 0.9, 'writing report, manifest and checksums');
     const auditRows = listAuditRows(db);
     const auditVerdict = verifyAuditRows(auditRows);
     const auditFile = 'audit-log.jsonl';

@@ -38,7 +38,8 @@ export async function renderReport(m: Manifest, bundleDir: string): Promise<Buff
   doc.text('Verifying this bundle', { size: 11, bold: true });
   doc.text('Every file is listed with its SHA-256 in SHA256SUMS (check with "sha256sum -c SHA256SUMS" in the bundle folder) and in manifest.json. "sightline verify <bundle>" checks both and reports missing, extra or changed files. Times are seconds from the start of the original file; wall-clock times are UTC.', { indent: 10, size: 9 });
 
-  m.items.forEach((item, i) => renderItem(doc, item, i + 1, bundleDir));
+  const models = m.models.map((x) => `${x.id} ${x.version}`).join(', ');
+  m.items.forEach((item, i) => renderItem(doc, item, i + 1, bundleDir, models));
 
   if (m.refused.length) {
     doc.rule(10);
@@ -48,7 +49,7 @@ export async function renderReport(m: Manifest, bundleDir: string): Promise<Buff
   return doc.toBuffer();
 }
 
-function renderItem(doc: PdfDocument, it: ManifestItem, n: number, bundleDir: string): void {
+function renderItem(doc: PdfDocument, it: ManifestItem, n: number, bundleDir: string, models: string): void {
   // One item per page: an exhibit that never straddles a page break is easier to cite.
   doc.addPage();
   doc.text(`Item ${n} - bookmark ${it.bookmarkId}, sighting ${it.sightingId}`, { size: 12, bold: true, gapAfter: 4 });
@@ -63,7 +64,7 @@ function renderItem(doc: PdfDocument, it: ManifestItem, n: number, bundleDir: st
   doc.field('Score', it.score === null ? '(bookmarked without a search)' : it.score.toFixed(4));
   doc.field('Query', it.query ?? '(none)');
   doc.field('Note', it.note);
-  doc.field('Models', it.indexModels ?? '(not recorded)');
+  doc.field('Models', `${models}; this video was indexed with ${it.indexModels ?? '(not recorded)'}`);
   const c = it.files.originalClip;
   doc.field('Original clip', `${c.path}: stream copy (${c.container}), ${secondsText(c.actualStartS)} to ${secondsText(c.actualEndS)} (starts on the keyframe before the requested ${secondsText(c.requestedStartS)})`);
   const a = it.files.annotatedClip;
