@@ -303,17 +303,23 @@ async function checkSource(v: VideoRow, verified: Map<number, string>): Promise<
 interface Packet { pts: number; end: number; key: boolean }
 
 async function videoPackets(ffprobe: string, file: string, interval?: string): Promise<Packet[]> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,duration_time,flags', '-of', 'csv=p=0'];
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,dts_time,duration_time,flags', '-of', 'json'];
   if (interval) args.push('-read_intervals', interval);
   const { stdout } = await runTool(ffprobe, [...args, fileUrl(file)]);
+  const parsed = JSON.parse(stdout) as { packets?: { pts_time?: string; dts_time?: string; duration_time?: string; flags?: string }[] };
   const out: Packet[] = [];
-  for (const line of stdout.split('\n')) {
-    const [pts, dur, flags] = line.trim().split(',');
-    const p = Number(pts);
-    if (!line.trim() || !Number.isFinite(p)) continue;
-    const d = Number(dur);
-    out.push({ pts: p, end: p + (Number.isFinite(d) ? d : 0), key: (flags ?? '').includes('K') });
+  for (const p of parsed.packets ?? []) {
+    // AVI and some raw streams carry no pts: the decode time is then the presentation time.
+    const t = Number(p.pts_time ?? p.dts_time);
+    if (!Number.isFinite(t)) continue;
+    const d = Number(p.duration_time);
+    out.push({ pts: t, end: Number.isFinite(d) && d > 0 ? t + d : NaN, key: (p.flags ?? '').includes('K') });
   }
+  // A container that stores no packet durations (AVI): a frame lasts the typical gap between frames.
+  const times = out.map((p) => p.pts).sort((a, b) => a - b);
+  const gaps = times.slice(1).map((t, i) => t - times[i]).filter((g) => g > 0).sort((a, b) => a - b);
+  const typical = gaps.length ? gaps[Math.floor(gaps.length / 2)] : 0;
+  for (const p of out) if (Number.isNaN(p.end)) p.end = p.pts + typical;
   return out;
 }
 
