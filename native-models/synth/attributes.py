@@ -41,6 +41,13 @@ HAIR_COLOURS = {"black": (20, 18, 18), "brown": (35, 55, 85), "blonde": (110, 17
                 "grey": (150, 150, 150), "red": (40, 70, 160)}  # BGR
 SKIN_TONES = [(170, 195, 235), (140, 170, 215), (105, 140, 190), (75, 105, 150), (50, 70, 105)]
 
+# Street-like colour priors (dark/neutral common) that still keep every colour frequent
+# enough to learn; order follows GARMENT_COLOURS.
+_U = [14, 10, 10, 8, 8, 8, 6, 5, 5, 5, 5, 6, 10]
+_L = [24, 4, 14, 3, 8, 10, 4, 2, 2, 2, 2, 8, 17]
+UPPER_PRIOR = [x / sum(_U) for x in _U]
+LOWER_PRIOR = [x / sum(_L) for x in _L]
+
 UPPER_TYPES = ["t-shirt", "shirt", "jacket", "coat", "hoodie", "sweater", "dress"]
 LOWER_TYPES = ["trousers", "jeans", "shorts", "skirt"]
 BAG_TYPES = ["backpack", "shoulder bag", "handbag", "none"]
@@ -73,7 +80,7 @@ def sample_identity(rng):
     ups = UPPER_TYPES if female else UPPER_TYPES[:-1]
     probs = np.array([0.2, 0.14, 0.2, 0.14, 0.13, 0.11, 0.12][: len(ups)])
     a["upper_type"] = _pick(rng, ups, probs / probs.sum())
-    a["upper_colour"] = _pick(rng, GARMENT_COLOURS)
+    a["upper_colour"] = _pick(rng, GARMENT_COLOURS, UPPER_PRIOR)
     a["upper_pattern"] = "plain"
     if a["upper_type"] in ("t-shirt", "shirt", "sweater", "dress") and rng.random() < 0.25:
         a["upper_pattern"] = _pick(rng, ["striped", "plaid"])
@@ -89,7 +96,7 @@ def sample_identity(rng):
         probs = np.array([0.35, 0.35, 0.15, 0.15][: len(lows)])
         a["lower_type"] = _pick(rng, lows, probs / probs.sum())
         pool = JEANS_COLOURS if a["lower_type"] == "jeans" else GARMENT_COLOURS
-        a["lower_colour"] = _pick(rng, pool)
+        a["lower_colour"] = _pick(rng, pool, None if a["lower_type"] == "jeans" else LOWER_PRIOR)
         # two same-coloured garments make captions ambiguous about which is which; allow
         # it (people do dress all-black) but rarely.
         if a["lower_colour"] == a["upper_colour"] and rng.random() < 0.7:

@@ -72,12 +72,14 @@ class Phrases:
             return f"{cword(a['upper_colour'], r)} {pat} {noun}"
         return f"{cword(a['upper_colour'], r)} {noun}" if colour else noun
 
-    def lower(self, colour=True):
+    def lower(self, colour=True, article=True):
         a, r = self.a, self.rng
         if a["lower_type"] == "none":
             return None
         noun = _ch(r, LOWER_NOUNS[a["lower_type"]])
-        return f"{cword(a['lower_colour'], r)} {noun}" if colour else noun
+        ph = f"{cword(a['lower_colour'], r)} {noun}" if colour else noun
+        # count noun: "a black skirt"; trousers/jeans/shorts take no article
+        return _art(ph) if article and a["lower_type"] == "skirt" else ph
 
     def shoes(self):
         return f"{cword(self.a['shoes_colour'], self.rng)} {_ch(self.rng, SHOE_NOUNS)}"
@@ -225,7 +227,8 @@ def investigator(a, view, rng):
     """Terse keyword style: 'male, blue hoodie, jeans, black backpack'."""
     P = Phrases(a, view, rng)
     toks = [a["gender"] if rng.random() < 0.6 else _ch(rng, SUBJECTS[a["gender"]])]
-    items = [P.upper(colour=rng.random() < 0.9), P.lower(colour=rng.random() < 0.7),
+    items = [P.upper(colour=rng.random() < 0.9),
+             P.lower(colour=rng.random() < 0.7, article=False),
              P.bag(colour=rng.random() < 0.8), P.hat(), P.carrying(verb=False), P.glasses()]
     if rng.random() < 0.3:
         items.append(P.hair())

@@ -56,10 +56,13 @@ def high_angle(img, alpha, rng, k=None, sq=None, lean=None):
     return img, alpha
 
 
-def cctv_crop(img, alpha, rng, median, out_w=64, out_h=128):
-    """Composite the person on a background at 40-120 px height and degrade."""
+def cctv_crop(img, alpha, rng, median, out_w=64, out_h=128, info=None):
+    """Composite the person on a background at 40-120 px height and degrade. If info is a
+    dict, the person's height in camera pixels is stored in info["person_px"]."""
     img, alpha = high_angle(img, alpha, rng)
     ph = int(rng.uniform(40, 120))                      # person height in the camera image
+    if info is not None:
+        info["person_px"] = ph
     scale = ph / alpha.shape[0]
     pw = max(4, int(round(alpha.shape[1] * scale)))
     person = cv2.resize(img, (pw, ph), interpolation=cv2.INTER_AREA).astype(np.float32)

@@ -165,7 +165,7 @@ def crop_detect_rate(root, n=300, seed=0, thr=None):
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(recs), size=min(n, len(recs)), replace=False)
     det = NanoDet()
-    hits, scores = 0, []
+    hits, scores, by_px = 0, [], {}
     for i in pick:
         img = cv2.imread(os.path.join(root, recs[i]["file_path"]))
         c = cv2.resize(img, (90, 180), interpolation=cv2.INTER_LINEAR)
@@ -175,5 +175,9 @@ def crop_detect_rate(root, n=300, seed=0, thr=None):
         best = max([d[4] for d in ds if iou(d, (163, 118, 90, 180)) > 0.3] or [0.0])
         hits += best > 0
         scores.append(best)
+        if "person_px" in recs[i]:
+            by_px.setdefault(min(recs[i]["person_px"] // 20 * 20, 100), []).append(best > 0)
     return {"n": len(pick), "detected": round(hits / len(pick), 3),
-            "mean_score": round(float(np.mean(scores)), 3)}
+            "mean_score": round(float(np.mean(scores)), 3),
+            "detected_by_person_px": {f"{k}-{k + 19}": round(float(np.mean(v)), 2)
+                                      for k, v in sorted(by_px.items())}}

@@ -49,13 +49,16 @@ def make_sample(seed, pid, k, attrs, out_w=64, out_h=128, median=None):
     """One image + captions for identity pid, sample k."""
     rng = np.random.default_rng([seed, pid, k + 1])
     view = VIEWS[int(rng.choice(3, p=[0.38, 0.38, 0.24]))]
+    # most CCTV views are oblique: 60% of front/back views get a 3/4 turn
+    yaw = rng.uniform(-1, 1) if rng.random() < 0.6 else 0.0
     img, alpha = render_person(attrs, view, rng.uniform(0, 2 * np.pi), rng,
-                               hp=int(rng.uniform(150, 200)))
+                               hp=int(rng.uniform(150, 200)), yaw=yaw)
     if view == "side" and rng.random() < 0.5:        # walking left
         img, alpha = img[:, ::-1], alpha[:, ::-1]
+    info = {}
     crop = cctv_crop(np.ascontiguousarray(img), np.ascontiguousarray(alpha), rng, median,
-                     out_w, out_h)
-    return crop, captions_for(attrs, view, rng, 2), view
+                     out_w, out_h, info)
+    return crop, captions_for(attrs, view, rng, 2), view, info["person_px"]
 
 
 _WORKER = {}
@@ -69,12 +72,13 @@ def _init_worker(out, seed, w, h):
 def _job(args):
     pid, k, split, attrs = args
     W = _WORKER
-    crop, caps, view = make_sample(W["seed"], pid, k, attrs, W["w"], W["h"], W["median"])
+    crop, caps, view, px = make_sample(W["seed"], pid, k, attrs, W["w"], W["h"], W["median"])
     rel = f"imgs/{split}/{pid:05d}_{k}.jpg"
     cv2.imwrite(os.path.join(W["out"], rel), crop, [cv2.IMWRITE_JPEG_QUALITY, 92])
     a = {key: attrs[key] for key in DESCRIBED}
     a["view"] = view
-    return {"id": pid, "file_path": rel, "captions": caps, "split": split, "attributes": a}
+    return {"id": pid, "file_path": rel, "captions": caps, "split": split, "attributes": a,
+            "person_px": px}
 
 
 def generate(out, identities, per_id, seed, workers=2, width=64, height=128, log=True):

@@ -99,9 +99,11 @@ class Colours:
         self.hair = tuple(int(v) for v in np.clip(self.hair, 0, 255))
 
 
-def _pose(view, phase, a):
+def _pose(view, phase, a, yaw=0.0):
     """Joint positions (person units) for a walking pose. Returns dict of joints for the
-    'near' (n) and 'far' (f) sides; in front/back view near = viewer's left."""
+    'near' (n) and 'far' (f) sides; in front/back view near = viewer's left.
+    yaw in [-1, 1] turns a front/back view towards oblique (3/4): narrower shoulders and
+    hips, and the stride/arm swing gain a sideways component."""
     s = math.sin(phase)
     female = a["gender"] == "female"
     b = a["build"]
@@ -111,16 +113,19 @@ def _pose(view, phase, a):
     hw = (0.086 if not female else 0.094) * b     # hip half-width
     J = {}
     if view in ("front", "back"):
+        narrow = 1 - 0.3 * abs(yaw)
+        sw, hw = sw * narrow, hw * narrow
         for side, sign, ph in (("n", -1, s), ("f", 1, -s)):
             lift = 0.024 * max(0.0, ph)           # back-swinging leg lifts its foot
             fwd = 0.03 * ph                       # forward foot appears lower (high camera)
             J[side + "shoulder"] = (sign * (sw - 0.024), 0.19)
             J[side + "elbow"] = (sign * (sw + 0.008), 0.35 - 0.01 * ph)
             # arm swings opposite to its leg: forward hand rises and comes inwards
-            J[side + "wrist"] = (sign * (sw - 0.004 + 0.012 * ph), 0.5 + 0.03 * ph)
+            J[side + "wrist"] = (sign * (sw - 0.004 + 0.012 * ph) - yaw * 0.05 * ph,
+                                 0.5 + 0.03 * ph)
             J[side + "hip"] = (sign * hw * 0.55, 0.5)
-            J[side + "knee"] = (sign * hw * 0.55, 0.73 - lift + fwd * 0.5)
-            J[side + "ankle"] = (sign * hw * 0.5, 0.955 - lift * 1.6 + fwd)
+            J[side + "knee"] = (sign * hw * 0.55 + yaw * 0.05 * ph, 0.73 - lift + fwd * 0.5)
+            J[side + "ankle"] = (sign * hw * 0.5 + yaw * 0.08 * ph, 0.955 - lift * 1.6 + fwd)
     else:  # side view, facing +x
         for side, ph in (("n", s), ("f", -s)):
             th = 0.3 * ph                        # thigh swing (rad)
@@ -136,16 +141,16 @@ def _pose(view, phase, a):
             fa = ar + 0.25
             wr = (el[0] + 0.15 * math.sin(fa), el[1] + 0.15 * math.cos(fa))
             J[side + "shoulder"], J[side + "elbow"], J[side + "wrist"] = sh, el, wr
-    J["sw"], J["hw"], J["bulk"] = sw, hw, bulk
+    J["sw"], J["hw"], J["bulk"], J["yaw"] = sw, hw, bulk, yaw
     return J
 
 
-def render_person(a, view, phase, rng, hp=180):
+def render_person(a, view, phase, rng, hp=180, yaw=0.0):
     """Render one pedestrian. Returns (bgr uint8, alpha float32 0..1), tight around the
     person with feet on the bottom row."""
     cv_ = Canvas(hp)
     col = Colours(a, rng)
-    J = _pose(view, phase, a)
+    J = _pose(view, phase, a, yaw if view != "side" else 0.0)
     if a["carrying"] == "phone":              # far-side forearm raised to the chest
         if view == "side":
             J["felbow"] = (0.02, 0.34)
@@ -332,7 +337,7 @@ def render_person(a, view, phase, rng, hp=180):
     # --- head ---
     cv_.limb(col.skin, [(0.0, 0.1), (0.0, 0.17)] if not side else [(0.0, 0.1), (0.01, 0.17)],
              0.04)
-    hx = 0.012 if side else 0.0
+    hx = 0.012 if side else 0.01 * yaw * (1 if view == "front" else -1)
     head = cv_.ellipse(col.skin, (hx, 0.068), (0.05 if not side else 0.052, 0.064))
     if side:
         cv_.ellipse(col.skin, (hx + 0.05, 0.075), (0.01, 0.012))       # nose
@@ -355,9 +360,10 @@ def render_person(a, view, phase, rng, hp=180):
             cv_.limb(col.hair, [(-0.045, 0.04), (-0.055, 0.22)], 0.03)
             cv_.limb(col.hair, [(0.045, 0.04), (0.055, 0.22)], 0.03)
         # face: eyes and mouth in dark skin tone
-        cv_.ellipse(_darker(col.skin, 0.45), (-0.018, 0.07), (0.007, 0.004))
-        cv_.ellipse(_darker(col.skin, 0.45), (0.018, 0.07), (0.007, 0.004))
-        cv_.line(_darker(col.skin, 0.6), (-0.012, 0.105), (0.012, 0.105), 0.005)
+        fx = 1.6 * hx                     # face features turn with the head
+        cv_.ellipse(_darker(col.skin, 0.45), (fx - 0.018, 0.07), (0.007, 0.004))
+        cv_.ellipse(_darker(col.skin, 0.45), (fx + 0.018, 0.07), (0.007, 0.004))
+        cv_.line(_darker(col.skin, 0.6), (fx - 0.012, 0.105), (fx + 0.012, 0.105), 0.005)
     if a["glasses"] and not back:
         if side:
             cv_.line((15, 15, 15), (hx + 0.0, 0.068), (hx + 0.05, 0.068), 0.008)

@@ -135,7 +135,10 @@ class _Sprite:
             view = "front" if dy > 0 else "back"
         phase = 2 * math.pi * self.dist / (0.8 * ph)
         rng = np.random.default_rng(self.w.seed)     # same colours/noise every frame
-        img, alpha = render_person(self.w.attributes, view, phase, rng, hp=int(ph * 2.2))
+        # diagonal walking towards/away from the camera -> oblique (3/4) view
+        yaw = 0.0 if view == "side" else float(np.clip(dx / (abs(dy) + 1e-6), -1, 1)) * 0.8
+        img, alpha = render_person(self.w.attributes, view, phase, rng, hp=int(ph * 2.2),
+                                   yaw=yaw)
         if view == "side" and dx < 0:
             img, alpha = img[:, ::-1], alpha[:, ::-1]
         img, alpha = high_angle(np.ascontiguousarray(img), np.ascontiguousarray(alpha),
