@@ -68,11 +68,12 @@ def load_records(root, split=None):
 
 
 def read_image(path, height, width):
-    """RGB uint8 [3, H, W], stretched to the model input (as the engine does)."""
+    """RGB uint8 [3, H, W], stretched to the model input with bilinear resampling, as the
+    engine's crop code (electron/engine/vision/crop.ts) does."""
     bgr = cv2.imread(path, cv2.IMREAD_COLOR)
     if bgr is None:
         raise FileNotFoundError(path)
-    rgb = cv2.cvtColor(cv2.resize(bgr, (width, height), interpolation=cv2.INTER_AREA),
+    rgb = cv2.cvtColor(cv2.resize(bgr, (width, height), interpolation=cv2.INTER_LINEAR),
                        cv2.COLOR_BGR2RGB)
     return torch.from_numpy(np.ascontiguousarray(rgb.transpose(2, 0, 1)))
 
