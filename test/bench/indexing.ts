@@ -51,7 +51,8 @@ export async function benchIndexing(clip: string, file: string, models: LoadedMo
     const stages = newStageTimes();
     const stop = sampleRss();
     t0 = now();
-    const r = await indexVideo(db, videoId, models, { ffmpeg: tools.ffmpeg, stageTimes: stages });
+    const readAhead = process.env.BENCH_READ_AHEAD ? Number(process.env.BENCH_READ_AHEAD) : undefined;
+    const r = await indexVideo(db, videoId, models, { ffmpeg: tools.ffmpeg, stageTimes: stages, readAhead });
     const indexS = now() - t0;
     const mem = await stop();
     if (r.frames !== decoded) throw new Error(`${clip}: indexing saw ${r.frames} frames, decode-only ${decoded}`);

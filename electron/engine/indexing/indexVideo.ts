@@ -19,6 +19,8 @@ export interface IndexOptions {
   batchFrames?: number;
   /** Longest side frames are decoded at (crops need no more). */
   maxSide?: number;
+  /** Frames ffmpeg may decode ahead while a batch is in inference (default 2 batches; 0: none). */
+  readAhead?: number;
   signal?: AbortSignal;
   onProgress?: (e: ProgressEvent) => void;
   /** Test hook: called after each committed batch. */
@@ -106,7 +108,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     opts.afterBatch?.(lastFrameT);
   };
 
-  const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? DEFAULT_MAX_SIDE, startS: startT >= 0 ? startT : undefined, signal: opts.signal });
+  const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? DEFAULT_MAX_SIDE, startS: startT >= 0 ? startT : undefined, readAhead: opts.readAhead ?? 2 * batchFrames, signal: opts.signal });
   let waitStart = process.hrtime.bigint();
   for await (const frame of frames$) {
     if (opts.stageTimes) opts.stageTimes.decode += since(waitStart);

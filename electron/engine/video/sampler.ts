@@ -6,6 +6,7 @@
 // `showinfo` logs each kept frame's pts (stderr) before the frame's rgb24 bytes reach stdout;
 // the two streams are paired in order.
 import { spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { VideoError, abortError, reasonFromFfmpegLog } from './errors';
 import { explainFailure, fileUrl } from './probe';
 
@@ -32,6 +33,12 @@ export interface SampleOptions {
   startS?: number;
   /** Decoder threads (default 2). */
   threads?: number;
+  /**
+   * Frames read ahead by a reader thread (default 0: read on demand). ONNX Runtime's session.run
+   * blocks the consumer's thread; without a reader ffmpeg stalls on the full pipe meanwhile, so
+   * decoding and inference take turns instead of overlapping. Same frames either way.
+   */
+  readAhead?: number;
   signal?: AbortSignal;
 }
 
@@ -136,6 +143,10 @@ export class FfmpegLogParser {
  */
 export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGenerator<Frame> {
   if (!(opts.fps > 0) || !Number.isFinite(opts.fps)) throw new RangeError(`sampleFrames: bad fps ${opts.fps}`);
+  if (opts.readAhead && opts.readAhead > 0) {
+    yield* sampleFramesAhead(file, opts, Math.floor(opts.readAhead));
+    return;
+  }
   const signal = opts.signal;
   if (signal?.aborted) throw abortError(signal);
   const seekS = seekPointFor(opts.startS, opts.fps);
@@ -294,4 +305,77 @@ function failureReason(
     }
   }
   return null;
+}
+
+// The reader thread: runs sampleFrames on demand-reading and posts each frame's bytes (transferred,
+// not copied) while it holds fewer than `depth` unacknowledged frames.
+const READER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { sampleFrames } = require(workerData.sampler);
+const stop = new AbortController();
+let credit = workerData.depth, wake = null;
+parentPort.on('message', (m) => {
+  if (m === 'ack') credit++; else stop.abort();
+  const w = wake; wake = null; if (w) w();
+});
+(async () => {
+  try {
+    for await (const f of sampleFrames(workerData.file, { ...workerData.opts, signal: stop.signal })) {
+      while (credit <= 0 && !stop.signal.aborted) await new Promise((r) => { wake = r; });
+      if (stop.signal.aborted) break;
+      credit--;
+      const { data, ...meta } = f;
+      parentPort.postMessage({ type: 'frame', meta, data }, [data.buffer]);
+    }
+    parentPort.postMessage({ type: 'end' });
+  } catch (e) {
+    parentPort.postMessage({ type: 'error', name: e.name, message: e.message, file: e.file, reason: e.reason });
+  }
+  parentPort.close();
+})();
+`;
+
+type ReaderMessage =
+  | { type: 'frame'; meta: Omit<Frame, 'data'>; data: Uint8Array }
+  | { type: 'end' }
+  | { type: 'error'; name: string; message: string; file?: string; reason?: string };
+
+async function* sampleFramesAhead(file: string, opts: SampleOptions, depth: number): AsyncGenerator<Frame> {
+  const { signal, readAhead: _unused, ...rest } = opts;
+  if (signal?.aborted) throw abortError(signal);
+  const worker = new Worker(READER, { eval: true, workerData: { sampler: __filename, file, opts: rest, depth } });
+  const queue: ReaderMessage[] = [];
+  let wake: (() => void) | null = null;
+  const poke = (): void => { const w = wake; wake = null; w?.(); };
+  let exited = false;
+  worker.on('message', (m: ReaderMessage) => { queue.push(m); poke(); });
+  worker.on('error', (e) => { queue.push({ type: 'error', name: e.name, message: e.message }); poke(); });
+  worker.on('exit', () => { exited = true; poke(); });
+  const onAbort = (): void => { worker.postMessage('abort'); poke(); };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      while (!queue.length) {
+        if (signal?.aborted) throw abortError(signal);
+        if (exited) throw new Error(`${file}: frame reader stopped unexpectedly`);
+        await new Promise<void>((resolve) => { wake = resolve; });
+      }
+      if (signal?.aborted) throw abortError(signal);
+      const m = queue.shift()!;
+      if (m.type === 'end') return;
+      if (m.type === 'error') {
+        if (m.name === 'VideoError' && m.file !== undefined && m.reason !== undefined) throw new VideoError(m.file, m.reason);
+        const err = new Error(m.message);
+        err.name = m.name;
+        throw err;
+      }
+      worker.postMessage('ack');
+      yield { ...m.meta, data: m.data };
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    // The reader kills its ffmpeg and exits on its own; nothing here waits for that.
+    if (!exited) worker.postMessage('abort');
+    worker.unref();
+  }
 }
