@@ -27,7 +27,7 @@ const sizeName = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k
 
 function machine(): Record<string, unknown> {
   const cpu = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model;
-  return { cpu, cores: os.cpus().length, ramGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, threads: process.env.SIGHTLINE_THREADS ?? 'ORT default' };
+  return { cpu, cores: os.cpus().length, ramGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, onnxThreads: process.env.SIGHTLINE_THREADS ?? `${Math.max(1, os.availableParallelism() - 1)} (engine default: cores − 1)` };
 }
 
 async function main(): Promise<void> {
@@ -83,6 +83,7 @@ function printTable(o: Record<string, any>): void {
   for (const v of (o.index?.videos ?? []) as (IndexFigures & { load: string })[]) {
     const st = v.stages;
     rows.push([`index.rtf ${v.clip} (${v.width}×${v.height}, ${v.durationS.toFixed(0)} s, ${v.sampleFps} fps)`, `${v.rtf.toFixed(2)}×`, `decode-only ${v.decodeOnlyRtf.toFixed(2)}× (index = ${v.overDecode.toFixed(2)}× decode time)`, v.load]);
+    rows.push([`  CPU s per video s ${v.clip}`, `${v.indexCpuPerVideoS.toFixed(3)}`, `decode-only ${v.decodeOnlyCpuPerVideoS.toFixed(3)} (node + ffmpeg)`, '']);
     rows.push([`  stages ${v.clip} (s)`, `decode-wait ${st.decode.toFixed(1)} detect ${st.detect.toFixed(1)} crop+embed ${st.embed.toFixed(1)} track ${st.track.toFixed(1)} db ${st.database.toFixed(1)}`, `${v.frames} frames, ${v.detections} detections`, '']);
   }
   if (o.memory) rows.push(['memory.peakRssMb (indexing, node + ffmpeg)', `${o.memory.peakRssMb} MB`, '≤ 2048 MB', '']);

@@ -30,6 +30,9 @@ export interface IndexFigures {
   /** Full indexing time / decode-only time (target ≤ 2). */
   overDecode: number;
   stages: StageTimes;
+  /** CPU seconds (node, all threads + ffmpeg) per video second: what the wall clock costs on an idle machine. */
+  decodeOnlyCpuPerVideoS: number;
+  indexCpuPerVideoS: number;
   peakRssMb: number;
   ffmpegPeakRssMb: number;
 }
@@ -39,10 +42,12 @@ const now = (): number => performance.now() / 1000;
 export async function benchIndexing(clip: string, file: string, models: LoadedModels, tools: { ffmpeg: string; ffprobe: string }, sampleFps = 2): Promise<IndexFigures> {
   const probe = await probeVideo(file, tools.ffprobe);
 
+  const stopDecode = sampleRss();
   let t0 = now();
   let decoded = 0;
   for await (const f of sampleFrames(file, { ffmpegPath: tools.ffmpeg, fps: sampleFps, maxSide: DEFAULT_MAX_SIDE })) decoded += f.data.length > 0 ? 1 : 0;
   const decodeOnlyS = now() - t0;
+  const decodeCpu = await stopDecode();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-'));
   const db = openOrCreateCase(path.join(dir, 'bench.sqlite'), 'bench');
@@ -61,6 +66,8 @@ export async function benchIndexing(clip: string, file: string, models: LoadedMo
       frames: r.frames, detections: r.detections, decodeOnlyS, indexS,
       decodeOnlyRtf: probe.durationS / decodeOnlyS, rtf: probe.durationS / indexS, overDecode: indexS / decodeOnlyS,
       stages, peakRssMb: mem.peakRssMb, ffmpegPeakRssMb: mem.childrenMb,
+      decodeOnlyCpuPerVideoS: (decodeCpu.selfCpuS + decodeCpu.childCpuS) / probe.durationS,
+      indexCpuPerVideoS: (mem.selfCpuS + mem.childCpuS) / probe.durationS,
     };
   } finally {
     db.close();

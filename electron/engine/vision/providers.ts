@@ -2,6 +2,7 @@
 // device) makes InferenceSession.create reject even with 'cpu' listed after it, so each provider
 // is tried on its own and the first that opens wins; what was tried and why it failed is reported.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 
@@ -28,8 +29,10 @@ export function providerOrder(pref: ProviderPreference = 'auto', platform: NodeJ
   return [pref, 'cpu'];
 }
 
-// Threads for one session; the sampler (ffmpeg) runs beside inference, so leave it room.
-const intraOpThreads = (): number => Math.max(1, Number(process.env.SIGHTLINE_THREADS) || 0) || 0;
+// Threads for one session: SIGHTLINE_THREADS, else all cores but one — the sampler's ffmpeg decodes
+// beside inference (read-ahead thread) and ORT's default (every core) made both wait on each other
+// (docs/benchmarks.md: 1 thread on 2 cores indexed faster than 2).
+const intraOpThreads = (): number => Math.max(1, Number(process.env.SIGHTLINE_THREADS) || os.availableParallelism() - 1);
 
 /**
  * On Linux the CUDA provider is an add-on that onnxruntime-node downloads at install time (skipped
@@ -53,8 +56,7 @@ export async function createSession(modelPath: string, pref: ProviderPreference 
     try {
       // A failing GPU provider is expected on many machines: keep ONNX Runtime's own log quiet about it.
       const opts: ort.InferenceSession.SessionOptions = { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: provider === 'cpu' ? 2 : 4 };
-      const threads = intraOpThreads();
-      if (threads) opts.intraOpNumThreads = threads;
+      opts.intraOpNumThreads = intraOpThreads();
       const session = await ort.InferenceSession.create(modelPath, opts);
       attempts.push({ provider, error: null });
       return { session, provider, attempts };
