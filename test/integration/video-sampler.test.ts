@@ -2,12 +2,13 @@
 // resume, stopping, and damaged files.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { sampleFrames, Frame, SampleOptions } from '../../electron/engine/video/sampler';
 import { VideoError } from '../../electron/engine/video/errors';
 import {
   ffmpegBin, ffprobeFrameTimes, makeTempDir, makeTestVideo, makeTruncatedMp4, makeNoDecoderVideo,
-  makeTextFile, makeEmptyFile, makeUnicodeLongPath,
+  makeTextFile, makeEmptyFile, makeUnicodeLongPath, ffprobeKeyframeTimes,
 } from '../fixtures/videos';
 
 let dir = '';
@@ -22,6 +23,15 @@ async function collect(file: string, opts: Partial<SampleOptions> & { fps: numbe
   const frames: Frame[] = [];
   for await (const f of sampleFrames(file, { ffmpegPath: ffmpegBin(), ...opts })) frames.push(f);
   return frames;
+}
+
+/** ffmpeg processes that are children of this test process (Linux/macOS ps). */
+function ffmpegChildren(): number {
+  const out = execFileSync('ps', ['-A', '-o', 'ppid=,comm='], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => {
+    const [ppid, comm] = l.trim().split(/\s+/, 2);
+    return Number(ppid) === process.pid && /ffmpeg/.test(comm ?? '');
+  }).length;
 }
 
 /** Oracle from ffprobe's own frame list: the first frame at or after each 1/fps tick. */
@@ -80,6 +90,17 @@ describe('sampleFrames timestamps', () => {
       // Not index/fps: somewhere a sample time is off the tick grid.
       assert.ok(frames.some((f) => Math.abs(f.timeS - f.index / fps) > 0.005));
     }
+  });
+});
+
+describe('sampleFrames keyframesOnly', () => {
+  it('samples land only on keyframes, still with their exact pts', async () => {
+    const file = makeTestVideo(dir, { name: 'gop.mp4', durationS: 4, fps: 25, width: 160, height: 120, gop: 25 });
+    const keys = ffprobeKeyframeTimes(file);
+    assert.equal(keys.length, 4);
+    const frames = await collect(file, { fps: 2, keyframesOnly: true });
+    assertTimesEqual(frames.map((f) => f.timeS), keys);
+    assert.equal((await collect(file, { fps: 2 })).length, 8);
   });
 });
 
@@ -145,6 +166,8 @@ describe('sampleFrames resume and stop', () => {
     }
     assert.equal(n, 2);
     assert.ok(Date.now() - t0 < 5000);
+    await new Promise((r) => setTimeout(r, 300)); // let the killed child be reaped
+    assert.equal(ffmpegChildren(), 0, 'ffmpeg still running after break');
 
     const ac = new AbortController();
     const seen: number[] = [];
@@ -155,6 +178,8 @@ describe('sampleFrames resume and stop', () => {
       }
     }, (e: Error) => e.name === 'AbortError');
     assert.equal(seen.length, 3);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(ffmpegChildren(), 0, 'ffmpeg still running after abort');
   });
 
   it('a slow consumer does not make the sampler buffer the whole video', async () => {

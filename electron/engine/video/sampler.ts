@@ -34,6 +34,11 @@ export interface SampleOptions {
   /** Decoder threads (default 2). */
   threads?: number;
   /**
+   * Decode keyframes only (ffmpeg -skip_frame nokey): several times cheaper, but a sample can only
+   * land on a keyframe, so the effective rate is at most one per GOP (often 1–4 s in CCTV). For quick previews.
+   */
+  keyframesOnly?: boolean;
+  /**
    * Frames read ahead by a reader thread (default 0: read on demand). ONNX Runtime's session.run
    * blocks the consumer's thread; without a reader ffmpeg stalls on the full pipe meanwhile, so
    * decoding and inference take turns instead of overlapping. Same frames either way.
@@ -152,9 +157,10 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
   const seekS = seekPointFor(opts.startS, opts.fps);
   const threads = Math.max(1, Math.floor(opts.threads ?? 2));
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', '-threads', String(threads)];
+  if (opts.keyframesOnly) args.push('-skip_frame', 'nokey');
   if (seekS > 0) args.push('-ss', seekS.toFixed(3));
   args.push('-protocol_whitelist', 'file', '-i', fileUrl(file),
-    '-map', '0:v:0', '-an', '-sn', '-dn',
+    '-map', '0:V:0', // first video stream that is not cover art '-an', '-sn', '-dn',
     '-vf', buildFilterChain(opts.fps, seekS, opts.maxSide),
     '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
 
