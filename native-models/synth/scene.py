@@ -49,7 +49,10 @@ def person_height(y_feet, H):
 
 
 def street_background(W=960, H=540, seed=0):
-    """Pavement in perspective under a brick shop front, kerb and road at the bottom."""
+    """Pavement in perspective under a brick shop front, kerb and road at the bottom.
+    Drawn at 960x540 (fixed layout) and resized to other frame sizes."""
+    if (W, H) != (960, 540):
+        return cv2.resize(street_background(960, 540, seed), (W, H), interpolation=cv2.INTER_AREA)
     rng = np.random.default_rng(seed)
     img = np.zeros((H, W, 3), np.float32)
     wall_h = int(H * 0.33)
@@ -229,3 +232,32 @@ def render_clip(walkers, out_path, seconds=10.0, fps=12, size=(960, 540), crf=28
         with open(truth_path, "w") as f:
             json.dump(truth, f, indent=1)
     return truth
+
+
+def main(argv=None):
+    """CLI for fixtures in other languages:
+        /usr/bin/python3 -m synth.scene spec.json out.mp4 [truth.json]
+    spec: {"seconds": 6, "fps": 12, "size": [640, 360], "seed": 0,
+           "people": [{"name": "p1", "description": "...", "seed": 1,
+                       "attributes": {"upper_colour": "red", ...},   # make_identity keys
+                       "path": [[0, -40, 300], [6, 700, 300]]}]}"""
+    import argparse
+    from .attributes import make_identity
+    ap = argparse.ArgumentParser(description=main.__doc__,
+                                 formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("spec")
+    ap.add_argument("out")
+    ap.add_argument("truth", nargs="?")
+    a = ap.parse_args(argv)
+    with open(a.spec) as f:
+        spec = json.load(f)
+    walkers = [Walker(p["name"], make_identity(**p.get("attributes", {})),
+                      [tuple(q) for q in p["path"]], p.get("description", ""),
+                      p.get("seed", i)) for i, p in enumerate(spec["people"])]
+    render_clip(walkers, a.out, seconds=spec.get("seconds", 10), fps=spec.get("fps", 12),
+                size=tuple(spec.get("size", (960, 540))), seed=spec.get("seed", 0),
+                truth_path=a.truth)
+
+
+if __name__ == "__main__":
+    main()
