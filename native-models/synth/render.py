@@ -169,14 +169,13 @@ def render_person(a, view, phase, rng, hp=180, yaw=0.0):
     trouser_leg = lt in ("trousers", "jeans")
     lower_tex = "denim" if lt == "jeans" else None
     legs_col = col.lower if trouser_leg else col.socks
-    upper_grp = None
 
     # --- things behind the body ---
     if a["hair_length"] == "long" and not back:
         cv_.poly(col.hair, [(-0.06, 0.05), (0.06, 0.05), (0.075, 0.27), (-0.075, 0.27)]
                  if not side else [(-0.065, 0.04), (0.0, 0.04), (-0.03, 0.27), (-0.085, 0.26)])
     if a["bag_type"] == "backpack" and side:
-        bp = cv_.poly(col.bag, [(-0.05, 0.19), (-0.125, 0.2), (-0.135, 0.42), (-0.05, 0.44)])
+        cv_.poly(col.bag, [(-0.05, 0.19), (-0.125, 0.2), (-0.135, 0.42), (-0.05, 0.44)])
     if a["carrying"] == "suitcase":
         sx = J["nwrist"][0] + (-0.12 if side else -0.02)
         cv_.poly(col.carry, [(sx - 0.07, 0.62), (sx + 0.07, 0.62), (sx + 0.07, 0.96),
@@ -252,7 +251,7 @@ def render_person(a, view, phase, rng, hp=180, yaw=0.0):
                              (hw + fl if not side else 0.06 + fl, 0.7),
                              (-hw - fl if not side else -0.06 - fl, 0.7)],
                  pattern=True)
-    upper_grp = cv_.poly(col.upper, torso, pattern=True)
+    cv_.poly(col.upper, torso, pattern=True)
     # garment details
     if not side and not back:
         if ut in ("jacket", "coat"):
@@ -281,8 +280,6 @@ def render_person(a, view, phase, rng, hp=180, yaw=0.0):
                  [(-0.06, hem - 0.03), (0.055, hem - 0.03), (0.055, hem), (-0.06, hem)])
     if ut == "coat" and not side:
         cv_.line(_darker(col.upper, 0.7), (-hw * 0.7, 0.45), (-hw * 0.7 + 0.01, 0.47), 0.012)
-    if a["lower_type"] == "jeans" and not side:
-        pass  # denim texture is handled in shading
 
     # --- bags on the body ---
     if a["bag_type"] == "backpack":
@@ -315,9 +312,8 @@ def render_person(a, view, phase, rng, hp=180, yaw=0.0):
         arm("n")
         arm("f")
     if a["bag_type"] == "handbag":
-        w = J["fwrist"] if a["carrying"] == "phone" or a["carrying"] == "suitcase" else J["nwrist"]
-        if a["carrying"] == "phone":
-            w = J["nwrist"]
+        # in the hand not holding the suitcase handle (phone is in the far hand)
+        w = J["fwrist"] if a["carrying"] == "suitcase" else J["nwrist"]
         cv_.ellipse(_darker(col.bag, 0.8), (w[0], w[1] + 0.03), (0.025, 0.025), 0, 180, 360)
         cv_.poly(col.bag, [(w[0] - 0.04, w[1] + 0.035), (w[0] + 0.04, w[1] + 0.035),
                            (w[0] + 0.05, w[1] + 0.1), (w[0] - 0.05, w[1] + 0.1)])
@@ -338,10 +334,9 @@ def render_person(a, view, phase, rng, hp=180, yaw=0.0):
     cv_.limb(col.skin, [(0.0, 0.1), (0.0, 0.17)] if not side else [(0.0, 0.1), (0.01, 0.17)],
              0.04)
     hx = 0.012 if side else 0.01 * yaw * (1 if view == "front" else -1)
-    head = cv_.ellipse(col.skin, (hx, 0.068), (0.05 if not side else 0.052, 0.064))
+    cv_.ellipse(col.skin, (hx, 0.068), (0.05 if not side else 0.052, 0.064))
     if side:
         cv_.ellipse(col.skin, (hx + 0.05, 0.075), (0.01, 0.012))       # nose
-    hair_cov = a["hair_length"] == "long" or a["hat"] == "none"
     if back:
         cv_.ellipse(col.hair, (0.0, 0.064), (0.052, 0.064))
         if a["hair_length"] == "long":
@@ -386,7 +381,6 @@ def render_person(a, view, phase, rng, hp=180, yaw=0.0):
         cv_.ellipse(col.hat, (hx, 0.05), (0.056, 0.05), 0, 180, 360)
         cv_.poly(_darker(col.hat, 0.85), [(hx - 0.057, 0.04), (hx + 0.057, 0.04),
                                           (hx + 0.057, 0.058), (hx - 0.057, 0.058)])
-    del hair_cov, head, upper_grp
     return _shade(cv_, a, rng)
 
 

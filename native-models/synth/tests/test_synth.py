@@ -65,8 +65,6 @@ class CaptionTruth(unittest.TestCase):
                 for m in pat.finditer(low):
                     col, noun = COLOUR_TO_NAME[m.group(1)], m.group(2)
                     key, types = table[noun]
-                    if noun in ("hat",) and key == "hat_colour":
-                        pass
                     self.assertEqual(col, a[key], f"{cap!r}: {noun} colour, attrs {a}")
                     kind = {"upper_colour": "upper_type", "lower_colour": "lower_type",
                             "bag_colour": "bag_type", "hat_colour": "hat",
@@ -138,8 +136,7 @@ class DatasetFormat(unittest.TestCase):
             recs = json.load(f)
         self.assertEqual(len(recs), 80)
         for r in recs:
-            self.assertEqual(set(r) >= {"id", "file_path", "captions", "split", "attributes"},
-                             True)
+            self.assertTrue(set(r) >= {"id", "file_path", "captions", "split", "attributes"})
             self.assertEqual(len(r["captions"]), 2)
             img = cv2.imread(os.path.join(self.a, r["file_path"]))
             self.assertEqual(img.shape, (128, 64, 3))
