@@ -188,7 +188,7 @@ export class Engine implements SightlineApi {
 
   async exportEvidence(req: ExportRequest): Promise<ExportReport> {
     const ff = this.ffmpeg();
-    return exportEvidence(this.requireCase(), { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user: this.user, models: this.modelInfo() }, req, (e) => this.emit(e));
+    return exportEvidence(this.requireCase(), { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user: this.user, models: this.modelInfo() }, req, (e: ProgressEvent) => this.emit(e));
   }
 
   async getSettings(): Promise<Settings> { return this.settings.get(); }
@@ -198,8 +198,12 @@ export class Engine implements SightlineApi {
     return s;
   }
 
+  /** Models named in evidence: a missing manifest is recorded as such, it does not block an export. */
   private modelInfo(): { id: string; version: string }[] {
-    return [loadDetectorManifest(this.detectorModel), loadIvtManifest(this.ivtModel)].map((m) => ({ id: m.id, version: m.version }));
+    const load = (name: string, f: (n: string) => { id: string; version: string }): { id: string; version: string } => {
+      try { return pick(f(name)); } catch { return { id: name, version: 'not installed on this machine' }; }
+    };
+    return [load(this.detectorModel, loadDetectorManifest), load(this.ivtModel, loadIvtManifest)];
   }
 
   /** The provider indexing will use: opening the detector once tells (GPU providers may fail to load). */

@@ -15,18 +15,22 @@ async function main(): Promise<void> {
   const input = workerData as WorkerInput;
   const abort = new AbortController();
   parentPort!.on('message', (m: { type: string }) => { if (m.type === 'abort') abort.abort(); });
+  let reply: WorkerMessage;
   const db = openDb(input.dbPath);
   try {
     const report = await runIndexJob(db, {
       ...input, signal: abort.signal,
       onProgress: (event) => parentPort!.postMessage({ type: 'progress', event } satisfies WorkerMessage),
     });
-    parentPort!.postMessage({ type: 'done', report } satisfies WorkerMessage);
+    reply = { type: 'done', report };
   } catch (e) {
-    parentPort!.postMessage({ type: 'error', message: (e as Error).message } satisfies WorkerMessage);
+    reply = { type: 'error', message: (e as Error).message };
   } finally {
     db.close();
   }
+  // Reply only once the case file is closed, then let the thread end (an open port keeps it alive).
+  parentPort!.postMessage(reply);
+  parentPort!.close();
 }
 
 void main();
