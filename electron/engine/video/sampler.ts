@@ -160,7 +160,8 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
   if (opts.keyframesOnly) args.push('-skip_frame', 'nokey');
   if (seekS > 0) args.push('-ss', seekS.toFixed(3));
   args.push('-protocol_whitelist', 'file', '-i', fileUrl(file),
-    '-map', '0:V:0', // first video stream that is not cover art '-an', '-sn', '-dn',
+    // First video stream that is not cover art; nothing else.
+    '-map', '0:V:0', '-an', '-sn', '-dn',
     '-vf', buildFilterChain(opts.fps, seekS, opts.maxSide),
     '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
 
