@@ -45,9 +45,27 @@ export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: Loaded
     opts.onProgress?.({ kind: 'import', videoId, path, phase: 'failed', fraction: 1, etaS: null, message: clean });
   };
 
+  // Models first: a missing or damaged model is the installation's fault, not the footage's.
+  const m = models ?? (await loadIndexModels(opts));
+  try {
+    await importAll(db, opts, report, fail);
+    await indexQueued(db, opts, m, report, fail);
+  } finally {
+    if (!models) {
+      await m.detector.close();
+      await m.encoder.close();
+    }
+  }
+  return report;
+}
+
+type Fail = (path: string, reason: string, videoId?: number | null) => void;
+
+async function importAll(db: Db, opts: IndexJobOptions, report: ImportReport, fail: Fail): Promise<void> {
   const scan = await scanPaths(opts.paths);
   for (const f of scan.failures) fail(f.path, f.reason);
   for (const file of scan.files) {
+    if (opts.signal?.aborted) return;
     opts.onProgress?.({ kind: 'import', videoId: null, path: file, phase: 'hashing', fraction: 0, etaS: null });
     try {
       const r = await importVideo(db, file, { ffprobe: opts.ffprobe, fps: opts.fps, user: opts.user });
@@ -57,36 +75,29 @@ export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: Loaded
       fail(file, message(e));
     }
   }
+}
 
+async function indexQueued(db: Db, opts: IndexJobOptions, m: LoadedModels, report: ImportReport, fail: Fail): Promise<void> {
   // A job still 'running' belongs to a process that was killed: this run resumes its work.
   db.prepare("UPDATE jobs SET status = 'interrupted', finished_at = ? WHERE status = 'running'").run(new Date().toISOString());
-  const m = models ?? (await loadIndexModels(opts));
-  try {
-    // A model change means re-indexing, never silently mixing embeddings of two models.
-    const stale = db.prepare("SELECT id FROM videos WHERE index_models IS NOT NULL AND index_models != ?").all(m.modelKey) as { id: number }[];
-    for (const s of stale) clearIndex(db, s.id);
-    const todo = db.prepare("SELECT id, path FROM videos WHERE status IN ('queued', 'indexing') ORDER BY id").all() as { id: number; path: string }[];
-    for (const v of todo) {
-      if (opts.signal?.aborted) break;
-      const job = Number(db.prepare("INSERT INTO jobs(kind, video_id, status, started_at) VALUES ('index', ?, 'running', ?)").run(v.id, new Date().toISOString()).lastInsertRowid);
-      try {
-        const r = await indexVideo(db, v.id, m, { ffmpeg: opts.ffmpeg, signal: opts.signal, onProgress: opts.onProgress, afterBatch: opts.afterBatch });
-        db.prepare("UPDATE jobs SET status = 'done', finished_at = ?, frames = ? WHERE id = ?").run(new Date().toISOString(), r.frames, job);
-        report.indexed.push(v.id);
-      } catch (e) {
-        const aborted = opts.signal?.aborted === true;
-        db.prepare('UPDATE jobs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(aborted ? 'interrupted' : 'failed', new Date().toISOString(), message(e), job);
-        if (aborted) break;
-        // What was committed before the failure stays searchable.
-        db.prepare("UPDATE videos SET status = 'failed', error = ? WHERE id = ?").run(message(e), v.id);
-        fail(v.path, message(e), v.id);
-      }
-    }
-  } finally {
-    if (!models) {
-      await m.detector.close();
-      await m.encoder.close();
+  // A model change means re-indexing, never silently mixing embeddings of two models.
+  const stale = db.prepare('SELECT id FROM videos WHERE index_models IS NOT NULL AND index_models != ?').all(m.modelKey) as { id: number }[];
+  for (const s of stale) clearIndex(db, s.id);
+  const todo = db.prepare("SELECT id, path FROM videos WHERE status IN ('queued', 'indexing') ORDER BY id").all() as { id: number; path: string }[];
+  for (const v of todo) {
+    if (opts.signal?.aborted) return;
+    const job = Number(db.prepare("INSERT INTO jobs(kind, video_id, status, started_at) VALUES ('index', ?, 'running', ?)").run(v.id, new Date().toISOString()).lastInsertRowid);
+    try {
+      const r = await indexVideo(db, v.id, m, { ffmpeg: opts.ffmpeg, signal: opts.signal, onProgress: opts.onProgress, afterBatch: opts.afterBatch });
+      db.prepare("UPDATE jobs SET status = 'done', finished_at = ?, frames = ? WHERE id = ?").run(new Date().toISOString(), r.frames, job);
+      report.indexed.push(v.id);
+    } catch (e) {
+      const aborted = opts.signal?.aborted === true;
+      db.prepare('UPDATE jobs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(aborted ? 'interrupted' : 'failed', new Date().toISOString(), message(e), job);
+      if (aborted) return;
+      // What was committed before the failure stays searchable.
+      db.prepare("UPDATE videos SET status = 'failed', error = ? WHERE id = ?").run(message(e), v.id);
+      fail(v.path, message(e), v.id);
     }
   }
-  return report;
 }
