@@ -8,7 +8,7 @@ import { sampleFrames, Frame, SampleOptions } from '../../electron/engine/video/
 import { VideoError } from '../../electron/engine/video/errors';
 import {
   ffmpegBin, ffprobeFrameTimes, makeTempDir, makeTestVideo, makeTruncatedMp4, makeNoDecoderVideo,
-  makeTextFile, makeEmptyFile, makeUnicodeLongPath, ffprobeKeyframeTimes,
+  makeTextFile, makeEmptyFile, makeUnicodeLongPath, ffprobeKeyframeTimes, makeGlitchedMp4,
 } from '../fixtures/videos';
 
 let dir = '';
@@ -206,6 +206,12 @@ describe('sampleFrames damaged input', () => {
       for await (const f of sampleFrames(file, { ffmpegPath: ffmpegBin(), fps: 2 })) seen.push(f.timeS);
     }, (e: unknown) => e instanceof VideoError && /^truncated or corrupt \(/.test(e.reason) && e.file === file);
     assert.ok(seen.length >= 1 && seen.length < 8, `decoded ${seen.length} samples of 8`);
+  });
+
+  it('concealed decode errors mid-file do not fail the video', async () => {
+    const file = makeGlitchedMp4(dir);
+    const frames = await collect(file, { fps: 2 });
+    assert.equal(frames.length, 8);
   });
 
   it('truncated MP4 without index, no decoder, text, empty: clear reasons', async () => {
