@@ -1,0 +1,100 @@
+// The bundled sample case end to end through the CLI: index, then describe people and check the
+// right person comes first (against the scene's ground truth), plus the --json contract and filters.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runCli, SAMPLE_DIR, SAMPLE_VIDEO, tempDir } from '../helpers/cli';
+import { iou } from '../../electron/engine/indexing/tracker';
+import type { BBox, SearchHit } from '../../electron/engine/contract';
+
+interface TruthBox { t: number; bbox: BBox }
+interface TruthPerson { name: string; description: string; intervals: [number, number][]; boxes: TruthBox[] }
+const truth = JSON.parse(fs.readFileSync(path.join(SAMPLE_DIR, 'truth.json'), 'utf8')) as { width: number; height: number; people: TruthPerson[] };
+
+/** The truth box of a person at time t (linear between the whole-second boxes), or null when not visible. */
+function truthBoxAt(p: TruthPerson, t: number): BBox | null {
+  const before = [...p.boxes].reverse().find((b) => b.t <= t), after = p.boxes.find((b) => b.t >= t);
+  if (!before || !after) return null;
+  if (after.t === before.t) return before.bbox;
+  const w = (t - before.t) / (after.t - before.t);
+  return before.bbox.map((v, i) => v + (after.bbox[i] - v) * w) as BBox;
+}
+
+/** Which truth person a hit shows: the one whose box overlaps the hit's box most at the hit's time. */
+function personOf(hit: SearchHit): string | null {
+  let best: string | null = null, bestIou = 0.3;
+  for (const p of truth.people) {
+    const b = truthBoxAt(p, hit.time);
+    if (b && iou(b, hit.bbox) > bestIou) { bestIou = iou(b, hit.bbox); best = p.name; }
+  }
+  return best;
+}
+
+let db = '';
+async function search(args: string[]): Promise<{ hits: SearchHit[]; stderr: string }> {
+  const r = await runCli(['search', ...args, '--db', db, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  return { hits: JSON.parse(r.stdout) as SearchHit[], stderr: r.stderr };
+}
+
+before(async () => {
+  db = path.join(tempDir('search'), 'case.sqlite');
+  const r = await runCli(['index', SAMPLE_VIDEO, '--db', db]);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('search --json returns ranked sightings with the documented fields', async () => {
+  const { hits } = await search(['woman in a red jacket with a black backpack', '--top', '5']);
+  assert.ok(hits.length > 0 && hits.length <= 5);
+  for (const h of hits) {
+    assert.equal(h.video, SAMPLE_VIDEO);
+    assert.equal(typeof h.score, 'number');
+    assert.equal(typeof h.sighting, 'number');
+    assert.ok(h.start <= h.time && h.time <= h.end, `start ${h.start} <= time ${h.time} <= end ${h.end}`);
+    assert.equal(h.bbox.length, 4);
+    const [x, y, w, hgt] = h.bbox;
+    assert.ok(x >= 0 && y >= 0 && w > 0 && hgt > 0 && x + w <= truth.width + 1 && y + hgt <= truth.height + 1, `bbox ${h.bbox} inside the frame`);
+  }
+  for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1].score >= hits[i].score, 'best first');
+  assert.ok(hits.every((h) => personOf(h) !== null), 'every sighting is one of the people in the scene');
+});
+
+for (const [query, person] of [
+  ['woman in a red jacket with a black backpack', 'woman_red_jacket_black_backpack'],
+  ['man in a blue hoodie and jeans', null],
+  ['man wearing a yellow t-shirt and grey shorts', null],
+] as [string, string | null][]) {
+  test(`"${query}" finds that person first`, async () => {
+    const expected = person ?? truth.people.find((p) => {
+      const words = query.split(' ').filter((w) => ['blue', 'hoodie', 'yellow', 't-shirt'].includes(w));
+      return words.every((w) => p.description.includes(w));
+    })!.name;
+    const { hits } = await search([query, '--top', '3']);
+    assert.equal(personOf(hits[0]), expected, `top hit ${JSON.stringify(hits[0])} is ${personOf(hits[0])}, not ${expected}`);
+  });
+}
+
+test('filters: video id, time range, minimum score', async () => {
+  assert.deepEqual((await search(['person', '--video', '999'])).hits, []);
+  const ranged = (await search(['person', '--from', '18', '--to', '20'])).hits;
+  assert.ok(ranged.length > 0);
+  for (const h of ranged) assert.ok(h.end >= 18 && h.start <= 20, `sighting ${h.start}-${h.end} overlaps 18-20`);
+  const all = (await search(['person'])).hits;
+  const cut = all[Math.floor(all.length / 2)].score;
+  assert.ok((await search(['person', '--min-score', String(cut)])).hits.every((h) => h.score >= cut));
+});
+
+test('unknown words are reported, not silently dropped', async () => {
+  const { stderr } = await search(['woman in a zxqvbl jacket']);
+  assert.match(stderr, /does not know: .*zxqvbl/);
+});
+
+test('more like this: similar sightings exclude the example itself', async () => {
+  const top = (await search(['woman in a red jacket with a black backpack'])).hits[0];
+  const r = await runCli(['search', '--similar', String(top.sighting), '--db', db, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const hits = JSON.parse(r.stdout) as SearchHit[];
+  assert.ok(hits.length > 0);
+  assert.ok(hits.every((h) => h.sighting !== top.sighting));
+});
