@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Unit tests of the model tooling (Python, Debian's interpreter with torch/onnx/cv2).
-set -euo pipefail
+# Unit tests of the model tooling (Python: Debian's interpreter, which has torch/onnx/cv2).
+set -uo pipefail
 cd "$(dirname "$0")/.."
-PY=/usr/bin/python3
+PY=${SIGHTLINE_PYTHON:-/usr/bin/python3}
+export OMP_NUM_THREADS=2
 status=0
-for suite in native-models/ivt/tests native-models/synth/tests native-models/tools/tfjs2onnx/tests; do
-  [ -d "$suite" ] || continue
-  top=$(dirname "$suite")
-  echo "# python: $suite"
-  (cd "$top/.." && PYTHONPATH="$PWD" OMP_NUM_THREADS=2 $PY -m unittest discover -s "$(basename "$top")/tests" -t . ) || status=1
-done
+run() { echo "# python: $*"; "$@" || status=1; }
+run "$PY" -m unittest discover -s native-models/ivt/tests
+(cd native-models && run "$PY" -m unittest discover -s synth/tests -t .) || status=1
+(cd native-models/tools && run "$PY" -m unittest discover -s tfjs2onnx/tests -t .) || status=1
 exit $status
