@@ -22,7 +22,7 @@ for row in "$@"; do
   out="work/ablation/$row"
   mkdir -p "$out"
   nice -n 5 "$PY" -m ivt train --data "$DATA" --out "$out" --size small "${flags[@]}" \
-    --aux-schedule cycle --per-id 2 --batch 64 --lr 1e-3 --steps 100000 --minutes "$MINUTES" \
+    --aux-schedule cycle --per-id 2 --batch 64 --lr 5e-4 --steps 100000 --minutes "$MINUTES" \
     --eval-every 0 --threads "$THREADS" --seed 0 > "$out/train.log" 2>&1
   "$PY" -m ivt evaluate --checkpoint "$out/last.pt" --data "$DATA:test" --json "$out/eval.json" \
     --threads "$THREADS" | tee "$out/eval.log"

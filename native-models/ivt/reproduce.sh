@@ -24,7 +24,7 @@ fi
 echo "== training ($MINUTES min budget)"
 cd "$HERE"
 nice -n 5 "$PY" -m ivt train --data "$DATA" --out "$RUN" --size small --mla --bmm \
-  --aux-schedule cycle --per-id 2 --batch 64 --lr 1e-3 --steps 100000 --minutes "$MINUTES" \
+  --aux-schedule cycle --per-id 2 --batch 64 --lr 3e-4 --steps 100000 --minutes "$MINUTES" \
   --eval-every 200 --threads "$THREADS" --seed 0 2>&1 | tee "$WORK/train-small.log"
 
 echo "== evaluating"
