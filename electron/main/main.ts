@@ -3,6 +3,7 @@
 import { app, BrowserWindow, Menu, screen } from 'electron';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createEngine } from '../engine/api';
 import type { DesktopEngine } from './dispatch';
 import { hardenSession, hardenWebContents } from './hardening';
 import { registerApiHandlers } from './ipc';
@@ -10,9 +11,6 @@ import { buildMenu } from './menu';
 import { handleMediaProtocol, registerMediaScheme } from './protocol';
 import { SECURE_WEB_PREFERENCES } from './security';
 import { loadWindowState, MIN_SIZE, saveWindowState } from './windowState';
-
-// Loaded by require so this file type-checks while engine/api.ts evolves; the shape is DesktopEngine.
-const { createEngine } = require('../engine/api') as { createEngine(opts?: { settingsFile?: string }): DesktopEngine };
 
 const RENDERER_HTML = path.join(__dirname, '..', '..', 'renderer', 'index.html');
 const PRELOAD = path.join(__dirname, '..', 'preload', 'preload.js');

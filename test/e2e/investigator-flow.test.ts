@@ -7,11 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { createEngine } from '../../electron/engine/api';
 import type { DesktopEngine } from '../../electron/main/dispatch';
 import { startBridge, type Bridge } from '../../electron/devbridge/server';
-
-// Loaded by require so this file compiles while the engine evolves; the shape is DesktopEngine.
-const { createEngine } = require('../../electron/engine/api') as { createEngine(opts?: { settingsFile?: string }): DesktopEngine };
 
 // Browser-side names used inside page functions (this file compiles without the DOM lib).
 declare const document: any;
@@ -41,7 +39,14 @@ async function shot(name: string): Promise<void> {
 async function footage(): Promise<string> {
   if (process.env.SIGHTLINE_E2E_VIDEO) return path.resolve(process.env.SIGHTLINE_E2E_VIDEO);
   // A real clip, not a placeholder left by a half-finished sample generation.
-  if (fs.existsSync(SAMPLE) && fs.statSync(SAMPLE).size > 10_000) return SAMPLE;
+  if (fs.existsSync(SAMPLE) && fs.statSync(SAMPLE).size > 10_000) {
+    // A private copy: the sample is re-rendered from time to time and must not change mid-test.
+    const copy = path.join(work, 'footage', 'sample-street.mp4');
+    fs.mkdirSync(path.dirname(copy), { recursive: true });
+    fs.copyFileSync(SAMPLE, copy);
+    return copy;
+  }
+  console.warn(`${SAMPLE} is missing: importing a generated clip of moving boxes, which holds no people to find`);
   const { makeTestVideo } = require('../fixtures/videos') as typeof import('../fixtures/videos');
   return makeTestVideo(work, { name: 'street.mp4', durationS: 8, fps: 10, width: 640, height: 360, figures: 2, creationTime: '2024-05-01T14:03:00Z' });
 }
@@ -50,7 +55,8 @@ before(async () => {
   assert.ok(fs.existsSync(path.join(RENDERER, 'index.html')), 'dist/renderer is missing: run `npm run build:renderer` first');
   fs.mkdirSync(SHOTS, { recursive: true });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-e2e-'));
-  engine = createEngine({ settingsFile: path.join(work, 'settings.json') });
+  // SIGHTLINE_E2E_IVT_MODEL: another model folder, for trying the flow while the shipped model is rebuilt.
+  engine = createEngine({ settingsFile: path.join(work, 'settings.json'), ivtModel: process.env.SIGHTLINE_E2E_IVT_MODEL || undefined });
   bridge = await startBridge({ engine, rendererDir: RENDERER });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -145,6 +151,8 @@ async function investigatorFlow(): Promise<void> {
   const hits = page.getByTestId('hit');
   await hits.first().waitFor({ timeout: 60_000 }).catch(() => undefined);
   const count = await hits.count();
+  // Every thumbnail in view has arrived before the picture is taken.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=hit] img')].slice(0, 8).every((i: HTMLImageElement) => i.complete && i.naturalWidth > 0), undefined, { timeout: 15_000 }).catch(() => undefined);
   await shot('06-results');
   assert.ok(count > 0, `no sightings for "${DESCRIPTION}": ${await page.getByRole('region', { name: 'Results' }).innerText()}`);
   // Thumbnails really load through the media route.
@@ -178,17 +186,30 @@ async function investigatorFlow(): Promise<void> {
   await page.keyboard.type('Suspect passes the bakery, backpack visible');
   await page.keyboard.press('Enter');
   await page.getByText('Bookmarked.').waitFor();
+  // More like this (m): the person's other sightings, found from the picture instead of words.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('m');
+  await page.getByRole('heading', { name: /More like sighting ID \d+/ }).waitFor({ timeout: 60_000 });
+  assert.ok(await hits.count() > 0, 'more like this finds sightings');
+  await shot('08-more-like-this');
+
   await page.getByRole('tab', { name: /Bookmarks/ }).click();
   const bookmark = page.getByTestId('bookmark').first();
   await bookmark.waitFor();
   assert.equal(await bookmark.getByTestId('bookmark-note').inputValue(), 'Suspect passes the bakery, backpack visible');
-  await shot('08-bookmarks');
+  await shot('09-bookmarks');
+
+  // Evidence export of the bookmark (clips, stills, report) into the case's evidence folder.
+  await page.getByRole('button', { name: 'Export all bookmarks' }).click();
+  await page.getByTestId('export-report').waitFor({ timeout: 180_000 });
+  assert.match(await page.getByTestId('export-report').innerText(), /Exported 1 item/);
+  await shot('10-exported');
 
   // Settings show the model and execution provider in use.
   await page.getByRole('tab', { name: 'Settings' }).click();
   await page.getByTestId('execution-provider').waitFor();
   assert.match(await page.getByTestId('execution-provider').innerText(), /CPU|GPU/);
-  await shot('09-settings');
+  await shot('11-settings');
 
   assert.deepEqual(problems, [], 'no console errors, CSP violations or outside requests');
 }

@@ -107,7 +107,7 @@ export const Player = forwardRef<PlayerHandle, PlayerProps>(function Player({ hi
       <header className="player-head">
         <div>
           <h2>{hit.camera || video?.fileName || 'Video'}</h2>
-          <div className="muted small">{video?.fileName ?? hit.video} · sighting #{hit.sighting} · {clock(hit.start)}–{clock(hit.end)}{query ? ` · score ${score(hit.score)}` : ''}</div>
+          <div className="muted small">{video?.fileName ?? hit.video} · sighting ID {hit.sighting} · {clock(hit.start)}–{clock(hit.end)}{query ? ` · score ${score(hit.score)}` : ''}</div>
         </div>
         <button type="button" className="ghost" onClick={onClose} aria-label="Close player (Esc)">✕</button>
       </header>
@@ -126,9 +126,9 @@ export const Player = forwardRef<PlayerHandle, PlayerProps>(function Player({ hi
           onResize={place}
           onError={() => setLoadError(el.current?.error?.message || 'The video could not be loaded (is the source file still there?)')}
         />
-        {box && (
+        {box && nearSighting && (
           <div
-            className={`bbox ${nearSighting ? 'bbox-on' : inSighting ? 'bbox-near' : 'bbox-off'}`}
+            className="bbox"
             style={{ left: box.left, top: box.top, width: box.width, height: box.height }}
             data-testid="player-bbox"
             aria-hidden="true"
@@ -138,7 +138,7 @@ export const Player = forwardRef<PlayerHandle, PlayerProps>(function Player({ hi
       </div>
       <div className="player-time">
         <span className="mono" data-testid="player-time">{clock(t, 2)}</span>
-        <span className="mono">{dateTime(wall)}</span>
+        <span className="mono" data-testid="player-wallclock">{dateTime(wall)}</span>
         <input
           type="range" min={0} max={video?.durationS || hit.end + 5} step={1 / fps} value={t}
           onChange={(e) => seekTo(Number(e.target.value))} aria-label="Position in video" className="scrub"
@@ -150,7 +150,7 @@ export const Player = forwardRef<PlayerHandle, PlayerProps>(function Player({ hi
         <button type="button" className="primary" onClick={() => { const v = el.current; if (v) { if (v.paused) void v.play().catch(() => undefined); else v.pause(); } }} aria-label={playing ? 'Pause (space)' : 'Play (space)'}>{playing ? '❚❚ Pause' : '▶ Play'}</button>
         <button type="button" onClick={() => { el.current?.pause(); seekTo((el.current?.currentTime ?? 0) + 1 / fps); }} aria-label="Next frame (→)">frame ▶︎</button>
         <button type="button" onClick={() => seekTo((el.current?.currentTime ?? 0) + 5)} aria-label="Forward 5 seconds (l)">+5 s</button>
-        <button type="button" onClick={() => seekTo(hit.time)} aria-label="Jump to the sighting">⌖ Sighting</button>
+        <button type="button" onClick={() => seekTo(hit.time)} aria-label="Jump to the sighting frame">To sighting</button>
         <label className="inline">
           Speed
           <select value={speed} aria-label="Playback speed" onChange={(e) => { const s = Number(e.target.value); setSpeed(s); if (el.current) el.current.playbackRate = s; }}>
@@ -163,6 +163,9 @@ export const Player = forwardRef<PlayerHandle, PlayerProps>(function Player({ hi
         <button type="submit" className="primary" aria-label="Add bookmark">★ Bookmark</button>
         <button type="button" onClick={() => onSimilar(hit)} aria-label="Find more like this">More like this</button>
       </form>
+      <div className="muted small">
+        The box marks the person at the sighting frame ({clock(hit.time, 2)}){inSighting ? '' : ' · outside this sighting'}.
+      </div>
       {message && <div className="muted small" role="status">{message}</div>}
     </section>
   );

@@ -21,7 +21,8 @@ export function BookmarksPage({ caseInfo, bookmarks, videos, progress, onOpen, o
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const byId = new Map(videos.map((v) => [v.id, v]));
-  const exporting = Object.values(progress).filter((p) => p.kind === 'export' && p.phase !== 'done' && p.phase !== 'failed');
+  // Only while our export call runs: the last event of a finished export need not say 'done'.
+  const exporting = busy ? Object.values(progress).filter((p) => p.kind === 'export' && p.phase !== 'done' && p.phase !== 'failed') : [];
 
   const exportAll = async () => {
     if (!api || !caseInfo) return;

@@ -114,7 +114,7 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
           )}
           <div className="results-head">
             <h2>
-              {shown.similarTo ? <>More like sighting #{shown.similarTo.sighting}</> : <>“{shown.query}”</>}
+              {shown.similarTo ? <>More like sighting ID {shown.similarTo.sighting}</> : <>“{shown.query}”</>}
               <span className="muted small"> · {hits.length} sighting{hits.length === 1 ? '' : 's'} · {shown.result.tookMs.toFixed(0)} ms · {shown.result.modelId}</span>
             </h2>
             {shown.similarTo && <button type="button" className="ghost small" onClick={() => void search()} disabled={!text.trim()}>Back to description</button>}
