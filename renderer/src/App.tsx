@@ -1,6 +1,6 @@
 // The investigator's workspace: case, library, search, bookmarks and settings, with the player
 // docked beside whatever page opened it.
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SearchHit } from '../../electron/engine/contract';
 import { api } from './api';
 import { Player, type PlayerHandle } from './components/Player';
@@ -29,16 +29,27 @@ export function App() {
 
   useShortcuts({
     search: () => { if (!c.caseInfo) return; setTab('search'); window.setTimeout(() => searchPage.current?.focus(), 0); },
-    play: () => player.current?.togglePlay(),
-    prevFrame: () => player.current?.stepFrames(-1),
-    nextFrame: () => player.current?.stepFrames(1),
-    back5: () => player.current?.seekBy(-5),
-    fwd5: () => player.current?.seekBy(5),
-    bookmark: () => player.current?.focusNote(),
-    similar: () => { if (playing) similar(playing.hit); },
+    // Player keys do nothing (and leave the key alone) while no sighting is open.
+    ...(playing ? {
+      play: () => player.current?.togglePlay(),
+      prevFrame: () => player.current?.stepFrames(-1),
+      nextFrame: () => player.current?.stepFrames(1),
+      back5: () => player.current?.seekBy(-5),
+      fwd5: () => player.current?.seekBy(5),
+      bookmark: () => player.current?.focusNote(),
+      similar: () => similar(playing.hit),
+    } : {}),
     escape: () => { if (help) setHelp(false); else setPlaying(null); },
     help: () => setHelp((h) => !h),
   });
+
+  // A file dropped outside the Library's drop zone must not replace the page.
+  useEffect(() => {
+    const block = (e: DragEvent) => e.preventDefault();
+    window.addEventListener('dragover', block);
+    window.addEventListener('drop', block);
+    return () => { window.removeEventListener('dragover', block); window.removeEventListener('drop', block); };
+  }, []);
 
   if (!api) {
     return <div className="fatal" role="alert">Sightline's engine is not connected (window.sightline is missing). Start the app with Electron or the test bridge.</div>;
@@ -53,7 +64,7 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <div className="brand" aria-label="Sightline">◉ Sightline</div>
-        <nav className="tabs" aria-label="Sections">
+        <nav className="tabs" aria-label="Sections" role="tablist">
           {TABS.map(([t, label]) => (
             <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''}
               disabled={noCase && t !== 'case' && t !== 'settings'} onClick={() => setTab(t)}>

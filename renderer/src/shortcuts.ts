@@ -39,7 +39,8 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
         if (action === 'escape') (e.target as HTMLElement).blur();
         return;
       }
-      // Space on a focused button would click it too; the shortcut wins.
+      // Space on a focused button or link activates it, as keyboard users expect.
+      if (e.key === ' ' && e.target instanceof HTMLElement && e.target.closest('button, a, summary, [role=button]')) return;
       const h = ref.current[action];
       if (!h) return;
       e.preventDefault();

@@ -91,7 +91,8 @@ test('builder config: installers for Windows (NSIS), macOS (dmg), Linux (AppImag
 
 test('builder config: native modules and models are unpacked from the asar', () => {
   const unpack: string[] = config.asarUnpack;
-  for (const needle of ['better-sqlite3', 'onnxruntime-node', 'native-models/**']) {
+  // ffmpeg-static too: the engine runs its binary from app.asar.unpacked.
+  for (const needle of ['better-sqlite3', 'onnxruntime-node', 'ffmpeg-static', 'native-models/**']) {
     assert.ok(unpack.some((p) => p.includes(needle)), `asarUnpack lacks ${needle}`);
   }
   assert.equal(config.asar, true);

@@ -32,6 +32,12 @@ export function CasePage({ current, onOpened }: { current: CaseInfo | null; onOp
           </dl>
         </section>
       )}
+      {!current && (
+        <p className="muted intro">
+          Create a case file for the investigation (or open one), import the CCTV footage, then describe the person you are looking for.
+          Everything stays on this computer.
+        </p>
+      )}
       <div className="two-col">
         <form className="card" aria-label="New case" onSubmit={(e) => { e.preventDefault(); void run(() => api!.createCase({ path: path.trim(), caseNumber: caseNumber.trim(), investigator: investigator.trim(), title: title.trim() || undefined })); }}>
           <h2>New case</h2>
