@@ -10,7 +10,7 @@ import { LibraryPage } from './pages/LibraryPage';
 import { SearchPage, type SearchHandle } from './pages/SearchPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SHORTCUTS, useShortcuts } from './shortcuts';
-import { useCase } from './useCase';
+import { progressKey, useCase } from './useCase';
 
 type Tab = 'case' | 'library' | 'search' | 'bookmarks' | 'settings';
 const TABS: [Tab, string][] = [['case', 'Case'], ['library', 'Library'], ['search', 'Search'], ['bookmarks', 'Bookmarks'], ['settings', 'Settings']];
@@ -57,7 +57,10 @@ export function App() {
 
   const counts = c.videos.reduce((a, v) => { a[v.status] = (a[v.status] ?? 0) + 1; return a; }, {} as Record<string, number>);
   const busyCount = (counts.queued ?? 0) + (counts.indexing ?? 0);
-  const overall = c.videos.length ? c.videos.reduce((s, v) => s + (v.status === 'done' ? 1 : v.progress), 0) / c.videos.length : 0;
+  // Live events are fresher than the list's stored progress.
+  const fractionOf = (v: (typeof c.videos)[number]) => (v.status === 'done' ? 1 : c.progress[progressKey({ videoId: v.id, path: v.path })]?.fraction ?? v.progress);
+  const pendingVideos = c.videos.filter((v) => v.status === 'queued' || v.status === 'indexing');
+  const overall = pendingVideos.length ? pendingVideos.reduce((s, v) => s + fractionOf(v), 0) / pendingVideos.length : 0;
   const noCase = !c.caseInfo;
 
   return (

@@ -129,7 +129,7 @@ async function investigatorFlow(): Promise<void> {
       await shot('04-indexing-progress');
       midShot = true;
     }
-    await page.waitForTimeout(1000);
+    await page.waitForTimeout(250);
   }
   await page.getByTestId('import-report').waitFor({ timeout: 60_000 });
   assert.match(await page.getByTestId('import-report').innerText(), /indexed 1 video\b/);

@@ -54,3 +54,9 @@ test('security: preload exposes one object and lists every API method', async ()
   for (const m of API_METHODS) assert.match(src, new RegExp(`'${m}'`), m);
   assert.doesNotMatch(src, /nodeIntegration|require\(/);
 });
+
+test('security: the compiled preload requires nothing but electron (sandboxed preloads cannot load local modules)', () => {
+  const js = fs.readFileSync(path.join(__dirname, '..', '..', 'electron', 'preload', 'preload.js'), 'utf8');
+  const required = [...js.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+  assert.deepEqual([...new Set(required)], ['electron']);
+});

@@ -55,7 +55,9 @@ export function LibraryPage({ videos, progress, onChanged }: LibraryProps) {
 
   // Pending imports known only by path (before hashing gives them an id).
   // Only while a job runs: a job that died leaves no final event behind.
-  const pendingPaths = running === 0 ? [] : Object.values(progress).filter((p) => p.videoId === null && p.kind === 'import' && p.phase !== 'done' && p.phase !== 'failed');
+  // Once a file is in the list its row shows the progress instead.
+  const pendingPaths = running === 0 ? [] : Object.values(progress).filter((p) => p.videoId === null && p.kind === 'import'
+    && p.phase !== 'done' && p.phase !== 'failed' && !videos.some((v) => v.path === p.path));
 
   return (
     <div className="page library-page">
