@@ -25,12 +25,14 @@ export function App() {
   const videosById = useMemo(() => new Map(c.videos.map((v) => [v.id, v])), [c.videos]);
 
   const openHit = (hit: SearchHit, query: string | null) => setPlaying({ hit, query });
+  // The player sits beside results and bookmarks; elsewhere it waits hidden (keeping its place).
+  const playerShown = !!playing && (tab === 'search' || tab === 'bookmarks');
   const similar = (hit: SearchHit) => { setTab('search'); searchPage.current?.similar(hit); };
 
   useShortcuts({
     search: () => { if (!c.caseInfo) return; setTab('search'); window.setTimeout(() => searchPage.current?.focus(), 0); },
     // Player keys do nothing (and leave the key alone) while no sighting is open.
-    ...(playing ? {
+    ...(playing && playerShown ? {
       play: () => player.current?.togglePlay(),
       prevFrame: () => player.current?.stepFrames(-1),
       nextFrame: () => player.current?.stepFrames(1),
@@ -84,7 +86,7 @@ export function App() {
 
       {c.error && <div className="error banner" role="alert">{c.error} <button type="button" className="ghost small" onClick={() => c.setError(null)} aria-label="Dismiss error">✕</button></div>}
 
-      <div className={`workspace${playing ? ' with-player' : ''}`}>
+      <div className={`workspace${playerShown ? ' with-player' : ''}`}>
         <main className="content">
           <div hidden={tab !== 'case'}><CasePage current={c.caseInfo} onOpened={(ci) => { c.setCaseInfo(ci); setPlaying(null); setTab('library'); }} /></div>
           {c.caseInfo && (
@@ -97,7 +99,7 @@ export function App() {
           <div hidden={tab !== 'settings'}><SettingsPage status={c.status} onSaved={() => void c.refreshStatus()} /></div>
         </main>
         {playing && (
-          <aside className="player-dock">
+          <aside className="player-dock" hidden={!playerShown}>
             <Player ref={player} key={playing.hit.videoId} hit={playing.hit} video={videosById.get(playing.hit.videoId)} query={playing.query}
               onClose={() => setPlaying(null)} onBookmarked={() => void c.refreshBookmarks()} onSimilar={similar} />
           </aside>

@@ -242,3 +242,21 @@ test('bridge: media route answers ranges and serves only imported files; bad pay
   assert.equal((await post('exec', [])).status, 400);
   assert.equal((await post('status', [], { Origin: 'http://evil.example' })).status, 403);
 });
+
+test('library: a file that is not a video gets a clear per-file error', async () => {
+  const { makeTextFile } = require('../fixtures/videos') as typeof import('../fixtures/videos');
+  const bogus = makeTextFile(work, 'camera 9 export.mp4');
+  await page.getByRole('tab', { name: /Library/ }).click();
+  await page.getByLabel('Paths to import', { exact: true }).fill(bogus);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  // The job's report names the file and the reason; the video that was fine stays done.
+  await page.waitForFunction((p: string) => {
+    const r = document.querySelector('[data-testid=import-report]');
+    return !!r && r.textContent.includes(p);
+  }, bogus, { timeout: 60_000 }).catch(() => undefined);
+  const text = await page.getByTestId('import-report').innerText().catch(async () => page.getByTestId('import-error').innerText());
+  await shot('12-import-failure');
+  assert.match(text, /failed/i);
+  assert.ok(text.includes(bogus), `the failing file is named: ${text}`);
+  assert.equal(await page.getByTestId('video-row').first().getAttribute('data-status'), 'done');
+});

@@ -99,14 +99,14 @@ export function LibraryPage({ videos, progress, onChanged }: LibraryProps) {
       <section className="card" aria-label="Videos in this case">
         <h2>Videos <span className="muted small">({videos.length})</span></h2>
         {videos.length === 0 ? <p className="muted">No footage yet.</p> : (
-          <table className="videos">
+          <div className="table-scroll"><table className="videos">
             <thead>
               <tr><th>File</th><th>Camera</th><th>Recorded</th><th>Status</th><th>Sightings</th><th>Clock correction (true start, local time)</th></tr>
             </thead>
             <tbody>
               {videos.map((v) => <VideoRow key={v.id} video={v} event={progress[progressKey({ videoId: v.id, path: v.path })]} onChanged={onChanged} />)}
             </tbody>
-          </table>
+          </table></div>
         )}
       </section>
     </div>
