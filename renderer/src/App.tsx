@@ -18,13 +18,19 @@ const TABS: [Tab, string][] = [['case', 'Case'], ['library', 'Library'], ['searc
 export function App() {
   const c = useCase();
   const [tab, setTab] = useState<Tab>('case');
-  const [playing, setPlaying] = useState<{ hit: SearchHit; query: string | null } | null>(null);
+  const [playing, setPlaying] = useState<{ hit: SearchHit; query: string | null; list: SearchHit[] } | null>(null);
   const [help, setHelp] = useState(false);
   const player = useRef<PlayerHandle>(null);
   const searchPage = useRef<SearchHandle>(null);
   const videosById = useMemo(() => new Map(c.videos.map((v) => [v.id, v])), [c.videos]);
 
-  const openHit = (hit: SearchHit, query: string | null) => setPlaying({ hit, query });
+  const openHit = (hit: SearchHit, query: string | null, list: SearchHit[]) => setPlaying({ hit, query, list });
+  const stepHit = (d: number) => setPlaying((p) => {
+    if (!p) return p;
+    const i = p.list.findIndex((h) => h.sighting === p.hit.sighting);
+    const next = p.list[i + d];
+    return next ? { ...p, hit: next } : p;
+  });
   // The player sits beside results and bookmarks; elsewhere it waits hidden (keeping its place).
   const playerShown = !!playing && (tab === 'search' || tab === 'bookmarks');
   const similar = (hit: SearchHit) => { setTab('search'); searchPage.current?.similar(hit); };
@@ -40,6 +46,8 @@ export function App() {
       fwd5: () => player.current?.seekBy(5),
       bookmark: () => player.current?.focusNote(),
       similar: () => similar(playing.hit),
+      nextHit: () => stepHit(1),
+      prevHit: () => stepHit(-1),
     } : {}),
     escape: () => { if (help) setHelp(false); else setPlaying(null); },
     help: () => setHelp((h) => !h),
@@ -101,6 +109,8 @@ export function App() {
         {playing && (
           <aside className="player-dock" hidden={!playerShown}>
             <Player ref={player} key={playing.hit.videoId} hit={playing.hit} video={videosById.get(playing.hit.videoId)} query={playing.query}
+              position={{ index: playing.list.findIndex((h) => h.sighting === playing.hit.sighting), total: playing.list.length }}
+              onStep={stepHit}
               onClose={() => setPlaying(null)} onBookmarked={() => void c.refreshBookmarks()} onSimilar={similar} />
           </aside>
         )}

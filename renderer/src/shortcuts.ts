@@ -8,15 +8,16 @@ export const SHORTCUTS: [string, string][] = [
   ['j / l', 'Back / forward 5 seconds'],
   ['b', 'Bookmark note (Enter saves)'],
   ['m', 'More like this'],
+  ['n / p', 'Next / previous sighting in the list'],
   ['Esc', 'Close the player / leave a field'],
   ['?', 'Show these shortcuts'],
 ];
 
-export type ShortcutHandlers = Partial<Record<'search' | 'play' | 'prevFrame' | 'nextFrame' | 'back5' | 'fwd5' | 'bookmark' | 'similar' | 'escape' | 'help', () => void>>;
+export type ShortcutHandlers = Partial<Record<'search' | 'play' | 'prevFrame' | 'nextFrame' | 'back5' | 'fwd5' | 'bookmark' | 'similar' | 'nextHit' | 'prevHit' | 'escape' | 'help', () => void>>;
 
 const KEYMAP: Record<string, keyof ShortcutHandlers> = {
   '/': 'search', ' ': 'play', k: 'play', ArrowLeft: 'prevFrame', ArrowRight: 'nextFrame', j: 'back5', l: 'fwd5',
-  b: 'bookmark', m: 'similar', Escape: 'escape', '?': 'help',
+  b: 'bookmark', m: 'similar', n: 'nextHit', p: 'prevHit', Escape: 'escape', '?': 'help',
 };
 
 function typingInField(t: EventTarget | null): boolean {

@@ -180,6 +180,14 @@ async function investigatorFlow(): Promise<void> {
   const stepped = await videoEl.evaluate((v: HTMLVideoElement) => v.currentTime);
   assert.ok(stepped < after5.t && after5.t - stepped < 0.6, `← steps one frame back (${after5.t} → ${stepped})`);
 
+  // n / p step through the ranked list without leaving the player.
+  if (count > 1) {
+    await page.keyboard.press('n');
+    await page.getByTestId('player-position').filter({ hasText: `2 / ${count}` }).waitFor({ timeout: 5_000 });
+    await page.keyboard.press('p');
+    await page.getByTestId('player-position').filter({ hasText: `1 / ${count}` }).waitFor({ timeout: 5_000 });
+  }
+
   // Bookmark with a note
   await page.keyboard.press('b');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Bookmark note');

@@ -17,6 +17,9 @@ export interface PlayerProps {
   hit: SearchHit;
   video: VideoInfo | undefined;
   query: string | null;
+  /** Where this sighting is in the list it was opened from. */
+  position: { index: number; total: number };
+  onStep(delta: number): void;
   onClose(): void;
   onBookmarked(): void;
   onSimilar(hit: SearchHit): void;
@@ -32,7 +35,7 @@ function pictureRect(el: HTMLVideoElement, srcW: number, srcH: number) {
   return { scale: s, left: (boxW - srcW * s) / 2, top: (boxH - srcH * s) / 2 };
 }
 
-export const Player = forwardRef<PlayerHandle, PlayerProps>(function Player({ hit, video, query, onClose, onBookmarked, onSimilar }, ref) {
+export const Player = forwardRef<PlayerHandle, PlayerProps>(function Player({ hit, video, query, position, onStep, onClose, onBookmarked, onSimilar }, ref) {
   const el = useRef<HTMLVideoElement>(null);
   const noteRef = useRef<HTMLInputElement>(null);
   const [t, setT] = useState(hit.time);
@@ -109,7 +112,16 @@ export const Player = forwardRef<PlayerHandle, PlayerProps>(function Player({ hi
           <h2>{hit.camera || video?.fileName || 'Video'}</h2>
           <div className="muted small">{video?.fileName ?? hit.video} · sighting ID {hit.sighting} · {clock(hit.start)}–{clock(hit.end)}{query ? ` · score ${score(hit.score)}` : ''}</div>
         </div>
-        <button type="button" className="ghost" onClick={onClose} aria-label="Close player (Esc)">✕</button>
+        <div className="row">
+          {position.total > 1 && (
+            <>
+              <button type="button" className="small" onClick={() => onStep(-1)} disabled={position.index <= 0} aria-label="Previous sighting (p)">‹ Prev</button>
+              <span className="muted small" data-testid="player-position">{position.index + 1} / {position.total}</span>
+              <button type="button" className="small" onClick={() => onStep(1)} disabled={position.index >= position.total - 1} aria-label="Next sighting (n)">Next ›</button>
+            </>
+          )}
+          <button type="button" className="ghost" onClick={onClose} aria-label="Close player (Esc)">✕</button>
+        </div>
       </header>
       <div className="player-stage">
         <video

@@ -10,7 +10,7 @@ export interface BookmarksProps {
   bookmarks: Bookmark[];
   videos: VideoInfo[];
   progress: Record<string, ProgressEvent>;
-  onOpen(hit: SearchHit, query: string | null): void;
+  onOpen(hit: SearchHit, query: string | null, list: SearchHit[]): void;
   onChanged(): void;
 }
 
@@ -45,7 +45,7 @@ export function BookmarksPage({ caseInfo, bookmarks, videos, progress, onOpen, o
         <h2>Bookmarks <span className="muted small">({bookmarks.length})</span></h2>
         {bookmarks.length === 0 ? <p className="muted">Open a sighting and press “Bookmark” (or b) to keep it as evidence.</p> : (
           <ul className="bookmarks">
-            {bookmarks.map((b) => <BookmarkRow key={b.id} bookmark={b} video={byId.get(b.hit.videoId)} onOpen={() => onOpen(b.hit, b.query)} onChanged={onChanged} />)}
+            {bookmarks.map((b) => <BookmarkRow key={b.id} bookmark={b} video={byId.get(b.hit.videoId)} onOpen={() => onOpen(b.hit, b.query, bookmarks.map((x) => x.hit))} onChanged={onChanged} />)}
           </ul>
         )}
       </section>

@@ -43,20 +43,20 @@ export function CasePage({ current, onOpened }: { current: CaseInfo | null; onOp
           <h2>New case</h2>
           <label>Case file
             <span className="row">
-              <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/cases/2024-0173/case.sightline" aria-label="Case file path" required />
+              <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="e.g. /cases/2024-0173/case.sightline" aria-label="Case file path" required />
               {api?.pickNewCaseFile && <button type="button" onClick={async () => { const p = await api!.pickNewCaseFile!(); if (p) setPath(p); }}>Choose…</button>}
             </span>
           </label>
-          <label>Case number<input value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} placeholder="2024-0173" aria-label="Case number" required maxLength={200} /></label>
-          <label>Investigator<input value={investigator} onChange={(e) => setInvestigator(e.target.value)} placeholder="DC A. Jones" aria-label="Investigator name" required maxLength={200} /></label>
-          <label>Title (optional)<input value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Robbery, High Street" aria-label="Case title" maxLength={1000} /></label>
+          <label>Case number<input value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} placeholder="e.g. 2024-0173" aria-label="Case number" required maxLength={200} /></label>
+          <label>Investigator<input value={investigator} onChange={(e) => setInvestigator(e.target.value)} placeholder="e.g. DC A. Jones" aria-label="Investigator name" required maxLength={200} /></label>
+          <label>Title (optional)<input value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Robbery, High Street" aria-label="Case title" maxLength={1000} /></label>
           <button type="submit" className="primary" disabled={busy}>Create case</button>
         </form>
         <form className="card" aria-label="Open existing case" onSubmit={(e) => { e.preventDefault(); void run(() => api!.openCase(openPath.trim())); }}>
           <h2>Open case</h2>
           <label>Case file
             <span className="row">
-              <input value={openPath} onChange={(e) => setOpenPath(e.target.value)} placeholder="/cases/2024-0173/case.sightline" aria-label="Existing case file path" required />
+              <input value={openPath} onChange={(e) => setOpenPath(e.target.value)} placeholder="e.g. /cases/2024-0173/case.sightline" aria-label="Existing case file path" required />
               {api?.pickPaths && <button type="button" onClick={async () => { const [p] = await api!.pickPaths!({ kind: 'case' }); if (p) setOpenPath(p); }}>Choose…</button>}
             </span>
           </label>

@@ -15,7 +15,8 @@ export interface SearchHandle {
 export interface SearchProps {
   videos: VideoInfo[];
   selected: number | null;
-  onOpen(hit: SearchHit, query: string | null): void;
+  /** `list`: the results in rank order, for stepping to the next/previous sighting in the player. */
+  onOpen(hit: SearchHit, query: string | null, list: SearchHit[]): void;
 }
 
 interface Shown { result: SearchResult; query: string | null; similarTo: SearchHit | null }
@@ -121,11 +122,11 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
           </div>
           {hits.length === 0 ? <p className="muted">No sightings match. Lower the minimum score or widen the filters.</p> : (
             <>
-              <Timeline hits={hits} videos={byId} selected={selected} onOpen={(h) => onOpen(h, shown.query)} />
+              <Timeline hits={hits} videos={byId} selected={selected} onOpen={(h) => onOpen(h, shown.query, hits)} />
               <ol className="hits" aria-label="Sightings, best match first">
                 {hits.map((h, i) => (
                   <HitCard key={h.sighting} hit={h} rank={i + 1} video={byId.get(h.videoId)} selected={selected === h.sighting}
-                    onOpen={() => onOpen(h, shown.query)} onSimilar={() => void similar(h)} />
+                    onOpen={() => onOpen(h, shown.query, hits)} onSimilar={() => void similar(h)} />
                 ))}
               </ol>
             </>
