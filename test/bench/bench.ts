@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query]`: indexing speed against
+// `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query] [-- --table=run.json]`: indexing speed against
 // decode-only, search latency at 10k/100k/1M crops (exact and approximate, with recall), text
 // embedding latency and peak memory, each measured in the same run on this machine. Not a test:
 // it prints figures; docs/benchmarks.md records them.
@@ -31,6 +31,9 @@ function machine(): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
+  // --table=run.json: print the table of a saved --json run (for docs/benchmarks.md).
+  const saved = args.find((a) => a.startsWith('--table='));
+  if (saved) return printTable(JSON.parse(fs.readFileSync(saved.slice(8), 'utf8')));
   const ivtModel = process.env.SIGHTLINE_IVT_MODEL || undefined;
   const detectorModel = process.env.SIGHTLINE_DETECTOR_MODEL || undefined;
   const ivt = loadIvtManifest(ivtModel);
