@@ -26,7 +26,16 @@ export class Searcher {
   currentIndex(): VectorIndex {
     const version = VectorIndex.version(this.db, this.modelId);
     if (!this.index || this.index.version !== version) this.index = VectorIndex.load(this.db, this.modelId, this.encoder.manifest.embeddingDim);
+    if (this.index.size === 0) this.refuseStaleCase();
     return this.index;
+  }
+
+  /** Embeddings of another model cannot be compared with this one's queries: say so instead of finding nothing. */
+  private refuseStaleCase(): void {
+    const other = this.db.prepare('SELECT DISTINCT model_id FROM embeddings WHERE model_id != ? LIMIT 3').pluck().all(this.modelId) as string[];
+    if (other.length) {
+      throw new SearchError(`this case was indexed with model ${other.join(', ')}, not ${this.modelId}: index it again (sightline index <any video of the case> --db <case>) to re-index with the current model`);
+    }
   }
 
   private filterOf(req: { videoIds?: number[]; cameras?: string[]; from?: number; to?: number }): Filter {
