@@ -45,8 +45,16 @@ export class VectorIndex {
   nearestSightings(q: Float32Array, k: number, filter: Filter = {}, exclude?: number, mode: SearchMode = 'auto'): SightingScore[] {
     const ann = mode === 'ann' || (mode === 'auto' && this.size >= ANN_MIN_ROWS);
     if (!ann) return this.topSightings(q, k, filter, exclude);
+    let quantized: QuantizedIndex;
+    try {
+      quantized = this.prepareApproximate();
+    } catch (e) {
+      // Past WebAssembly's 4 GiB (e.g. > 5M crops of 768-d): slower, still correct.
+      if (mode === 'auto' && e instanceof RangeError) return this.topSightings(q, k, filter, exclude);
+      throw e;
+    }
     const filtered = filter.videoIds !== undefined || filter.from !== undefined || filter.to !== undefined;
-    return this.prepareApproximate().topSightings(q, k, this.vectors, this.sightingOf, filtered ? (r) => this.passes(filter, r) : undefined, exclude);
+    return quantized.topSightings(q, k, this.vectors, this.sightingOf, filtered ? (r) => this.passes(filter, r) : undefined, exclude);
   }
 
   private passes(filter: Filter, r: number): boolean {
