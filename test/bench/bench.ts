@@ -36,7 +36,12 @@ async function main(): Promise<void> {
   if (saved) return printTable(JSON.parse(fs.readFileSync(saved.slice(8), 'utf8')));
   const ivtModel = process.env.SIGHTLINE_IVT_MODEL || undefined;
   const detectorModel = process.env.SIGHTLINE_DETECTOR_MODEL || undefined;
-  const ivt = loadIvtManifest(ivtModel);
+  let ivt: ReturnType<typeof loadIvtManifest>;
+  try {
+    ivt = loadIvtManifest(ivtModel);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n(set SIGHTLINE_IVT_MODEL to an IVT model folder to benchmark another model)`);
+  }
   const out: Record<string, any> = { date: new Date().toISOString(), quick, machine: machine(), loadAtStart: load(), models: { ivt: `${ivt.id}@${ivt.version}`, ivtDir: ivt.dir } };
 
   if (only.has('index')) {
