@@ -108,3 +108,35 @@ test('approximate search honours video/time filters and the excluded sighting li
   // A small case in 'auto' mode is searched exactly.
   assert.deepEqual(index.nearestSightings(q, 15, filter, 7), exact);
 });
+
+test('long sightings (many similar crops each) still yield k distinct sightings, as exact search does', () => {
+  // 60 sightings × 150 near-identical crops (a track seen for 75 s at 2 fps), plus random crops.
+  const dim = 64, rand = lcg(21);
+  const tracks = 60, perTrack = 150, noise = 6000, n = tracks * perTrack + noise;
+  const vectors = new Float32Array(n * dim);
+  const sightingOf = new Int32Array(n), videoOf = new Int32Array(n).fill(1), timeOf = new Float32Array(n);
+  const centre = randomUnits(tracks, dim, rand);
+  const q = randomUnits(1, dim, rand);
+  let r = 0;
+  for (let t = 0; t < tracks; t++) {
+    for (let i = 0; i < perTrack; i++, r++) {
+      let ss = 0;
+      for (let k = 0; k < dim; k++) {
+        // every track leans towards the query, so the top crops all come from tracks
+        const x = centre[t * dim + k] + 1.5 * q[k] + (rand() - 0.5) * 0.05;
+        vectors[r * dim + k] = x; ss += x * x;
+      }
+      for (let k = 0; k < dim; k++) vectors[r * dim + k] /= Math.sqrt(ss);
+      sightingOf[r] = t + 1; timeOf[r] = i / 2;
+    }
+  }
+  vectors.set(randomUnits(noise, dim, rand), r * dim);
+  for (; r < n; r++) sightingOf[r] = tracks + 1 + (r - tracks * perTrack);
+  const index = VectorIndex.fromArrays('m', dim, vectors, sightingOf, videoOf, timeOf);
+  const exact = index.nearestSightings(q, 20, {}, undefined, 'exact');
+  const approx = index.nearestSightings(q, 20, {}, undefined, 'ann');
+  assert.equal(approx.length, 20);
+  assert.equal(new Set(approx.map((s) => s.sighting)).size, 20);
+  const truth = new Set(exact.map((s) => s.sighting));
+  assert.ok(approx.filter((s) => truth.has(s.sighting)).length >= 19, 'recall@20');
+});

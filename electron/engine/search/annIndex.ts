@@ -1,19 +1,19 @@
 // Approximate sighting search for large cases: an int8 copy of the crop matrix is scanned in full
-// (WebAssembly SIMD, a quarter of float32's bytes), the best few hundred crops by that estimate are
-// shortlisted, and every crop of their sightings is re-scored exactly in float32. A full scan rather
+// (WebAssembly SIMD, a quarter of float32's bytes), the sightings whose best crop estimates highest
+// are shortlisted, and every crop of those is re-scored exactly in float32. A full scan rather
 // than a partitioned index (IVF): its cost is fixed, and recall does not depend on how the
 // embeddings cluster (random-like data defeats coarse partitions).
 //
 // Quantisation is per dimension (step_k = peak_k / 127), so x·q ≈ Σ int8_k · (step_k · q_k): the
 // steps fold into the int16 query and every row's estimate is a plain int32 — the shortlist pass
-// is one integer compare per crop.
+// is integer compares only.
 import { Int8Matrix } from './annKernel';
 
 /** Which rows may count (filters) — the caller's predicate, or undefined for all. */
 export type RowFilter = ((row: number) => boolean) | undefined;
 
 export interface ShortlistOptions {
-  /** Crops shortlisted by estimate (default: max(512, 32 × k)). */
+  /** Sightings shortlisted by estimate and re-scored exactly (default: max(64, 4 × k)). */
   shortlist?: number;
 }
 
@@ -70,38 +70,54 @@ export class QuantizedIndex {
     return Float32Array.from(dots, (d) => d * scale);
   }
 
+  /** Row ranges of the sightings (rows are grouped by sighting), computed once per sightingOf array. */
+  private groupsOf(sightingOf: Int32Array): Int32Array {
+    if (this.groups && this.groupsFor === sightingOf) return this.groups;
+    const starts: number[] = [];
+    for (let r = 0; r < sightingOf.length; r++) if (r === 0 || sightingOf[r] !== sightingOf[r - 1]) starts.push(r);
+    starts.push(sightingOf.length);
+    this.groupsFor = sightingOf;
+    this.groups = Int32Array.from(starts);
+    return this.groups;
+  }
+
+  private groups: Int32Array | null = null;
+  private groupsFor: Int32Array | null = null;
+
   /**
    * Best k sightings by their best crop. Rows must be grouped by sighting (as VectorIndex holds them).
-   * Shortlists crops by estimate, then re-scores every passing crop of their sightings exactly.
+   * Shortlists sightings (not crops: a long track has hundreds of near-identical crops that would
+   * crowd other sightings out) by their best estimated crop, then re-scores their passing crops exactly.
    */
   topSightings(
     q: Float32Array, k: number, vectors: Float32Array, sightingOf: Int32Array,
     pass: RowFilter, exclude: number | undefined, opts: ShortlistOptions = {},
   ): ScoredSighting[] {
     const dim = this.matrix.dim;
-    const n = this.size;
-    const want = Math.max(opts.shortlist ?? Math.max(512, 32 * k), k);
+    const want = Math.max(opts.shortlist ?? Math.max(64, 4 * k), k);
+    const groups = this.groupsOf(sightingOf);
     const { dots } = this.dots(q);
-    const heap = new RowHeap(want);
+    const heap = new TopHeap(want);
     let threshold = -Infinity;
-    for (let r = 0; r < n; r++) {
-      const d = dots[r];
-      if (d <= threshold) continue; // the common case: one compare per crop
-      if (sightingOf[r] === exclude || (pass && !pass(r))) continue;
-      heap.offer(d, r);
+    for (let g = 0, end = groups.length - 1; g < end; g++) {
+      const s0 = groups[g], s1 = groups[g + 1];
+      let best = dots[s0];
+      for (let r = s0 + 1; r < s1; r++) if (dots[r] > best) best = dots[r];
+      if (best <= threshold) continue; // the common case: a few int compares per sighting
+      if (sightingOf[s0] === exclude) continue;
+      if (pass) {
+        best = -Infinity;
+        for (let r = s0; r < s1; r++) if (dots[r] > best && pass(r)) best = dots[r];
+        if (best <= threshold) continue;
+      }
+      heap.offer(best, g);
       if (heap.length === want) threshold = heap.key[0];
     }
-    const seen = new Set<number>();
     const out: ScoredSighting[] = [];
     for (let i = 0; i < heap.length; i++) {
-      const s = sightingOf[heap.row[i]];
-      if (seen.has(s)) continue;
-      seen.add(s);
-      let start = heap.row[i], end = start + 1;
-      while (start > 0 && sightingOf[start - 1] === s) start--;
-      while (end < n && sightingOf[end] === s) end++;
+      const g = heap.id[i];
       let best = -Infinity;
-      for (let r = start; r < end; r++) {
+      for (let r = groups[g]; r < groups[g + 1]; r++) {
         if (pass && !pass(r)) continue;
         const o = r * dim;
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0, d = 0;
@@ -112,32 +128,32 @@ export class QuantizedIndex {
         for (; d < dim; d++) s0 += vectors[o + d] * q[d];
         best = Math.max(best, s0 + s1 + s2 + s3);
       }
-      out.push({ sighting: s, score: best });
+      out.push({ sighting: sightingOf[groups[g]], score: best });
     }
     out.sort((a, b) => b.score - a.score);
     return out.slice(0, k);
   }
 }
 
-/** Fixed-capacity min-heap of rows keyed by estimated score: keeps the best `cap`. */
-class RowHeap {
+/** Fixed-capacity min-heap of (estimated score, id) — here sighting groups: keeps the best `cap`. */
+class TopHeap {
   length = 0;
   readonly key: Float64Array;
-  readonly row: Int32Array;
+  readonly id: Int32Array;
 
   constructor(private readonly cap: number) {
     this.key = new Float64Array(cap);
-    this.row = new Int32Array(cap);
+    this.id = new Int32Array(cap);
   }
 
-  offer(key: number, row: number): void {
+  offer(key: number, id: number): void {
     let i: number;
     if (this.length < this.cap) {
       i = this.length++;
       while (i > 0) {
         const p = (i - 1) >> 1;
         if (this.key[p] <= key) break;
-        this.key[i] = this.key[p]; this.row[i] = this.row[p];
+        this.key[i] = this.key[p]; this.id[i] = this.id[p];
         i = p;
       }
     } else {
@@ -149,10 +165,10 @@ class RowHeap {
         if (l < this.length && this.key[l] < mk) { m = l; mk = this.key[l]; }
         if (r < this.length && this.key[r] < mk) { m = r; mk = this.key[r]; }
         if (m === i) break;
-        this.key[i] = this.key[m]; this.row[i] = this.row[m];
+        this.key[i] = this.key[m]; this.id[i] = this.id[m];
         i = m;
       }
     }
-    this.key[i] = key; this.row[i] = row;
+    this.key[i] = key; this.id[i] = id;
   }
 }
