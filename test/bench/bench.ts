@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     await models.detector.close();
     await models.encoder.close();
     const by = (key: keyof IndexFigures): Record<string, number> => Object.fromEntries(videos.map((v) => [v.clip, Math.round((v[key] as number) * 100) / 100]));
-    out.index = { sampleFps: 2, rtf: by('rtf'), decodeOnlyRtf: by('decodeOnlyRtf'), overDecode: by('overDecode'), videos };
+    out.index = { sampleFps: 2, rtf: by('rtf'), decodeOnlyRtf: by('decodeOnlyRtf'), overDecode: by('overDecode'), cpuCeilingRtf: by('cpuCeilingRtf'), videos };
     out.memory = { peakRssMb: Math.max(...videos.map((v) => v.peakRssMb)), during: 'indexing (node + ffmpeg)' };
   }
 
@@ -91,7 +91,7 @@ function printTable(o: Record<string, any>): void {
   for (const v of (o.index?.videos ?? []) as (IndexFigures & { load: string })[]) {
     const st = v.stages;
     rows.push([`index.rtf ${v.clip} (${v.width}×${v.height}, ${v.durationS.toFixed(0)} s, ${v.sampleFps} fps)`, `${v.rtf.toFixed(2)}×`, `decode-only ${v.decodeOnlyRtf.toFixed(2)}× (index = ${v.overDecode.toFixed(2)}× decode time)`, v.load]);
-    rows.push([`  CPU s per video s ${v.clip}`, `${v.indexCpuPerVideoS.toFixed(3)}`, `decode-only ${v.decodeOnlyCpuPerVideoS.toFixed(3)} (node + ffmpeg)`, '']);
+    rows.push([`  CPU s per video s ${v.clip}`, `${v.indexCpuPerVideoS.toFixed(3)}`, `decode-only ${v.decodeOnlyCpuPerVideoS.toFixed(3)} (node + ffmpeg); idle-cores ceiling ${v.cpuCeilingRtf?.toFixed(1)}×`, '']);
     rows.push([`  stages ${v.clip} (s)`, `decode-wait ${st.decode.toFixed(1)} detect ${st.detect.toFixed(1)} crop+embed ${st.embed.toFixed(1)} track ${st.track.toFixed(1)} db ${st.database.toFixed(1)}`, `${v.frames} frames, ${v.detections} detections`, '']);
   }
   if (o.memory) rows.push(['memory.peakRssMb (indexing, node + ffmpeg)', `${o.memory.peakRssMb} MB`, '≤ 2048 MB', '']);

@@ -33,6 +33,8 @@ export interface IndexFigures {
   /** CPU seconds (node, all threads + ffmpeg) per video second: what the wall clock costs on an idle machine. */
   decodeOnlyCpuPerVideoS: number;
   indexCpuPerVideoS: number;
+  /** cores / indexCpuPerVideoS: the real-time factor if this machine's cores were idle and fully overlapped (a ceiling, not a measurement). */
+  cpuCeilingRtf: number;
   peakRssMb: number;
   ffmpegPeakRssMb: number;
 }
@@ -68,6 +70,7 @@ export async function benchIndexing(clip: string, file: string, models: LoadedMo
       stages, peakRssMb: mem.peakRssMb, ffmpegPeakRssMb: mem.childrenMb,
       decodeOnlyCpuPerVideoS: (decodeCpu.selfCpuS + decodeCpu.childCpuS) / probe.durationS,
       indexCpuPerVideoS: (mem.selfCpuS + mem.childCpuS) / probe.durationS,
+      cpuCeilingRtf: os.availableParallelism() / ((mem.selfCpuS + mem.childCpuS) / probe.durationS),
     };
   } finally {
     db.close();
