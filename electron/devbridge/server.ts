@@ -15,7 +15,7 @@ import { createEngine } from '../engine/api';
 import { API_METHODS } from '../engine/contract';
 import { describeFailure, dispatchApiCall, type DesktopEngine } from '../main/dispatch';
 import { answerMediaRequest, BRIDGE_MEDIA_PREFIX } from '../main/mediaProtocol';
-import { CONTENT_SECURITY_POLICY } from '../main/security';
+import { BRIDGE_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY } from '../main/security';
 import { installBridgeClient } from './client';
 
 export interface BridgeOptions {
@@ -130,9 +130,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     if (p === '/bridge-client.js') return send(res, 200, CLIENT_JS, STATIC_TYPES['.js']);
     if (p === '/' || p === '/index.html') {
       const html = fs.readFileSync(path.join(rendererDir, 'index.html'), 'utf8')
+        .replace(CONTENT_SECURITY_POLICY, BRIDGE_CONTENT_SECURITY_POLICY)
         // The client must define window.sightline before the app's module script runs.
         .replace('</head>', '  <script src="/bridge-client.js"></script>\n  </head>');
-      return send(res, 200, html, STATIC_TYPES['.html'], { 'Content-Security-Policy': CONTENT_SECURITY_POLICY });
+      return send(res, 200, html, STATIC_TYPES['.html'], { 'Content-Security-Policy': BRIDGE_CONTENT_SECURITY_POLICY });
     }
     const file = staticFile(rendererDir, p);
     if (!file) return send(res, 404, 'not found', 'text/plain');

@@ -4,7 +4,7 @@
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "img-src 'self' media: data:",
-  "media-src 'self' media:",
+  "media-src media:",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "connect-src 'self'",
@@ -14,6 +14,14 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-src 'none'",
 ].join('; ');
+
+/**
+ * The same policy for the loopback test bridge, where a plain browser gets media from the page's
+ * own origin (/media/...) because it has no media: scheme.
+ */
+export const BRIDGE_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
+  .replace("media-src media:", "media-src 'self'")
+  .replace("img-src 'self' media: data:", "img-src 'self' data:");
 
 /** webPreferences for every window: isolated, sandboxed, no Node in the page. */
 export const SECURE_WEB_PREFERENCES = {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONTENT_SECURITY_POLICY, isTrustedSender, SECURE_WEB_PREFERENCES } from '../../electron/main/security';
+import { BRIDGE_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, isTrustedSender, SECURE_WEB_PREFERENCES } from '../../electron/main/security';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -18,7 +18,10 @@ test('security: CSP allows only local scripts and the media protocol', () => {
   assert.deepEqual(d.get('script-src'), ["'self'"]);
   assert.deepEqual(d.get('connect-src'), ["'self'"]);
   assert.deepEqual(d.get('object-src'), ["'none'"]);
-  for (const v of d.get('media-src') ?? []) assert.ok(["'self'", 'media:'].includes(v), v);
+  assert.deepEqual(d.get('media-src'), ['media:'], 'video only through the media protocol');
+  const bridge = directives(BRIDGE_CONTENT_SECURITY_POLICY);
+  assert.deepEqual(bridge.get('media-src'), ["'self'"]);
+  assert.deepEqual(bridge.get('script-src'), ["'self'"]);
   for (const [, values] of d) for (const v of values) assert.doesNotMatch(v, /^(https?:|\*|'unsafe-eval')/);
 });
 
