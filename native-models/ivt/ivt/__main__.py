@@ -25,6 +25,8 @@ def parser():
     t.add_argument("--size", default="small", choices=["small", "paper", "tiny"])
     t.add_argument("--dim", type=int)
     t.add_argument("--depth", type=int)
+    t.add_argument("--stem", choices=["patch", "conv"], help="image tokeniser (default: size's)")
+    t.add_argument("--embed-norm", choices=["none", "bn"], help="embedding normalisation (default: size's)")
     t.add_argument("--embed-dim", type=int, default=256)
     t.add_argument("--max-tokens", type=int, default=64)
     t.add_argument("--dropout", type=float, default=0.0)

@@ -31,19 +31,22 @@ def export_onnx(model, out_dir):
     image_path = os.path.join(out_dir, "image_encoder.onnx")
     text_path = os.path.join(out_dir, "text_encoder.onnx")
     pixels = torch.randn(2, 3, cfg.image_height, cfg.image_width)
-    torch.onnx.export(ImageEncoder(model), (pixels,), image_path, opset_version=OPSET,
+    torch.onnx.export(ImageEncoder(model).eval(), (pixels,), image_path, opset_version=OPSET,
                       input_names=["pixel_values"], output_names=["embedding"],
                       dynamic_axes={"pixel_values": {0: "batch"}, "embedding": {0: "batch"}},
                       do_constant_folding=True)
     ids = torch.randint(5, cfg.vocab_size, (2, cfg.max_tokens))
     mask = torch.ones(2, cfg.max_tokens, dtype=torch.long)
     mask[1, cfg.max_tokens // 2:] = 0
-    torch.onnx.export(TextEncoder(model), (ids, mask), text_path, opset_version=OPSET,
+    torch.onnx.export(TextEncoder(model).eval(), (ids, mask), text_path, opset_version=OPSET,
                       input_names=["input_ids", "attention_mask"], output_names=["embedding"],
                       dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
                                     "attention_mask": {0: "batch", 1: "tokens"},
                                     "embedding": {0: "batch"}},
                       do_constant_folding=True)
+    # export restores the wrappers' train flag afterwards; keep the model in eval mode
+    # (BatchNorm would otherwise use batch statistics).
+    model.eval()
     for path in (image_path, text_path):
         onnx.checker.check_model(onnx.load(path))
     return image_path, text_path

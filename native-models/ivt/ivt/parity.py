@@ -19,8 +19,15 @@ from ivt.model import IVT, ImageEncoder, TextEncoder, config_for  # noqa: E402
 
 def write_parity_fixture(out_dir, seed=0):
     torch.manual_seed(seed)
-    model = IVT(config_for("tiny", vocab_size=64)).eval()
+    model = IVT(config_for("tiny", vocab_size=64))
     cfg = model.cfg
+    # A few train-mode passes give the BatchNorm layers non-trivial running statistics,
+    # so the exported graph's normalisation is really exercised.
+    with torch.no_grad():
+        for _ in range(3):
+            model.encode_image(torch.randn(8, 3, cfg.image_height, cfg.image_width) * 2 + 0.5)
+            model.encode_text(torch.randint(5, cfg.vocab_size, (8, 10)), torch.ones(8, 10, dtype=torch.long))
+    model.eval()
     export_onnx(model, out_dir)
     pixels = torch.randn(3, 3, cfg.image_height, cfg.image_width)
     ids = torch.randint(5, cfg.vocab_size, (3, cfg.max_tokens))

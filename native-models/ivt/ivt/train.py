@@ -79,7 +79,8 @@ def main(args):
     tokenizer = WordPieceTokenizer.from_file(vocab_path)
     cfg = config_for(args.size, vocab_size=len(tokenizer), max_tokens=args.max_tokens,
                      embed_dim=args.embed_dim, depth=args.depth, dim=args.dim,
-                     dropout=args.dropout)
+                     dropout=args.dropout, stem=args.stem,
+                     embed_norm=args.embed_norm)
     model = IVT(cfg)
     print(f"config {cfg.to_dict()}  params {sum(p.numel() for p in model.parameters())/1e6:.2f}M",
           flush=True)

@@ -11,6 +11,17 @@ def tiny():
     return IVT(config_for("tiny", vocab_size=50))
 
 
+class SizesTest(unittest.TestCase):
+    def test_small_is_conv_stem_with_embedding_bn_and_same_token_grid(self):
+        model = IVT(config_for("small", vocab_size=50))
+        self.assertEqual(model.num_patches, (128 // 16) * (64 // 16))
+        self.assertIsInstance(model.patch_embed, torch.nn.Sequential)
+        self.assertIsInstance(model.image_proj[-1], torch.nn.BatchNorm1d)
+        paper = IVT(config_for("paper", vocab_size=50))
+        self.assertIsInstance(paper.patch_embed, torch.nn.Conv2d)  # faithful ViT patches
+        self.assertEqual(len(paper.blocks), 12)
+
+
 class SharingTest(unittest.TestCase):
     def test_each_block_has_one_attention_and_norms_and_two_ffns(self):
         model = tiny()
@@ -31,7 +42,7 @@ class SharingTest(unittest.TestCase):
                                 for p in shared.parameters()))
         self.assertTrue(all(p.grad is None for p in block.ffn["image"].parameters()))
         self.assertTrue(all(p.grad is not None for p in block.ffn["text"].parameters()))
-        self.assertIsNone(model.patch_embed.weight.grad)
+        self.assertTrue(all(p.grad is None for p in model.patch_embed.parameters()))
 
     def test_image_path_uses_shared_attention_but_not_text_ffn(self):
         model = tiny()
