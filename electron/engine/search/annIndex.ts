@@ -42,9 +42,9 @@ export class QuantizedIndex {
     const step = peak.map((p) => (p > 0 ? p / 127 : 1));
     const inv = step.map((s) => 1 / s);
     const matrix = new Int8Matrix(rows, dim);
-    for (let r = 0, o = 0; r < rows; r++, o += dim) {
-      const dst = matrix.row(r);
-      for (let k = 0; k < dim; k++) dst[k] = Math.round(vectors[o + k] * inv[k]);
+    const dst = matrix.allRows();
+    for (let r = 0, o = 0, d = 0; r < rows; r++, o += dim, d += matrix.stride) {
+      for (let k = 0; k < dim; k++) dst[d + k] = Math.round(vectors[o + k] * inv[k]);
     }
     return new QuantizedIndex(matrix, step);
   }

@@ -114,6 +114,11 @@ export class Int8Matrix {
     return new Int8Array(this.memory.buffer, this.rowsPtr + r * this.stride, this.stride);
   }
 
+  /** All rows, row r at [r × stride, r × stride + dim) (lanes past dim stay 0). */
+  allRows(): Int8Array {
+    return new Int8Array(this.memory.buffer, this.rowsPtr, this.rows * this.stride);
+  }
+
   /** Dot products of every row with `q` (int16, dim long); the view is overwritten by the next scan. */
   scan(q: Int16Array): Int32Array {
     if (q.length !== this.dim) throw new RangeError(`query has ${q.length} lanes, matrix ${this.dim}`);
