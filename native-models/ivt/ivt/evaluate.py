@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from . import checkpoint
 from .data import encode_texts, load_images, load_records, normalise
 from .metrics import rank_metrics
+from .tokenizer import basic_tokenize
 
 
 @torch.no_grad()
@@ -30,13 +31,21 @@ def evaluate(model, tokenizer, records):
     metrics = rank_metrics(text_emb @ image_emb.t(), query_pids, gallery_pids)
     metrics.update(queries=len(query_pids), gallery=len(gallery_pids),
                    identities=len(set(gallery_pids.tolist())))
+    # Share of query words the vocabulary cannot spell (they become [UNK] and carry nothing).
+    words = unknown = 0
+    for r in records:
+        for c in r.captions:
+            n_unknown = len(tokenizer.tokenize(c)[1])
+            unknown += n_unknown
+            words += len(basic_tokenize(c))
+    metrics["unknown_word_pct"] = 100.0 * unknown / max(words, 1)
     return metrics
 
 
 def format_metrics(name, m):
     return (f"{name}: R@1 {m['R@1']:.2f}  R@5 {m['R@5']:.2f}  R@10 {m['R@10']:.2f}  "
             f"mAP {m['mAP']:.2f}  ({m['queries']} queries, {m['gallery']} images, "
-            f"{m['identities']} identities)")
+            f"{m['identities']} identities, {m['unknown_word_pct']:.1f}% unknown words)")
 
 
 def main(args):
