@@ -3,7 +3,7 @@
 import { app, BrowserWindow, Menu, screen } from 'electron';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createEngine } from '../engine/api';
+import { startEngineHost } from '../engine/host';
 import type { DesktopEngine } from './dispatch';
 import { hardenSession, hardenWebContents } from './hardening';
 import { registerApiHandlers } from './ipc';
@@ -61,7 +61,8 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     hardenSession();
     Menu.setApplicationMenu(buildMenu());
-    engine = createEngine({ settingsFile: path.join(app.getPath('userData'), 'settings.json') });
+    // The engine runs in its own worker thread: text embedding and vector search never block this one.
+    engine = startEngineHost({ settingsFile: path.join(app.getPath('userData'), 'settings.json') });
     handleMediaProtocol(engine);
     unregisterIpc = registerApiHandlers(engine, rendererUrl);
     mainWindow = createWindow();
