@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { createEngine } from '../engine/api';
+import { startEngineHost } from '../engine/host';
 import { API_METHODS } from '../engine/contract';
 import { describeFailure, dispatchApiCall, type DesktopEngine } from '../main/dispatch';
 import { answerMediaRequest, BRIDGE_MEDIA_PREFIX } from '../main/mediaProtocol';
@@ -161,7 +161,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
 /** `node dist/electron/devbridge/server.js [port]`: the UI at http://127.0.0.1:<port>/ for development. */
 if (require.main === module) {
-  const engine = createEngine();
+  const engine = startEngineHost();
   const rendererDir = path.resolve(__dirname, '..', '..', 'renderer');
   void startBridge({ engine, rendererDir, port: Number(process.argv[2] ?? 0) }).then((b) => {
     console.log(`Sightline dev bridge: ${b.url}/`);

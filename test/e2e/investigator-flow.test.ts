@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
-import { createEngine } from '../../electron/engine/api';
+import { startEngineHost } from '../../electron/engine/host';
 import type { DesktopEngine } from '../../electron/main/dispatch';
 import { startBridge, type Bridge } from '../../electron/devbridge/server';
 
@@ -56,7 +56,8 @@ before(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-e2e-'));
   // SIGHTLINE_E2E_IVT_MODEL: another model folder, for trying the flow while the shipped model is rebuilt.
-  engine = createEngine({ settingsFile: path.join(work, 'settings.json'), ivtModel: process.env.SIGHTLINE_E2E_IVT_MODEL || undefined });
+  // The engine as Electron main runs it: in its own worker thread, reached by messages.
+  engine = startEngineHost({ settingsFile: path.join(work, 'settings.json'), ivtModel: process.env.SIGHTLINE_E2E_IVT_MODEL || undefined });
   bridge = await startBridge({ engine, rendererDir: RENDERER });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
