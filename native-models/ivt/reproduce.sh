@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduce native-models/ivt-small-synth-v1 from scratch on a CPU machine:
 #   synthetic data (native-models/synth) -> train -> evaluate -> export (+ manifest).
-# Env overrides: MINUTES (training wall-time budget, default 38), THREADS (default 2),
+# Env overrides: MINUTES (training wall-time budget, default 36), THREADS (default 1),
 #   DATA (synthetic CUHK-PEDES folder), REAL (real-footage eval folder), OUT (export folder).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -13,12 +13,17 @@ DATA="${DATA:-$NM/synth/work/synth-v1}"
 REAL="${REAL:-$NM/synth/work/vtest-eval}"
 OUT="${OUT:-$NM/ivt-small-synth-v1}"
 MINUTES="${MINUTES:-36}"
-THREADS="${THREADS:-2}"
+THREADS="${THREADS:-1}"
 mkdir -p "$WORK"
 
 if [ ! -f "$DATA/reid_raw.json" ]; then
   echo "== generating synthetic data into $DATA"
   (cd "$NM" && nice -n 5 "$PY" -m synth.generate --out "$DATA" --identities 3000 --per-id 4 --seed 1)
+fi
+
+if [ ! -f "$REAL/reid_raw.json" ]; then
+  echo "== building the real-footage eval set (vtest.avi crops) into $REAL"
+  (cd "$NM" && "$PY" -m synth.real_eval --out "$REAL") || echo "(real-footage set unavailable; skipped)"
 fi
 
 echo "== training ($MINUTES min budget)"
