@@ -31,7 +31,8 @@ export function providerOrder(pref: ProviderPreference = 'auto', platform: NodeJ
 
 // Threads for one session: SIGHTLINE_THREADS, else all cores but one — the sampler's ffmpeg decodes
 // beside inference (read-ahead thread) and ORT's default (every core) made both wait on each other
-// (docs/benchmarks.md: 1 thread on 2 cores indexed faster than 2).
+// (docs/benchmarks.md: on 2 cores 1 thread indexed 1080p H.264 faster than 2; SD footage, where
+// decoding is nearly free, was faster with 2).
 const intraOpThreads = (): number => Math.max(1, Number(process.env.SIGHTLINE_THREADS) || os.availableParallelism() - 1);
 
 /**
