@@ -82,7 +82,7 @@ test('filters: video id, time range, minimum score', async () => {
   for (const h of ranged) assert.ok(h.end >= 18 && h.start <= 20, `sighting ${h.start}-${h.end} overlaps 18-20`);
   const all = (await search(['person'])).hits;
   const cut = all[Math.floor(all.length / 2)].score;
-  assert.ok((await search(['person', '--min-score', String(cut)])).hits.every((h) => h.score >= cut));
+  assert.ok((await search(['person', `--min-score=${cut}`])).hits.every((h) => h.score >= cut));
 });
 
 test('unknown words are reported, not silently dropped', async () => {

@@ -59,6 +59,14 @@ test('crossing people of different appearance keep their own tracks', () => {
   assert.equal(ofRed.size, 1);
 });
 
+test('someone who looks different is a new sighting even where the last person left', () => {
+  const tracker = new Tracker();
+  const first = tracker.step(0, [{ t: 0, bbox: [600, 100, 40, 100], score: 0.9, embedding: RED }]).assignments[0].track;
+  const next = tracker.step(1, [{ t: 1, bbox: [600, 100, 40, 100], score: 0.9, embedding: BLUE }]).assignments[0];
+  assert.equal(next.isNew, true);
+  assert.notEqual(next.track, first);
+});
+
 test('a gap longer than maxGapS closes the track and starts a new sighting', () => {
   const tracker = new Tracker();
   const first = tracker.step(0, [{ t: 0, bbox: [0, 0, 40, 100], score: 0.9, embedding: RED }]).assignments[0].track;

@@ -27,9 +27,14 @@ export interface TrackerOptions {
   startScore: number;
   /** Minimum association score (0..1). */
   minMatch: number;
+  /**
+   * Appearance veto: below this cosine similarity to the track, a detection is someone else however
+   * well placed (one person leaving at the frame edge just as another enters there).
+   */
+  minAppearance: number;
 }
 
-export const DEFAULT_TRACKER: TrackerOptions = { maxGapS: 2.5, startScore: 0.45, minMatch: 0.35 };
+export const DEFAULT_TRACKER: TrackerOptions = { maxGapS: 2.5, startScore: 0.45, minMatch: 0.35, minAppearance: 0.3 };
 
 const cosine = (a: Float32Array, b: Float32Array): number => {
   let s = 0;
@@ -93,7 +98,8 @@ export class Tracker {
       this.active.forEach((tr, ti) => {
         const m = motionScore(tr.lastBox, d.bbox, t - tr.lastT);
         if (m <= 0) return;
-        const app = tr.appearance ? Math.max(0, cosine(tr.appearance, d.embedding)) : 0.5;
+        const app = tr.appearance ? cosine(tr.appearance, d.embedding) : 0.5;
+        if (app < this.opts.minAppearance) return;
         pairs.push({ ti, di, s: 0.5 * m + 0.5 * app });
       });
     });
