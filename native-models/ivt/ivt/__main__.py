@@ -30,6 +30,7 @@ def parser():
     t.add_argument("--embed-dim", type=int, default=256)
     t.add_argument("--max-tokens", type=int, default=64)
     t.add_argument("--dropout", type=float, default=0.0)
+    t.add_argument("--init", help="start from this checkpoint's weights (same config; pass its vocab.txt with --vocab)")
     t.add_argument("--vocab", help="use this vocab.txt (e.g. bert-base-uncased) instead of building one")
     _bool_flag(t, "mla", True, "multi-level alignment (phrase + word levels)")
     _bool_flag(t, "bmm", True, "bidirectional mask modelling")

@@ -82,6 +82,12 @@ def main(args):
                      dropout=args.dropout, stem=args.stem,
                      embed_norm=args.embed_norm)
     model = IVT(cfg)
+    if args.init:
+        # Continue from a trained model (same config and vocab): more training on a later, quieter run.
+        blob = torch.load(args.init, map_location="cpu")
+        if blob["config"] != cfg.to_dict():
+            raise SystemExit(f"--init {args.init}: its config {blob['config']} differs from {cfg.to_dict()}")
+        model.load_state_dict(blob["state_dict"])
     print(f"config {cfg.to_dict()}  params {sum(p.numel() for p in model.parameters())/1e6:.2f}M",
           flush=True)
 
