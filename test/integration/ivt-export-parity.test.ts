@@ -8,19 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { ROOT } from '../helpers/cli';
 
 const PYTHON = '/usr/bin/python3';
 const TOLERANCE = 1e-4;
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = up;
-  }
-  return dir;
-}
 
 interface TensorJson { shape: number[]; data: number[] }
 interface Parity {
@@ -48,7 +40,7 @@ function int64(t: TensorJson, rows: number[]): ort.Tensor {
 }
 
 test('onnxruntime-node reproduces the PyTorch IVT embeddings', async () => {
-  const root = repoRoot();
+  const root = ROOT;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ivt-parity-'));
   try {
     execFileSync(PYTHON, [path.join(root, 'native-models/ivt/ivt/parity.py'), dir], { stdio: 'pipe', timeout: 120_000 });

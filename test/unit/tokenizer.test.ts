@@ -5,18 +5,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { basicTokenize, WordPieceTokenizer } from '../../electron/engine/vision/tokenizer';
+import { ROOT } from '../helpers/cli';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = up;
-  }
-  return dir;
-}
 
-const ROOT = repoRoot();
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/tokenizer-cases.json'), 'utf8')) as {
   vocab: string;
   cases: { text: string; maxTokens: number; ids: number[]; mask: number[]; unknownWords: string[] }[];
