@@ -157,20 +157,20 @@ export class Engine implements SightlineApi {
     return videoById(db, videoId);
   }
 
-  private async search_(): Promise<Searcher> {
+  private async openSearcher(): Promise<Searcher> {
     const db = this.requireCase();
     if (!this.searcher) this.searcher = await Searcher.open(db, this.ivtModel, this.settings.get().executionProvider);
     return this.searcher;
   }
 
   async search(req: SearchRequest): Promise<SearchResult> {
-    const result = await (await this.search_()).search(req);
+    const result = await (await this.openSearcher()).search(req);
     appendAudit(this.requireCase(), this.user, 'search run', { text: req.text, filters: { ...req, text: undefined }, hits: result.hits.length, model: result.modelId });
     return result;
   }
 
   async searchSimilar(req: SimilarRequest): Promise<SearchResult> {
-    const result = (await this.search_()).similar(req);
+    const result = (await this.openSearcher()).similar(req);
     appendAudit(this.requireCase(), this.user, 'search run', { similarTo: req.sightingId, hits: result.hits.length, model: result.modelId });
     return result;
   }
