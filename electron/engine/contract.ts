@@ -24,7 +24,23 @@ export interface CreateCaseRequest {
 
 export type VideoStatus = 'queued' | 'indexing' | 'done' | 'failed';
 
-export interface VideoInfo {
+/** What ffprobe tells of a video file (video/probe.ts), as stored in the case. */
+export interface VideoMetadata {
+  /** Seconds; 0 when the container does not say. */
+  durationS: number;
+  /** Average frame rate (avg_frame_rate, else r_frame_rate); 0 when unknown. */
+  fps: number;
+  /** Display size: after rotation, what a player shows and what the sampler's frames measure. */
+  width: number;
+  height: number;
+  codec: string;
+  /** Clockwise degrees a player turns the stored picture: 0, 90, 180 or 270. */
+  rotation: number;
+  /** Container/stream creation_time, ISO 8601, or null. */
+  creationTime: string | null;
+}
+
+export interface VideoInfo extends VideoMetadata {
   id: number;
   /** Absolute path of the original file (never modified). */
   path: string;
@@ -32,14 +48,6 @@ export interface VideoInfo {
   sha256: string;
   sizeBytes: number;
   mtimeMs: number;
-  durationS: number;
-  fps: number;
-  width: number;
-  height: number;
-  codec: string;
-  rotation: number;
-  /** creation_time tag of the container, ISO 8601, if any. */
-  creationTime: string | null;
   camera: string;
   /** True wall-clock time of the first frame as set by the investigator (ISO 8601), or null. */
   trueStartTime: string | null;

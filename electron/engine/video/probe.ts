@@ -3,21 +3,10 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { VideoMetadata } from '../contract';
 import { VideoError, cleanLogLine, reasonFromFfmpegLog } from './errors';
 
-export interface VideoProbe {
-  /** Seconds; 0 when the container does not say. */
-  durationS: number;
-  /** Average frame rate (avg_frame_rate, else r_frame_rate); 0 when unknown. */
-  fps: number;
-  /** Display size: after rotation, what a player shows and what the sampler's frames measure. */
-  width: number;
-  height: number;
-  codec: string;
-  /** Clockwise degrees a player turns the stored picture: 0, 90, 180 or 270. */
-  rotation: number;
-  /** Container/stream creation_time, ISO 8601, or null. */
-  creationTime: string | null;
+export interface VideoProbe extends VideoMetadata {
   /** ffprobe's JSON (-show_format -show_streams), kept verbatim for the case file. */
   raw: unknown;
 }
