@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { Engine } from '../../electron/engine/api';
 import type { BBox } from '../../electron/engine/contract';
-import { iou } from '../../electron/engine/indexing/tracker';
+import { iou } from '../../electron/engine/vision/nms';
 import { packageRoot } from '../../electron/engine/vision/manifest';
 import { vtestAvi } from './fixtures';
 

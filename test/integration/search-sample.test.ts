@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli, SAMPLE_DIR, SAMPLE_VIDEO, tempDir } from '../helpers/cli';
-import { iou } from '../../electron/engine/indexing/tracker';
+import { iou } from '../../electron/engine/vision/nms';
 import type { BBox, SearchHit } from '../../electron/engine/contract';
 
 interface TruthBox { t: number; bbox: BBox }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectionQuality, iou, motionScore, Tracker } from '../../electron/engine/indexing/tracker';
+import { detectionQuality, motionScore, Tracker } from '../../electron/engine/indexing/tracker';
 import type { BBox } from '../../electron/engine/contract';
 
 const unit = (...xs: number[]): Float32Array => {
@@ -9,12 +9,6 @@ const unit = (...xs: number[]): Float32Array => {
   return v.map((x) => x / n);
 };
 const RED = unit(1, 0, 0), BLUE = unit(0, 1, 0);
-
-test('iou of identical, disjoint and half-overlapping boxes', () => {
-  assert.equal(iou([0, 0, 10, 10], [0, 0, 10, 10]), 1);
-  assert.equal(iou([0, 0, 10, 10], [20, 20, 10, 10]), 0);
-  assert.ok(Math.abs(iou([0, 0, 10, 10], [5, 0, 10, 10]) - 50 / 150) < 1e-9);
-});
 
 test('motion score: a walker half a second later is plausible, a jump across the frame is not', () => {
   assert.ok(motionScore([100, 100, 40, 100], [130, 102, 40, 100], 0.5) > 0.3);

@@ -3,6 +3,7 @@
 // sample to the next: association combines box proximity with appearance (the IVT embedding),
 // greedy by best score, ByteTrack-style (confident detections first, weak ones only extend tracks).
 import type { BBox } from '../contract';
+import { iou } from '../vision/nms';
 
 export interface TrackedDetection {
   t: number;
@@ -41,14 +42,6 @@ const cosine = (a: Float32Array, b: Float32Array): number => {
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
 };
-
-export function iou(a: BBox, b: BBox): number {
-  const x0 = Math.max(a[0], b[0]), y0 = Math.max(a[1], b[1]);
-  const x1 = Math.min(a[0] + a[2], b[0] + b[2]), y1 = Math.min(a[1] + a[3], b[1] + b[3]);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  const union = a[2] * a[3] + b[2] * b[3] - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 /** 0..1: how plausible it is that box `b` is where the person of box `a` went after dt seconds. */
 export function motionScore(a: BBox, b: BBox, dt: number): number {
