@@ -1,27 +1,15 @@
 // Checks an evidence bundle against itself: every file's SHA-256 is recomputed and compared with
 // both SHA256SUMS and manifest.json; missing, extra and changed files are all reported.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { verifyAuditRows, type AuditRow } from '../case/audit';
 import type { Manifest } from './manifestTypes';
+import { sha256FileSync } from '../video/hash';
 
 export interface BundleVerdict { ok: boolean; problems: string[]; files: number }
 
 const SUMS = 'SHA256SUMS';
 const MANIFEST = 'manifest.json';
-
-function sha256Sync(file: string): string {
-  const h = createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 20);
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return h.digest('hex');
-}
 
 /** Files under dir, relative with '/' separators; links and other non-files are reported, not followed. */
 function listFiles(dir: string, problems: string[]): string[] {
@@ -51,7 +39,7 @@ export function verifyBundle(dir: string): BundleVerdict {
   const hashes = new Map<string, string>();
   const hashOf = (rel: string): string => {
     let h = hashes.get(rel);
-    if (!h) { h = sha256Sync(path.join(root, rel)); hashes.set(rel, h); }
+    if (!h) { h = sha256FileSync(path.join(root, rel)); hashes.set(rel, h); }
     return h;
   };
 

@@ -12,3 +12,16 @@ export function sha256File(file: string, signal?: AbortSignal): Promise<string> 
     stream.on('end', () => resolve(hash.digest('hex')));
   });
 }
+
+/** The same, synchronously, in 1 MiB reads (model checks and bundle verification, off any UI thread). */
+export function sha256FileSync(file: string): string {
+  const h = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest('hex');
+}

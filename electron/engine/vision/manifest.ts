@@ -1,8 +1,8 @@
 // Model manifests (native-models/MANIFEST.md): the one place that says input sizes, normalisation,
 // token limits and embedding size. Files are checked against their SHA-256 before use.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sha256FileSync } from '../video/hash';
 
 export interface IvtManifest {
   kind: 'ivt';
@@ -58,10 +58,6 @@ export function modelDir(idOrDir: string): string {
 
 const verified = new Set<string>();
 
-function sha256(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
-
 function readManifest<T extends { kind: string; files: Record<string, string> }>(dir: string, kind: string): T & { dir: string } {
   const file = path.join(dir, 'manifest.json');
   let m: T;
@@ -75,7 +71,7 @@ function readManifest<T extends { kind: string; files: Record<string, string> }>
     const f = path.join(dir, name);
     if (verified.has(`${f}:${expected}`)) continue;
     if (!fs.existsSync(f)) throw new ModelError(`${f}: model file missing`);
-    const actual = sha256(f);
+    const actual = sha256FileSync(f);
     if (actual !== expected) throw new ModelError(`${f}: checksum mismatch (manifest ${expected.slice(0, 12)}…, file ${actual.slice(0, 12)}…)`);
     verified.add(`${f}:${expected}`);
   }
