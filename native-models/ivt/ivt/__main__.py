@@ -20,7 +20,8 @@ def parser():
     s.add_argument("--images-per-id", type=int, default=4)
 
     t = sub.add_parser("train")
-    t.add_argument("--data", required=True, help="dataset folder (any supported format)")
+    t.add_argument("--data", required=True, nargs="+",
+                   help="dataset folder(s), any supported format; validation uses the first")
     t.add_argument("--out", required=True)
     t.add_argument("--size", default="small", choices=["small", "paper", "tiny"])
     t.add_argument("--dim", type=int)
@@ -45,6 +46,11 @@ def parser():
     t.add_argument("--unk-rate", type=float, default=0.05,
                    help="share of sentence tokens replaced by [UNK] in training")
     t.add_argument("--id-loss", type=float, default=0.0, help="weight of the shared ID loss (0 = off)")
+    t.add_argument("--hard-share", type=float, default=0.0,
+                   help="share of a batch's identities drawn as groups the model confuses (0 = random)")
+    t.add_argument("--hard-group", type=int, default=4, help="people per confusable group")
+    t.add_argument("--hard-k", type=int, default=8, help="confusable neighbours kept per identity")
+    t.add_argument("--mine-every", type=int, default=400, help="steps between refreshes")
     t.add_argument("--batch", type=int, default=64)
     t.add_argument("--per-id", type=int, default=2,
                    help="images per identity in a batch (1 = plain random caption pairs)")

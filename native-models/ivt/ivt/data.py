@@ -67,6 +67,20 @@ def load_records(root, split=None):
     return records
 
 
+def load_training_records(roots, split):
+    """Records of one split from several dataset folders. Identity numbers restart in each
+    dataset, so each folder's pids are offset to keep its people apart from the others'."""
+    records, offset = [], 0
+    for root in roots:
+        part = load_records(root, split)
+        for r in part:
+            r.pid += offset
+        if part:
+            offset = max(r.pid for r in part) + 1
+        records.extend(part)
+    return records
+
+
 def read_image(path, height, width):
     """RGB uint8 [3, H, W], stretched to the model input with bilinear resampling, as the
     engine's crop code (electron/engine/vision/crop.ts) does."""

@@ -14,8 +14,9 @@ import time
 import torch
 
 from . import checkpoint
+from .batches import ConfusableIdentities, identity_batches, random_batches
 from .bmm import mask_patches, mask_tokens
-from .data import augment, encode_texts, load_images, load_records
+from .data import augment, encode_texts, load_images, load_records, load_training_records
 from .evaluate import evaluate, format_metrics
 from .losses import IdentityClassifier, cmpm_loss
 from .mla import sample_phrase, sample_words
@@ -29,40 +30,6 @@ def _lr(base, progress, warmup=0.05):
     return base * 0.5 * (1 + math.cos(math.pi * min(1.0, (progress - warmup) / (1 - warmup))))
 
 
-def _pairs(records):
-    return [(i, c) for i, r in enumerate(records) for c in r.captions]
-
-
-def identity_batches(records, batch, per_id, rng):
-    """Yield batches of (image index, caption): batch/per_id identities, per_id images each,
-    each with one of its captions. Same-identity pairs in a batch give CMPM positives beyond
-    the diagonal, so views of one person (front/back) are pulled together."""
-    by_pid = {}
-    for i, r in enumerate(records):
-        by_pid.setdefault(r.pid, []).append(i)
-    pids = list(by_pid)
-    while True:
-        rng.shuffle(pids)
-        n = batch // per_id
-        for start in range(0, len(pids) - n + 1, n):
-            out = []
-            for pid in pids[start:start + n]:
-                images = by_pid[pid]
-                chosen = rng.sample(images, per_id) if len(images) >= per_id else \
-                    [rng.choice(images) for _ in range(per_id)]
-                out.extend((i, rng.choice(records[i].captions)) for i in chosen)
-            yield out
-
-
-def random_batches(records, batch, rng):
-    pairs = _pairs(records)
-    while True:
-        order = list(range(len(pairs)))
-        rng.shuffle(order)
-        for start in range(0, len(order) - batch + 1, batch):
-            yield [pairs[k] for k in order[start:start + batch]]
-
-
 def main(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -70,7 +37,7 @@ def main(args):
     gen = torch.Generator().manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
 
-    train = load_records(args.data, "train")
+    train = load_training_records(args.data, "train")
     vocab_path = os.path.join(args.out, "vocab.txt")
     if args.vocab:
         shutil.copyfile(args.vocab, vocab_path)
@@ -93,11 +60,11 @@ def main(args):
 
     t0 = time.time()
     images = load_images(train, cfg.image_height, cfg.image_width)
-    pairs = _pairs(train)
+    pairs = sum(len(r.captions) for r in train)
     labels = {pid: k for k, pid in enumerate(sorted({r.pid for r in train}))}
-    print(f"train: {len(train)} images, {len(pairs)} captions, {len(labels)} identities "
+    print(f"train: {len(train)} images, {pairs} captions, {len(labels)} identities "
           f"(loaded in {time.time()-t0:.0f}s)", flush=True)
-    val = load_records(args.data, "val") if args.eval_every else []
+    val = load_records(args.data[0], "val") if args.eval_every else []
 
     params = list(model.parameters())
     id_head = None
@@ -111,7 +78,9 @@ def main(args):
     specials = [tokenizer.cls_id, tokenizer.sep_id, tokenizer.pad_id]
 
     log = open(os.path.join(args.out, "train_log.jsonl"), "a")
-    batches = (identity_batches(train, args.batch, args.per_id, rng) if args.per_id > 1
+    confusable = ConfusableIdentities(args.hard_k) if args.hard_share > 0 else None
+    batches = (identity_batches(train, args.batch, args.per_id, rng, confusable, args.hard_share,
+                                args.hard_group) if args.per_id > 1
                else random_batches(train, args.batch, rng))
     step, best = 0, -1.0
     start = time.time()
@@ -124,6 +93,12 @@ def main(args):
         lr = _lr(args.lr, progress)
         for g in opt.param_groups:
             g["lr"] = lr
+        # A random model confuses everyone alike: mine only once it has learnt something.
+        if confusable is not None and step % args.mine_every == 0 and (step or args.init):
+            t_mine = time.time()
+            confusable.refresh(model, tokenizer, train, images, rng)
+            print(f"step {step}: confusable identities refreshed in {time.time()-t_mine:.1f}s",
+                  flush=True)
         batch = next(batches)
         idx = torch.tensor([i for i, _ in batch])
         captions = [c for _, c in batch]

@@ -4,7 +4,7 @@ import unittest
 import _paths
 import torch
 
-from ivt.data import augment, load_images, load_records
+from ivt.data import augment, load_images, load_records, load_training_records
 from ivt.metrics import rank_metrics
 
 
@@ -22,6 +22,15 @@ class LoaderTest(unittest.TestCase):
                 images = load_images(test, 128, 64)
                 self.assertEqual(tuple(images.shape), (4, 3, 128, 64))
                 self.assertEqual(images.dtype, torch.uint8)
+
+    def test_several_datasets_keep_their_people_apart(self):
+        roots = [os.path.join(_paths.FIXTURES, f) for f in ("cuhk-pedes", "icfg-pedes")]
+        first, second = (load_records(r, "train") for r in roots)
+        both = load_training_records(roots, "train")
+        self.assertEqual(len(both), len(first) + len(second))
+        self.assertEqual(len({r.pid for r in both}),
+                         len({r.pid for r in first}) + len({r.pid for r in second}))
+        self.assertEqual([r.image for r in both], [r.image for r in first + second])
 
     def test_augmented_views_differ_but_keep_shape(self):
         root = os.path.join(_paths.FIXTURES, "cuhk-pedes")
