@@ -7,6 +7,7 @@ import type { ImageEncoder } from '../vision/ivt';
 import { clipBox, cropToImage } from '../vision/crop';
 import { encodePng } from '../vision/png';
 import type { RgbImage } from '../vision/frame';
+import { embeddingSpace } from '../vision/manifest';
 import { sampleFrames, Frame } from '../video/sampler';
 import { DetectionWrite, openTracks, writeBatch } from './store';
 import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
@@ -99,7 +100,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     }
     const lastFrameT = batch[batch.length - 1].timeS;
     if (times) { times.track += since(t0); t0 = process.hrtime.bigint(); }
-    writeBatch(db, { videoId, modelId: models.encoder.manifest.id, detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT) });
+    writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT) });
     if (times) times.database += since(t0);
     frames += batch.length;
     detections += writes.length;

@@ -4,6 +4,7 @@ import type { Db } from '../case/caseFile';
 import type { SearchRequest, SearchResult, SimilarRequest } from '../contract';
 import { TextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
+import { embeddingSpace } from '../vision/manifest';
 import { sightingRows, toHit } from './hits';
 import { Filter, SightingScore, VectorIndex } from './vectorIndex';
 
@@ -20,7 +21,7 @@ export class Searcher {
     return new Searcher(db, await TextEncoder.load(ivtModel, provider));
   }
 
-  get modelId(): string { return this.encoder.manifest.id; }
+  get modelId(): string { return embeddingSpace(this.encoder.manifest); }
 
   /** The in-memory index, reloaded only when indexing has added embeddings since. */
   currentIndex(): VectorIndex {

@@ -48,6 +48,12 @@ export function packageRoot(): string {
   }
 }
 
+/** What embeddings are stored under: two versions of one model embed differently, so a new
+ *  version must never be compared with vectors of the old one. */
+export function embeddingSpace(m: Pick<IvtManifest, 'id' | 'version'>): string {
+  return `${m.id}@${m.version}`;
+}
+
 export const DEFAULT_DETECTOR = 'nanodet-m-coco';
 export const DEFAULT_IVT = 'ivt-small-synth-v1';
 
