@@ -60,11 +60,11 @@ test('search --json returns ranked sightings with the documented fields', async 
   assert.ok(hits.every((h) => personOf(h) !== null), 'every sighting is one of the people in the scene');
 });
 
-// Distinctive descriptions must put their person first. The demo query's woman (red jacket, black
-// backpack) shares the scene with a hard negative (red coat, beige handbag): the shipped model tells
-// them apart only partly (docs/model-card-ivt.md), so she must be in the top two, ahead of the rest.
+// Every description must put its person first, including the demo query's woman (red jacket, black
+// backpack) beside her hard negative (red coat, beige handbag): garment type and bag must count, not
+// colour alone. (IVT 1.1.0 ranked her second; 1.2.0 first, 0.78 vs 0.65: docs/model-card-ivt.md.)
 for (const [query, person, within] of [
-  ['woman in a red jacket with a black backpack', 'woman_red_jacket_black_backpack', 2],
+  ['woman in a red jacket with a black backpack', 'woman_red_jacket_black_backpack', 1],
   ['man in a blue hoodie and jeans', 'man_blue_hoodie_jeans', 1],
   ['man wearing a yellow t-shirt and grey shorts', 'man_yellow_tshirt_grey_shorts', 1],
   ['woman in a white dress', 'woman_white_dress', 1],
