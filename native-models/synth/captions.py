@@ -30,6 +30,8 @@ BAG_NOUNS = {
 }
 HAT_NOUNS = {"cap": ["cap", "baseball cap"], "beanie": ["beanie", "woolly hat", "knit hat"]}
 SHOE_NOUNS = ["shoes", "sneakers", "footwear"]
+GLASSES_NOUNS = ["glasses", "spectacles", "eyeglasses"]
+SUITCASE_NOUNS = ["suitcase", "rolling suitcase", "wheeled suitcase"]
 SUBJECTS = {"male": ["man", "male", "guy", "gentleman", "young man"],
             "female": ["woman", "female", "lady", "young woman"]}
 PRON = {"male": ("he", "his", "him"), "female": ("she", "her", "her")}
@@ -102,7 +104,7 @@ class Phrases:
     def glasses(self):
         if not self.a["glasses"] or self.view == "back":
             return None
-        return _ch(self.rng, ["glasses", "spectacles", "eyeglasses"])
+        return _ch(self.rng, GLASSES_NOUNS)
 
     def carrying(self, verb=True):
         a, r = self.a, self.rng
@@ -113,8 +115,7 @@ class Phrases:
             obj = f"{cword(a['carrying_colour'], r)} umbrella"
             return (_ch(r, ["carrying ", "holding "]) + _art(obj)) if verb else obj
         if c == "suitcase":
-            obj = f"{cword(a['carrying_colour'], r)} " + _ch(r, ["suitcase", "rolling suitcase",
-                                                                 "wheeled suitcase"])
+            obj = f"{cword(a['carrying_colour'], r)} " + _ch(r, SUITCASE_NOUNS)
             return (_ch(r, ["pulling ", "wheeling ", "dragging "]) + _art(obj)) if verb else obj
         return _ch(r, ["holding a phone", "looking at a phone", "using a mobile phone"]) \
             if verb else "phone"

@@ -18,7 +18,8 @@ import re
 import numpy as np
 
 from .attributes import COLOUR_WORDS, GARMENT_COLOURS, HAIR_COLOURS
-from .captions import BAG_NOUNS, HAT_NOUNS, LOWER_NOUNS, SHOE_NOUNS, SUBJECTS, UPPER_NOUNS
+from .captions import (BAG_NOUNS, GLASSES_NOUNS, HAT_NOUNS, LOWER_NOUNS, SHOE_NOUNS, SUBJECTS,
+                       SUITCASE_NOUNS, UPPER_NOUNS)
 
 # colour word (incl. synonyms) -> canonical colour
 COLOURS = {c: c for c in set(GARMENT_COLOURS) | set(HAIR_COLOURS)}
@@ -36,16 +37,15 @@ NOUNS.update({"bag": ("bag", None), "hat": ("hat", None)})
 NOUNS.update({w: ("shoes", None) for w in SHOE_NOUNS})
 NOUNS.update({"hair": ("hair", None), "umbrella": ("carrying", "umbrella"),
               "phone": ("carrying", "phone")})
-NOUNS.update({w: ("carrying", "suitcase") for w in ("suitcase", "rolling suitcase",
-                                                      "wheeled suitcase")})
-NOUNS.update({w: ("glasses", True) for w in ("glasses", "spectacles", "eyeglasses")})
+NOUNS.update({w: ("carrying", "suitcase") for w in SUITCASE_NOUNS})
+NOUNS.update({w: ("glasses", True) for w in GLASSES_NOUNS})
 GENDER = {w: g for g, words in SUBJECTS.items() for w in words}
 _PHRASES = sorted(set(NOUNS) | set(COLOURS) | set(GENDER) | {"short", "long", "and", *PATTERNS},
                   key=lambda p: -len(p.split()))
 
 
 def _tokens(caption):
-    """Longest-match phrases of the lexicon, in order; other words dropped."""
+    """Longest-match phrases of the lexicon, in order; None for each other word."""
     words = re.findall(r"[a-z\-]+", caption.lower())
     out, i = [], 0
     while i < len(words):

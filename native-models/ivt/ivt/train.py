@@ -60,9 +60,9 @@ def main(args):
 
     t0 = time.time()
     images = load_images(train, cfg.image_height, cfg.image_width)
-    pairs = sum(len(r.captions) for r in train)
+    n_captions = sum(len(r.captions) for r in train)
     labels = {pid: k for k, pid in enumerate(sorted({r.pid for r in train}))}
-    print(f"train: {len(train)} images, {pairs} captions, {len(labels)} identities "
+    print(f"train: {len(train)} images, {n_captions} captions, {len(labels)} identities "
           f"(loaded in {time.time()-t0:.0f}s)", flush=True)
     val = load_records(args.data[0], "val") if args.eval_every else []
 
