@@ -129,9 +129,9 @@ def oracle_metrics(records):
             cons = constraints(caption)
             score = np.array([sum(satisfies(a, c) for c in cons) for a in attrs])
             truth = pids == r["id"]
-            if score[truth].max() < len(cons):
-                misparsed += 1
             best = score[truth].max()
+            if best < len(cons):
+                misparsed += 1
             above = int((score > best).sum())
             tied = score == best
             t_true, t_all = int((tied & truth).sum()), int(tied.sum())

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { Engine } from '../../electron/engine/api';
 import type { BBox } from '../../electron/engine/contract';
 import { iou } from '../../electron/engine/vision/nms';
-import { packageRoot } from '../../electron/engine/vision/manifest';
+import { embeddingSpace, packageRoot } from '../../electron/engine/vision/manifest';
 import { vtestAvi } from './fixtures';
 
 interface Annotations {
@@ -63,8 +63,9 @@ async function main(): Promise<void> {
   await engine.close();
   const at = (k: number): number => ranks.filter((r) => r.rank !== null && r.rank <= k).length / ranks.length;
   const mean = (f: (r: (typeof ranks)[number]) => number): number => ranks.reduce((s, r) => s + f(r), 0) / ranks.length;
+  const ivt = status.models.find((m) => m.kind === 'ivt');
   const figures = {
-    model: ((m) => m && `${m.id}@${m.version}`)(status.models.find((m) => m.kind === 'ivt')), sightings, queries: ranks.length,
+    model: ivt && embeddingSpace(ivt), sightings, queries: ranks.length,
     peopleFound: new Set(ranks.map((r) => r.person)).size, peopleAnnotated: ann.persons.length,
     R1: at(1), R5: at(5), R10: at(10), chanceR1: mean((r) => r.chanceR1), chanceR5: mean((r) => r.chanceR5),
     medianRank: ranks.map((r) => r.rank ?? sightings + 1).sort((a, b) => a - b)[Math.floor(ranks.length / 2)],
