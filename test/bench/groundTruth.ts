@@ -344,3 +344,16 @@ export function groundTruthFile(root: string, name: 'devset' | 'vtest-tracks' | 
   if (name === 'devset') return path.join(root, 'test', 'fixtures', 'real-footage', 'devset.json');
   return path.join(root, 'test', 'fixtures', 'real-footage', `${name}.json`);
 }
+
+/** ../shared/real-footage next to the checkout, or null where it is absent (a user's machine): callers skip. */
+export function realFootageDir(root: string): string | null {
+  const dir = path.join(root, '..', 'shared', 'real-footage');
+  return fs.existsSync(dir) ? dir : null;
+}
+
+/** Every committed hand-checked tracks file: vtest.avi's and those of real-footage clips. */
+export function trackFiles(root: string): string[] {
+  const dir = path.join(root, 'test', 'fixtures', 'real-footage');
+  const clips = fs.readdirSync(dir).filter((f) => /^tracks-.+\.json$/.test(f)).map((f) => path.join(dir, f));
+  return [groundTruthFile(root, 'vtest-tracks'), ...clips];
+}
