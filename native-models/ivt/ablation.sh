@@ -6,7 +6,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 NM="$(cd "$HERE/.." && pwd)"
-PY=/usr/bin/python3
+PY="$NM/py"   # Debian's python3 with the package roots on PYTHONPATH
 DATA="${DATA:-$NM/synth/work/synth-v1}"
 MINUTES="${MINUTES:-8}"
 THREADS="${THREADS:-1}"

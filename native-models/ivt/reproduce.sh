@@ -12,7 +12,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 NM="$(cd "$HERE/.." && pwd)"
-PY=/usr/bin/python3
+PY="$NM/py"   # Debian's python3 with the package roots on PYTHONPATH
 WORK="$HERE/work"
 V1="${V1:-$NM/synth/work/synth-v1}"
 V2="${V2:-$NM/synth/work/synth-v2}"

@@ -2,22 +2,20 @@
 image shows someone else, list which of the caption's stated attributes that person lacks
 (read back with synth.ceiling). Tells whether errors are colour, garment type, gender, ...
 
-    /usr/bin/python3 -m synth.confusions --checkpoint ivt/work/RUN/best.pt synth/work/synth-v1:test
+    ./py -m synth.confusions --checkpoint ivt/work/RUN/best.pt synth/work/synth-v1:test
 """
 import argparse
 import collections
 import json
 import os
-import sys
 
 import torch
 
 from .ceiling import constraints, satisfies
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ivt"))
-from ivt import checkpoint  # noqa: E402
-from ivt.data import load_records  # noqa: E402
-from ivt.evaluate import embed_split  # noqa: E402
+from ivt import checkpoint
+from ivt.data import load_records
+from ivt.evaluate import embed_split
 
 
 def confusions(model, tokenizer, folder, split):

@@ -14,6 +14,7 @@ import { street1080p, vtestAvi } from './fixtures';
 import { benchIndexing, IndexFigures } from './indexing';
 import { benchTextEmbedding } from './query';
 import { benchSearch, SearchFigures } from './search';
+import { formatStageTimes } from '../../electron/engine/indexing/stages';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -92,7 +93,7 @@ function printTable(o: Record<string, any>): void {
     const st = v.stages;
     rows.push([`index.rtf ${v.clip} (${v.width}×${v.height}, ${v.durationS.toFixed(0)} s, ${v.sampleFps} fps)`, `${v.rtf.toFixed(2)}×`, `decode-only ${v.decodeOnlyRtf.toFixed(2)}× (index = ${v.overDecode.toFixed(2)}× decode time)`, v.load]);
     rows.push([`  CPU s per video s ${v.clip}`, `${v.indexCpuPerVideoS.toFixed(3)}`, `decode-only ${v.decodeOnlyCpuPerVideoS.toFixed(3)} (node + ffmpeg); idle-cores ceiling ${v.cpuCeilingRtf?.toFixed(1)}×`, '']);
-    rows.push([`  stages ${v.clip} (s)`, `decode-wait ${st.decode.toFixed(1)} detect ${st.detect.toFixed(1)} crop+embed ${st.embed.toFixed(1)} track ${st.track.toFixed(1)} db ${st.database.toFixed(1)}`, `${v.frames} frames, ${v.detections} detections`, '']);
+    rows.push([`  stages ${v.clip} (s)`, formatStageTimes(st), `${v.frames} frames, ${v.detections} detections`, '']);
   }
   if (o.memory) rows.push(['memory.peakRssMb (indexing, node + ffmpeg)', `${o.memory.peakRssMb} MB`, '≤ 2048 MB', '']);
   if (o.query) rows.push(['query.textEmbedMs (median)', `${o.query.textEmbedMs} ms`, `p95 ${o.query.textEmbedP95Ms} ms`, o.query.load]);

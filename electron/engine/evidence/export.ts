@@ -1,22 +1,25 @@
-// Evidence export: for each bookmark, the original-format clip (stream copy), an annotated H.264
-// clip, full-resolution snapshots, and for the bundle a PDF report, manifest.json, SHA256SUMS and a
-// copy of the audit log. Everything is written into a hidden temporary sibling folder that is renamed
-// into place only when complete, so a folder with the bundle's name is always a whole bundle.
-import { randomBytes } from 'node:crypto';
+// Evidence export, the orchestrator: picks the bookmarks, refuses an item whose original changed,
+// and for each one has clips.ts cut the original-format clip (stream copy), the annotated H.264 clip
+// and the snapshots; then bundle.ts writes the PDF report, manifest.json, SHA256SUMS and a copy of the
+// audit log into a temporary folder that is renamed into place only when complete.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Db } from '../case/caseFile';
 import { caseInfo } from '../case/caseFile';
-import { appendAudit, listAuditRows, verifyAuditRows } from '../case/audit';
 import type { BBox, Bookmark, ExportReport, ExportRequest, ProgressEvent } from '../contract';
-import { sightingRow, toBBox, wallClock, type SightingRow } from '../search/hits';
+import { sightingRow, toBBox, wallClock } from '../search/hits';
+import { FfmpegError } from '../video/ffmpeg';
 import { sha256File } from '../video/hash';
-import { fileUrl } from '../video/probe';
 import { listBookmarks } from './bookmarks';
-import { itemFolderName, safeExtension, slug } from './names';
-import { hms, renderReport } from './report';
-import { runTool, ToolError } from './tools';
+import { abandonBundle, commitBundle, startBundle, stamp, toolVersion, writeAuditCopy, writeManifestAndSums } from './bundle';
+import { cutOriginal, encodeAnnotated, isClipFailure, OUTPUT_FAILURE, round, SNAPSHOT_FILES, snapshots, toolSupport, type ToolSupport } from './clips';
+import type { BoxSpan } from './filters';
+import { snapshotStamp } from './filters';
+import { itemFolderName, slug } from './names';
+import { renderReport } from './report';
 import { MANIFEST_FORMAT, type Manifest, type ManifestItem } from './manifestTypes';
+
+export { toolVersion };
 
 export interface ExportContext {
   ffmpeg: string;
@@ -40,8 +43,7 @@ interface DetectionRow { t_s: number; x: number; y: number; w: number; h: number
 
 const DEFAULT_PAD_S = 5;
 const MAX_PAD_S = 3600;
-/** Errors that mean the output cannot be written at all: stop, rather than refuse item after item. */
-const OUTPUT_FAILURE = /ENOSPC|No space left|EROFS|Read-only file system|EACCES|EPERM|Permission denied|EDQUOT|Disk quota/i;
+const exportError = (message: string): Error => new ExportError(message);
 
 export async function exportEvidence(
   db: Db, ctx: ExportContext, req: ExportRequest, onProgress?: (e: ProgressEvent) => void,
@@ -54,26 +56,15 @@ export async function exportEvidence(
   const info = caseInfo(db);
   const createdAt = new Date();
 
-  try {
-    fs.mkdirSync(outDir, { recursive: true });
-  } catch (e) {
-    throw new ExportError(`cannot create output directory ${outDir}: ${(e as Error).message}`);
-  }
-  const bundleName = uniqueName(outDir, `sightline-export-${slug(info.caseNumber) || 'case'}-${stamp(createdAt)}`);
-  const finalDir = path.join(outDir, bundleName);
-  const tempDir = path.join(outDir, `.${bundleName}.partial-${randomBytes(4).toString('hex')}`);
-  try {
-    fs.mkdirSync(tempDir);
-  } catch (e) {
-    throw new ExportError(`cannot write to output directory ${outDir}: ${(e as Error).message}`);
-  }
+  const bundle = startBundle(outDir, `sightline-export-${slug(info.caseNumber) || 'case'}-${stamp(createdAt)}`, exportError);
+  const tempDir = bundle.tempDir;
 
   const emit = (videoId: number | null, file: string, phase: ProgressEvent['phase'], fraction: number, message?: string): void => {
     onProgress?.({ kind: 'export', videoId, path: file, phase, fraction, etaS: null, message });
   };
 
   try {
-    const tools = await toolSupport(ctx.ffmpeg);
+    const tools = await toolSupport(ctx.ffmpeg, exportError);
     const verifiedSources = new Map<number, string>();
     const items: ManifestItem[] = [];
     const refused: ExportReport['refused'] = [];
@@ -91,11 +82,7 @@ export async function exportEvidence(
     }
 
     emit(null, outDir, 'writing', 0.9, 'writing report, manifest and checksums');
-    const auditRows = listAuditRows(db);
-    const auditVerdict = verifyAuditRows(auditRows);
-    const auditFile = 'audit-log.jsonl';
-    fs.writeFileSync(path.join(tempDir, auditFile), auditRows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    const head = auditRows[auditRows.length - 1];
+    const audit = writeAuditCopy(db, bundle);
     const queries = queryTexts(db, bookmarks);
 
     const manifest: Manifest = {
@@ -108,10 +95,7 @@ export async function exportEvidence(
       request: { bookmarks: req.bookmarks, padS },
       models: ctx.models,
       queries,
-      audit: {
-        file: auditFile, entries: auditRows.length, headSeq: head?.seq ?? 0, headHash: head?.hash ?? '',
-        chainVerified: auditVerdict.ok, problems: auditVerdict.problems,
-      },
+      audit,
       items,
       refused,
       files: [],
@@ -120,33 +104,14 @@ export async function exportEvidence(
     const pdf = await renderReport(manifest, tempDir);
     fs.writeFileSync(path.join(tempDir, 'report.pdf'), pdf);
 
-    // Hash what is on disk (after flushing it), never what we meant to write.
-    manifest.files = await hashTree(tempDir, new Set(['manifest.json', 'SHA256SUMS']));
-    fs.writeFileSync(path.join(tempDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    syncFile(path.join(tempDir, 'manifest.json'));
-    const manifestSha = await sha256File(path.join(tempDir, 'manifest.json'));
-    const sums = [...manifest.files.map((f) => ({ path: f.path, sha256: f.sha256 })), { path: 'manifest.json', sha256: manifestSha }]
-      .sort((a, b) => a.path.localeCompare(b.path));
-    fs.writeFileSync(path.join(tempDir, 'SHA256SUMS'), sums.map((s) => `${s.sha256}  ${s.path}\n`).join(''));
-    syncFile(path.join(tempDir, 'SHA256SUMS'));
-
-    fs.renameSync(tempDir, finalDir);
-    try {
-      db.transaction(() => {
-        appendAudit(db, ctx.user, 'export made', {
-          bundle: finalDir, manifestSha256: manifestSha, bookmarks: items.map((i) => i.bookmarkId),
-          refused, padS, files: manifest.files.length + 2,
-        });
-      })();
-    } catch (e) {
-      // A bundle the audit log does not know about must not exist.
-      fs.rmSync(finalDir, { recursive: true, force: true });
-      throw new ExportError(`export written but the audit entry failed, so ${finalDir} was removed: ${(e as Error).message}`);
-    }
+    const manifestSha = await writeManifestAndSums(bundle, manifest);
+    const finalDir = commitBundle(db, bundle, ctx.user, {
+      manifestSha256: manifestSha, bookmarks: items.map((i) => i.bookmarkId), refused, padS, files: manifest.files.length + 2,
+    }, exportError);
     emit(null, finalDir, 'done', 1, `${items.length} item(s) exported to ${finalDir}`);
     return { bundleDir: finalDir, items: items.length, refused };
   } catch (e) {
-    fs.rmSync(tempDir, { recursive: true, force: true });
+    abandonBundle(bundle);
     if (e instanceof ExportError) throw e;
     throw new ExportError(`export to ${outDir} failed, nothing was written: ${(e as Error).message}`);
   }
@@ -163,33 +128,6 @@ function selectBookmarks(db: Db, which: ExportRequest['bookmarks']): Bookmark[] 
   const unknown = which.filter((id) => !byId.has(id));
   if (unknown.length) throw new ExportError(`no such bookmark${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
   return [...new Set(which)].map((id) => byId.get(id)!);
-}
-
-interface ToolSupport { drawtext: boolean; fontFile: string | null; h264: string }
-
-async function toolSupport(ffmpeg: string): Promise<ToolSupport> {
-  const filters = (await runTool(ffmpeg, ['-hide_banner', '-filters'], 30_000)).stdout;
-  const encoders = (await runTool(ffmpeg, ['-hide_banner', '-encoders'], 30_000)).stdout;
-  if (!/\sdrawbox\s/.test(filters)) throw new ExportError(`${ffmpeg} lacks the drawbox filter needed for annotated clips`);
-  const h264 = ['libx264', 'libopenh264', 'h264_videotoolbox', 'h264_mf'].find((e) => new RegExp(`\\s${e}\\s`).test(encoders));
-  if (!h264) throw new ExportError(`${ffmpeg} has no H.264 encoder (libx264 or libopenh264) for annotated clips`);
-  return { drawtext: /\sdrawtext\s/.test(filters), fontFile: findFont(), h264 };
-}
-
-/** A TrueType font drawtext can use; null falls back to fontconfig's "Sans". */
-function findFont(): string | null {
-  const candidates = [
-    '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
-    '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-    '/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf',
-    '/usr/share/fonts/dejavu/DejaVuSansMono.ttf',
-    '/System/Library/Fonts/Menlo.ttc',
-    '/Library/Fonts/Arial.ttf',
-    'C:/Windows/Fonts/consola.ttf',
-    'C:/Windows/Fonts/arial.ttf',
-  ];
-  // Only plain paths: anything else would need filter-graph escaping we do not want to get wrong.
-  return candidates.find((f) => /^([A-Za-z]:)?[A-Za-z0-9/._ -]+$/.test(f) && fs.existsSync(f)) ?? null;
 }
 
 type Emit = (videoId: number | null, file: string, phase: ProgressEvent['phase'], fraction: number, message?: string) => void;
@@ -220,22 +158,22 @@ async function exportItem(
 
   try {
     emit(v.id, src, 'writing', 0.2, `bookmark ${b.id}: cutting the original by stream copy`);
-    const original = await cutOriginal(ctx, v, winStart, winEnd, dir);
+    const original = await cutOriginal(ctx, src, v.file_name, winStart, winEnd, dir);
 
     emit(v.id, src, 'writing', 0.45, `bookmark ${b.id}: encoding the annotated clip`);
     const detections = db.prepare('SELECT t_s, x, y, w, h FROM detections WHERE sighting_id = ? ORDER BY t_s').all(s.id) as DetectionRow[];
     const annotatedName = 'clip-annotated.mp4';
-    const timestampBurnedIn = await encodeAnnotated(ctx, tools, v, s, detections, winStart, winEnd, clockBase, path.join(dir, annotatedName));
+    // Each detection's box holds until the next detection (the last one until the sighting ends).
+    const spans: BoxSpan[] = detections.length
+      ? detections.map((d, i) => ({ from: d.t_s, to: detections[i + 1]?.t_s ?? Math.max(d.t_s, s.end_s) + 0.5, box: [d.x, d.y, d.w, d.h].map(Math.round) as BBox }))
+      : [{ from: s.start_s, to: s.end_s + 0.5, box: bbox }];
+    const timestampBurnedIn = await encodeAnnotated(ctx, tools, src, v, spans, winStart, winEnd, clockBase, path.join(dir, annotatedName));
 
     emit(v.id, src, 'writing', 0.75, `bookmark ${b.id}: snapshots`);
     const frameTime = Math.max(0, s.best_s - (v.fps > 0 ? 0.5 / v.fps : 0));
-    await runTool(ctx.ffmpeg, ['-v', 'error', '-nostdin', '-y', '-ss', secs(frameTime), '-i', fileUrl(src), '-frames:v', '1', '-update', '1', path.join(dir, 'frame.png')]);
-    const boxFilter = drawbox(bbox, v.width);
-    const stampText = snapshotStamp(s.best_s, wallClock(v.true_start_time, v.creation_time, s.best_s));
-    const snapFilter = tools.drawtext ? `${boxFilter},${drawtextStatic(tools, stampText, v.width, v.height)}` : boxFilter;
-    await runTool(ctx.ffmpeg, ['-v', 'error', '-nostdin', '-y', '-ss', secs(frameTime), '-i', fileUrl(src), '-frames:v', '1', '-update', '1', '-vf', snapFilter, path.join(dir, 'frame-annotated.png')]);
-    await runTool(ctx.ffmpeg, ['-v', 'error', '-nostdin', '-y', '-i', fileUrl(path.join(dir, 'frame-annotated.png')), '-vf', 'scale=640:-2', '-q:v', '3', '-frames:v', '1', '-update', '1', path.join(dir, 'thumbnail.jpg')]);
-    for (const f of ['frame.png', 'frame-annotated.png', 'thumbnail.jpg']) {
+    const stampLine = snapshotStamp(s.best_s, wallClock(v.true_start_time, v.creation_time, s.best_s));
+    await snapshots(ctx, tools, src, v, frameTime, bbox, stampLine, dir);
+    for (const f of SNAPSHOT_FILES) {
       if (!fs.existsSync(path.join(dir, f)) || fs.statSync(path.join(dir, f)).size === 0) throw new Refusal(`ffmpeg wrote no ${f} at ${s.best_s.toFixed(3)} s of ${src}`);
     }
 
@@ -269,9 +207,9 @@ async function exportItem(
       },
     };
   } catch (e) {
-    if (e instanceof ToolError && !OUTPUT_FAILURE.test(e.message)) {
+    if (isClipFailure(e) && !OUTPUT_FAILURE.test(e.message)) {
       fs.rmSync(dir, { recursive: true, force: true });
-      throw new Refusal(`could not cut ${src}: ${e.message}`);
+      throw new Refusal(`could not cut ${src}: ${e instanceof FfmpegError ? e.detail : e.message}`);
     }
     if (e instanceof Refusal) fs.rmSync(dir, { recursive: true, force: true });
     throw e;
@@ -300,141 +238,6 @@ async function checkSource(v: VideoRow, verified: Map<number, string>): Promise<
   return st;
 }
 
-interface Packet { pts: number; end: number; key: boolean }
-
-async function videoPackets(ffprobe: string, file: string, interval?: string): Promise<Packet[]> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,dts_time,duration_time,flags', '-of', 'json'];
-  if (interval) args.push('-read_intervals', interval);
-  const { stdout } = await runTool(ffprobe, [...args, fileUrl(file)]);
-  const parsed = JSON.parse(stdout) as { packets?: { pts_time?: string; dts_time?: string; duration_time?: string; flags?: string }[] };
-  const out: Packet[] = [];
-  for (const p of parsed.packets ?? []) {
-    // AVI and some raw streams carry no pts: the decode time is then the presentation time.
-    const t = Number(p.pts_time ?? p.dts_time);
-    if (!Number.isFinite(t)) continue;
-    const d = Number(p.duration_time);
-    out.push({ pts: t, end: Number.isFinite(d) && d > 0 ? t + d : NaN, key: (p.flags ?? '').includes('K') });
-  }
-  // A container that stores no packet durations (AVI): a frame lasts the typical gap between frames.
-  const times = out.map((p) => p.pts).sort((a, b) => a - b);
-  const gaps = times.slice(1).map((t, i) => t - times[i]).filter((g) => g > 0).sort((a, b) => a - b);
-  const typical = gaps.length ? gaps[Math.floor(gaps.length / 2)] : 0;
-  for (const p of out) if (Number.isNaN(p.end)) p.end = p.pts + typical;
-  return out;
-}
-
-async function formatStart(ffprobe: string, file: string): Promise<number> {
-  const { stdout } = await runTool(ffprobe, ['-v', 'error', '-show_entries', 'format=start_time', '-of', 'csv=p=0', fileUrl(file)]);
-  const n = Number(stdout.trim());
-  return Number.isFinite(n) ? n : 0;
-}
-
-/**
- * Stream-copies [keyframe at or before start, end] into the original container. A copy can only
- * begin on a keyframe, so we pick that keyframe ourselves and record where the cut really starts
- * and ends, measured with ffprobe on the written file.
- */
-async function cutOriginal(ctx: ExportContext, v: VideoRow, start: number, end: number, dir: string): Promise<{ name: string; container: string; startS: number; endS: number }> {
-  const t0 = await formatStart(ctx.ffprobe, v.path);
-  const from = Math.max(0, start - 60);
-  const keys = (await videoPackets(ctx.ffprobe, v.path, `${secs(t0 + from)}%${secs(t0 + start + 0.5)}`)).filter((p) => p.key).map((p) => p.pts - t0);
-  const eligible = keys.filter((k) => k <= start + 1e-3);
-  const keyframe = eligible.length ? Math.max(...eligible) : 0;
-
-  const ext = safeExtension(v.file_name);
-  const attempts = ext ? [ext, 'mkv'] : ['mkv'];
-  let lastError: Error | null = null;
-  for (const container of [...new Set(attempts)]) {
-    const name = `clip-original.${container}`;
-    const out = path.join(dir, name);
-    try {
-      await runTool(ctx.ffmpeg, [
-        '-v', 'error', '-nostdin', '-y', '-ss', secs(keyframe + 0.001), '-i', fileUrl(v.path), '-t', secs(end - keyframe),
-        '-map', '0:v:0', '-map', '0:a?', '-c', 'copy', '-sn', '-dn', '-avoid_negative_ts', 'make_zero', out,
-      ]);
-      const packets = await videoPackets(ctx.ffprobe, out);
-      if (packets.length === 0) throw new ToolError(`the cut of ${v.path} holds no video`);
-      const first = Math.min(...packets.map((p) => p.pts));
-      const last = Math.max(...packets.map((p) => p.end));
-      const firstPacket = packets.find((p) => p.pts === first)!;
-      if (!firstPacket.key) throw new ToolError(`the cut of ${v.path} does not begin on a keyframe`);
-      return { name, container, startS: round(keyframe, 6), endS: round(keyframe + (last - first), 6) };
-    } catch (e) {
-      fs.rmSync(out, { force: true });
-      if (OUTPUT_FAILURE.test((e as Error).message)) throw e;
-      lastError = e as Error;
-    }
-  }
-  throw lastError ?? new ToolError(`cannot stream-copy ${v.path}`);
-}
-
-function drawbox(b: BBox, videoWidth: number, enable?: string): string {
-  const t = Math.max(2, Math.round(videoWidth / 320));
-  return `drawbox=x=${b[0]}:y=${b[1]}:w=${b[2]}:h=${b[3]}:color=red@1:t=${t}${enable ? `:enable='${enable}'` : ''}`;
-}
-
-function fontOption(tools: ToolSupport): string {
-  if (!tools.fontFile) return "font='Sans'";
-  return `fontfile='${tools.fontFile.replace(/^([A-Za-z]):/, '$1\\:')}'`;
-}
-
-/** Font size that keeps a line of `chars` monospace characters inside the frame (~0.6 em per glyph). */
-function textSize(width: number, height: number, chars: number): number {
-  return Math.max(8, Math.floor(Math.min(height / 24, (width - 24) / (0.62 * chars))));
-}
-
-/** Fixed text (digits, letters, '-', '.', ':' only) for a still frame. */
-function drawtextStatic(tools: ToolSupport, text: string, width: number, height: number): string {
-  const safe = text.replace(/[^A-Za-z0-9 .:()-]/g, '').replace(/:/g, '\\:');
-  return `drawtext=${fontOption(tools)}:fontsize=${textSize(width, height, safe.length)}:fontcolor=white:box=1:boxcolor=black@0.65:boxborderw=4:x=8:y=h-th-8:text='${safe}'`;
-}
-
-function snapshotStamp(timeS: number, wall: string | null): string {
-  return `SRC ${hms(timeS)}${wall ? `  UTC ${wall.replace('T', ' ').replace('Z', '')}` : ''}`;
-}
-
-/**
- * Re-encodes [start, end] frame-accurately to H.264 with the sighting's box drawn on each frame
- * where a detection holds it, and the running source time (and wall-clock time, when known) burned in.
- */
-async function encodeAnnotated(
-  ctx: ExportContext, tools: ToolSupport, v: VideoRow, s: SightingRow, detections: DetectionRow[],
-  start: number, end: number, clockBase: string | null, out: string,
-): Promise<boolean> {
-  const filters: string[] = [];
-  const spans = detections.length
-    ? detections.map((d, i) => ({ from: d.t_s, to: detections[i + 1]?.t_s ?? Math.max(d.t_s, s.end_s) + 0.5, box: [d.x, d.y, d.w, d.h].map(Math.round) as BBox }))
-    : [{ from: s.start_s, to: s.end_s + 0.5, box: toBBox(s) }];
-  for (const sp of spans.slice(0, 5000)) {
-    const a = sp.from - start;
-    const b = sp.to - start;
-    if (b < 0 || a > end - start) continue;
-    filters.push(drawbox(sp.box, v.width, `between(t,${secs(a)},${secs(b)})`));
-  }
-  if (tools.drawtext) {
-    const size = textSize(v.width, v.height, 24); // "UTC 2026-03-14 09:30:01" is the longer line
-    const common = `${fontOption(tools)}:fontsize=${size}:fontcolor=white:box=1:boxcolor=black@0.65:boxborderw=4:x=8`;
-    filters.push(`drawtext=${common}:y=h-th-8:text='SRC %{pts\\:hms\\:${secs(start)}}'`);
-    if (clockBase) {
-      const epoch = Date.parse(clockBase) / 1000 + start;
-      filters.push(`drawtext=${common}:y=8:text='UTC %{pts\\:gmtime\\:${epoch.toFixed(3)}\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S}'`);
-    }
-  }
-  const script = path.join(path.dirname(out), '.filters.txt');
-  fs.writeFileSync(script, filters.length ? filters.join(',\n') : 'null');
-  try {
-    const encoder = tools.h264 === 'libx264' ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18'] : ['-c:v', tools.h264, '-b:v', '8M'];
-    await runTool(ctx.ffmpeg, [
-      '-v', 'error', '-nostdin', '-y', '-ss', secs(start), '-i', fileUrl(v.path), '-t', secs(end - start),
-      '-filter_script:v', script, '-map', '0:v:0', '-map', '0:a?', ...encoder, '-pix_fmt', 'yuv420p',
-      '-c:a', 'aac', '-movflags', '+faststart', out,
-    ]);
-  } finally {
-    fs.rmSync(script, { force: true });
-  }
-  return tools.drawtext;
-}
-
 /** Texts of the searches behind the exported bookmarks, and every search run in the case. */
 function queryTexts(db: Db, bookmarks: Bookmark[]): string[] {
   const texts = new Set<string>();
@@ -448,55 +251,3 @@ function queryTexts(db: Db, bookmarks: Bookmark[]): string[] {
   }
   return [...texts];
 }
-
-/** Every file under dir (relative, '/'-separated), flushed to disk, with its SHA-256 and size. */
-async function hashTree(dir: string, skip: Set<string>): Promise<{ path: string; sha256: string; size: number }[]> {
-  const out: { path: string; sha256: string; size: number }[] = [];
-  const walk = async (sub: string): Promise<void> => {
-    for (const ent of fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const rel = sub ? `${sub}/${ent.name}` : ent.name;
-      if (ent.isDirectory()) { await walk(rel); continue; }
-      if (skip.has(rel)) continue;
-      const abs = path.join(dir, rel);
-      syncFile(abs);
-      out.push({ path: rel, sha256: await sha256File(abs), size: fs.statSync(abs).size });
-    }
-  };
-  await walk('');
-  return out;
-}
-
-function syncFile(file: string): void {
-  const fd = fs.openSync(file, 'r+');
-  try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
-}
-
-function uniqueName(dir: string, base: string): string {
-  let name = base;
-  for (let i = 2; fs.existsSync(path.join(dir, name)); i++) name = `${base}-${i}`;
-  return name;
-}
-
-function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-
-let cachedVersion: string | null = null;
-/** Version from the app's package.json (found by walking up from this file; works in dist and asar). */
-export function toolVersion(): string {
-  if (cachedVersion) return cachedVersion;
-  let dir = __dirname;
-  for (;;) {
-    const p = path.join(dir, 'package.json');
-    try {
-      const pkg = JSON.parse(fs.readFileSync(p, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'sightline' && pkg.version) return (cachedVersion = pkg.version);
-    } catch { /* keep looking */ }
-    const up = path.dirname(dir);
-    if (up === dir) return (cachedVersion = 'unknown');
-    dir = up;
-  }
-}
-
-const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
-const secs = (x: number): string => Math.max(0, x).toFixed(6);

@@ -9,6 +9,7 @@ import { encodePng } from '../vision/png';
 import type { RgbImage } from '../vision/frame';
 import { embeddingSpace } from '../vision/manifest';
 import { sampleFrames, Frame } from '../video/sampler';
+import { StageClock, type StageTimes } from './stages';
 import { DetectionWrite, openTracks, writeBatch } from './store';
 import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
 
@@ -30,11 +31,7 @@ export interface IndexOptions {
   stageTimes?: StageTimes;
 }
 
-export interface StageTimes { decode: number; detect: number; embed: number; track: number; database: number }
-
-export const newStageTimes = (): StageTimes => ({ decode: 0, detect: 0, embed: 0, track: 0, database: 0 });
-
-const since = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
+export { newStageTimes, type StageTimes } from './stages';
 
 interface VideoRow { id: number; path: string; duration_s: number; sample_fps: number; indexed_until_s: number; width: number; height: number }
 
@@ -63,12 +60,13 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     opts.onProgress?.({ kind: 'index', videoId, path: v.path, phase: 'indexing', fraction, etaS });
   };
 
+  // Each stage's time is charged by name, in the order of STAGES (stages.ts).
+  const clock = new StageClock(opts.stageTimes);
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    const times = opts.stageTimes;
-    let t0 = process.hrtime.bigint();
+    clock.restart();
     const frameBoxes = await models.detector.detect(batch);
-    if (times) { times.detect += since(t0); t0 = process.hrtime.bigint(); }
+    clock.lap('detect');
     // Boxes come in sampled-frame pixels; the index stores source-video pixels.
     const crops: { image: RgbImage; bbox: BBox; frame: Frame; score: number; source: BBox }[] = [];
     frameBoxes.forEach((boxes, fi) => {
@@ -79,7 +77,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
       }
     });
     const vectors = await models.encoder.embedCrops(crops);
-    if (times) { times.embed += since(t0); t0 = process.hrtime.bigint(); }
+    clock.lap('embed');
     const writes: DetectionWrite[] = [];
     const closed: Track[] = [];
     for (const f of batch) {
@@ -99,9 +97,9 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
       }
     }
     const lastFrameT = batch[batch.length - 1].timeS;
-    if (times) { times.track += since(t0); t0 = process.hrtime.bigint(); }
+    clock.lap('track');
     writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT) });
-    if (times) times.database += since(t0);
+    clock.lap('database');
     frames += batch.length;
     detections += writes.length;
     batch = [];
@@ -110,12 +108,12 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
   };
 
   const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? DEFAULT_MAX_SIDE, startS: startT >= 0 ? startT : undefined, readAhead: opts.readAhead ?? 2 * batchFrames, signal: opts.signal });
-  let waitStart = process.hrtime.bigint();
+  clock.restart();
   for await (const frame of frames$) {
-    if (opts.stageTimes) opts.stageTimes.decode += since(waitStart);
+    clock.lap('decode');
     batch.push(frame);
     if (batch.length >= batchFrames) await flush();
-    waitStart = process.hrtime.bigint();
+    clock.restart();
   }
   await flush();
   const closed = tracker.closeAll();

@@ -1,10 +1,11 @@
 // What a video file is: ffprobe's view of it, reduced to what indexing and playback need, or a
 // VideoError that tells the investigator why the file cannot be used.
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { VideoMetadata } from '../contract';
 import { VideoError, cleanLogLine, reasonFromFfmpegLog } from './errors';
+import { fileUrl, runCollect } from './ffmpeg';
+
+export { fileUrl };
 
 export interface VideoProbe extends VideoMetadata {
   /** ffprobe's JSON (-show_format -show_streams), kept verbatim for the case file. */
@@ -29,11 +30,6 @@ interface FfprobeStream {
 interface FfprobeOutput {
   streams?: FfprobeStream[];
   format?: { format_name?: string; duration?: string; tags?: Record<string, string> };
-}
-
-/** ffmpeg argument naming a local file; the "file:" protocol stops names like "concat:x" or "-x" being read as anything else. */
-export function fileUrl(file: string): string {
-  return `file:${path.resolve(file)}`;
 }
 
 /** "30000/1001" → 29.97; "0/0", "", garbage → 0. */
@@ -99,11 +95,9 @@ const decoderSets = new Map<string, Promise<Set<string>>>();
 export function decodableCodecs(ffprobePath: string): Promise<Set<string>> {
   let p = decoderSets.get(ffprobePath);
   if (!p) {
-    p = new Promise<Set<string>>((resolve) => {
-      execFile(ffprobePath, ['-hide_banner', '-codecs'], { maxBuffer: 8 << 20, windowsHide: true }, (err, stdout) => {
-        resolve(err ? new Set() : parseDecodableCodecs(stdout));
-      });
-    });
+    // An ffprobe that cannot list its codecs just skips this check (probing itself will say what is wrong).
+    p = runCollect('ffprobe', ffprobePath, ['-codecs'], { maxStdout: 8 << 20 })
+      .then((r) => (r.code === 0 ? parseDecodableCodecs(r.stdout) : new Set<string>()), () => new Set<string>());
     decoderSets.set(ffprobePath, p);
   }
   return p;
@@ -119,20 +113,9 @@ export function parseDecodableCodecs(listing: string): Set<string> {
   return out;
 }
 
-function runFfprobe(ffprobePath: string, file: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const args = ['-hide_banner', '-v', 'error', '-protocol_whitelist', 'file', '-print_format', 'json',
-    '-show_format', '-show_streams', '-i', fileUrl(file)];
-  return new Promise((resolve, reject) => {
-    execFile(ffprobePath, args, { maxBuffer: 64 << 20, timeout: 120_000, windowsHide: true, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        if (err && typeof (err as NodeJS.ErrnoException).code === 'string') {
-          reject(new Error(`cannot run ffprobe '${ffprobePath}': ${err.message}`));
-          return;
-        }
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
-  });
+function probeJson(ffprobePath: string, file: string): Promise<{ code: number | null; stdout: string; stderrTail: string[] }> {
+  return runCollect('ffprobe', ffprobePath, ['-v', 'error', '-protocol_whitelist', 'file', '-print_format', 'json',
+    '-show_format', '-show_streams', '-i', fileUrl(file)], { file, timeoutMs: 120_000 });
 }
 
 function readHead(file: string, n: number): Buffer {
@@ -203,8 +186,8 @@ export function explainFailure(file: string, logLines: readonly string[], decode
 /** Probes a video file with ffprobe. Throws VideoError with a user-facing reason for unusable files. */
 export async function probeVideo(file: string, ffprobePath: string): Promise<VideoProbe> {
   checkReadableFile(file);
-  const { code, stdout, stderr } = await runFfprobe(ffprobePath, file);
-  const logLines = stderr.split(/\r?\n/).filter((l) => l.trim() !== '');
+  // ffprobe's log is only ever a diagnosis of why the file is unusable; the data is the JSON on stdout.
+  const { code, stdout, stderrTail: logLines } = await probeJson(ffprobePath, file);
   let parsed: FfprobeOutput | null = null;
   try {
     parsed = JSON.parse(stdout) as FfprobeOutput;

@@ -83,7 +83,8 @@ def load_training_records(roots, split):
 
 def read_image(path, height, width):
     """RGB uint8 [3, H, W], stretched to the model input with bilinear resampling, as the
-    engine's crop code (electron/engine/vision/crop.ts) does."""
+    engine's crop code (electron/engine/vision/crop.ts) does: a twin kept equal by a shared
+    fixture (docs/twins.md)."""
     bgr = cv2.imread(path, cv2.IMREAD_COLOR)
     if bgr is None:
         raise FileNotFoundError(path)

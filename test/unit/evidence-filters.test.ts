@@ -1,0 +1,43 @@
+// Filter strings of the annotated clip and snapshot (evidence/filters.ts): pure string building,
+// checked here; that ffmpeg accepts and draws them is checked by test/integration/evidence-export.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { annotationFilters, drawbox, drawtextStatic, snapshotFilter, snapshotStamp, textSize } from '../../electron/engine/evidence/filters';
+
+const noText = { drawtext: false, fontFile: null };
+const withFont = { drawtext: true, fontFile: 'C:/Windows/Fonts/consola.ttf' };
+
+test('drawbox scales the line with the picture and takes an enable expression', () => {
+  assert.equal(drawbox([10, 20, 30, 40], 640), 'drawbox=x=10:y=20:w=30:h=40:color=red@1:t=2');
+  assert.equal(drawbox([1, 2, 3, 4], 1920, 'between(t,1,2)'), "drawbox=x=1:y=2:w=3:h=4:color=red@1:t=6:enable='between(t,1,2)'");
+});
+
+test('the clip chain draws only boxes inside the window, at times relative to its start', () => {
+  const spans = [
+    { from: 1, to: 2, box: [0, 0, 5, 5] as [number, number, number, number] },   // before the window
+    { from: 10, to: 11.5, box: [1, 1, 5, 5] as [number, number, number, number] },
+    { from: 40, to: 41, box: [2, 2, 5, 5] as [number, number, number, number] },  // after it
+  ];
+  const chain = annotationFilters(noText, spans, 640, 360, 8, 20, null);
+  assert.equal(chain, "drawbox=x=1:y=1:w=5:h=5:color=red@1:t=2:enable='between(t,2.000000,3.500000)'");
+  assert.equal(annotationFilters(noText, [], 640, 360, 0, 10, null), 'null');
+});
+
+test('time stamps: source time always, wall clock only with a clock, Windows drive colon escaped', () => {
+  const src = annotationFilters(withFont, [], 640, 360, 5, 10, null);
+  assert.equal(src.split(',\n').length, 1);
+  assert.match(src, /^drawtext=fontfile='C\\:\/Windows\/Fonts\/consola.ttf':.*text='SRC %\{pts\\:hms\\:5\.000000\}'$/);
+  const both = annotationFilters(withFont, [], 640, 360, 5, 10, '2026-03-14T09:30:00.000Z').split(',\n');
+  assert.equal(both.length, 2);
+  assert.match(both[1], new RegExp(`gmtime\\\\:${(Date.parse('2026-03-14T09:30:00.000Z') / 1000 + 5).toFixed(3)}`));
+});
+
+test('snapshot text keeps only safe characters and fits the frame', () => {
+  const line = snapshotStamp(62.5, '2026-03-14T09:30:02.500Z');
+  assert.equal(line, 'SRC 00:01:02.500  UTC 2026-03-14 09:30:02.500');
+  const f = drawtextStatic(withFont, "it's; [x]", 640, 360);
+  assert.match(f, /text='its x'$/);
+  assert.ok(textSize(320, 240, 40) >= 8 && textSize(320, 240, 40) * 0.62 * 40 <= 320 - 24);
+  assert.equal(snapshotFilter(noText, [1, 2, 3, 4], 640, 360, line), drawbox([1, 2, 3, 4], 640));
+  assert.ok(snapshotFilter(withFont, [1, 2, 3, 4], 640, 360, line).startsWith(`${drawbox([1, 2, 3, 4], 640)},drawtext=`));
+});
