@@ -5,6 +5,8 @@
 //   const attrs = await AttributeModel.load();           // default person-attributes-recognition-crossroad-0230
 //   const [a] = await attrs.predict([{ image: frame, bbox }]);
 //   a.probabilities.longPants; a.topColorPoint          // {x, y}: sample a patch of the crop there, not one pixel
+//
+// session.run blocks its thread: use it in the indexing worker, never on the Electron main thread.
 import * as path from 'node:path';
 import { type AttributesManifest, loadAttributesManifest, ModelError } from './manifest';
 import { CROP_BATCH, type Crop, cropBatch, OnnxModel, validateImageInput } from './onnxModel';

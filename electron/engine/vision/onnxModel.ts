@@ -30,7 +30,7 @@ export class OnnxModel {
   ) {}
 
   /** Opens `file` of a manifest folder with the preferred provider, falling back to CPU. */
-  static async open(manifest: { dir: string; id: string }, file: string, pref: ProviderPreference = 'auto'): Promise<OnnxModel> {
+  static async open(manifest: { dir: string }, file: string, pref: ProviderPreference = 'auto'): Promise<OnnxModel> {
     const full = path.join(manifest.dir, file);
     const opened = await createSession(full, pref);
     return new OnnxModel(opened.session, opened.provider, opened.attempts, full);

@@ -5,11 +5,13 @@
 //   const reid = await ReidEncoder.load();                 // default person-reidentification-retail-0288
 //   const vecs = await reid.embed([{ image: frame, bbox }]); // Float32Array(256) per crop
 //   cosine(vecs[0], vecs[1])                                // same person: high (≈0.7–0.8 on vtest), different: low
+//
+// session.run blocks its thread: use it in the indexing worker, never on the Electron main thread.
+import * as path from 'node:path';
 import { l2normalise } from './ivt';
-import { loadReidManifest, ModelError, type ReidManifest } from './manifest';
+import { embeddingSpace, loadReidManifest, ModelError, type ReidManifest } from './manifest';
 import { CROP_BATCH, type Crop, cropBatch, OnnxModel, validateImageInput } from './onnxModel';
 import type { ProviderAttempt, ProviderPreference } from './providers';
-import * as path from 'node:path';
 
 export interface ReidOptions {
   provider?: ProviderPreference;
@@ -32,7 +34,7 @@ export class ReidEncoder {
   /** Vector length. */
   get dim(): number { return this.manifest.outputs.embedding.dim; }
   /** What stored vectors must be keyed by: vectors of two models or versions are not comparable. */
-  get space(): string { return `${this.manifest.id}@${this.manifest.version}`; }
+  get space(): string { return embeddingSpace(this.manifest); }
   get provider(): string { return this.model.provider; }
   get attempts(): ProviderAttempt[] { return this.model.attempts; }
 
