@@ -10,5 +10,6 @@ run() { echo "# python: $*"; "$@" || { status=1; return 1; }; }  # return 1 too:
 run "$PY" -m unittest discover -s native-models/ivt/tests
 (cd native-models && run "$PY" -m unittest discover -s synth/tests -t .) || status=1
 (cd native-models/tools && run "$PY" -m unittest discover -s tfjs2onnx/tests -t .) || status=1
+(cd native-models/tools && run "$PY" -m unittest discover -s ir2onnx/tests -t .) || status=1
 run "$PY" -m unittest discover -s native-models/tests -t native-models
 exit $status

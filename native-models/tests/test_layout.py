@@ -14,7 +14,7 @@ class LayoutTest(unittest.TestCase):
         with open(os.path.join(NM, "pyproject.toml"), "rb") as fh:
             project = tomllib.load(fh)
         dirs = project["tool"]["setuptools"]["package-dir"]
-        self.assertEqual(set(dirs), {"synth", "ivt", "tfjs2onnx"})
+        self.assertEqual(set(dirs), {"synth", "ivt", "tfjs2onnx", "ir2onnx"})
         for name, rel in dirs.items():
             spec = importlib.util.find_spec(name)
             self.assertIsNotNone(spec, f"{name} is not importable: run through native-models/py")

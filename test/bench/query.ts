@@ -1,5 +1,5 @@
 // Cost of turning one description into a query vector: tokenizer + IVT text encoder, median of many.
-import { TextEncoder } from '../../electron/engine/vision/ivt';
+import { IvtTextEncoder } from '../../electron/engine/vision/ivt';
 import { percentile } from './search';
 
 const DESCRIPTIONS = [
@@ -12,7 +12,7 @@ const DESCRIPTIONS = [
 ];
 
 export async function benchTextEmbedding(ivtModel: string | undefined, runs: number): Promise<{ medianMs: number; p95Ms: number; runs: number }> {
-  const enc = await TextEncoder.load(ivtModel, 'cpu');
+  const enc = await IvtTextEncoder.load(ivtModel, 'cpu');
   try {
     for (let i = 0; i < 5; i++) await enc.embed(DESCRIPTIONS[i % DESCRIPTIONS.length]);
     const ms: number[] = [];

@@ -2,7 +2,7 @@
 // re-rank for large cases) → per-sighting ranking.
 import type { Db } from '../case/caseFile';
 import type { SearchRequest, SearchResult, SimilarRequest } from '../contract';
-import { TextEncoder } from '../vision/ivt';
+import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
 import { embeddingSpace } from '../vision/manifest';
 import { sightingRows, toHit } from './hits';
@@ -15,10 +15,10 @@ export class SearchError extends Error {}
 export class Searcher {
   private index: VectorIndex | null = null;
 
-  private constructor(private db: Db, readonly encoder: TextEncoder) {}
+  private constructor(private db: Db, readonly encoder: IvtTextEncoder) {}
 
   static async open(db: Db, ivtModel?: string, provider: ProviderPreference = 'auto'): Promise<Searcher> {
-    return new Searcher(db, await TextEncoder.load(ivtModel, provider));
+    return new Searcher(db, await IvtTextEncoder.load(ivtModel, provider));
   }
 
   get modelId(): string { return embeddingSpace(this.encoder.manifest); }

@@ -1,7 +1,9 @@
-// Person crops: bilinear resampling of a box of the frame, either into a normalised CHW tensor
-// (the IVT image encoder's input) or into a small RGB image (the sighting's thumbnail).
+// Person crops: bilinear resampling of a box of the frame, either into a normalised tensor
+// (the IVT image encoder's, the ReID and attribute networks' input) or into a small RGB image
+// (the sighting's thumbnail).
 import type { BBox } from '../contract';
 import type { RgbImage } from './frame';
+import type { ImageInputSpec } from './manifest';
 
 export interface Normalisation { mean: number[]; std: number[] }
 
@@ -41,6 +43,26 @@ export function cropToTensor(img: RgbImage, b: BBox, outW: number, outH: number,
     dst[offset + i] = (r / 255 - mr) / sr;
     dst[offset + plane + i] = (g / 255 - mg) / sg;
     dst[offset + 2 * plane + i] = (bl / 255 - mb) / sb;
+  });
+}
+
+/**
+ * Writes the crop as one image of a network's input, per its manifest: channel order (RGB/BGR),
+ * layout (NCHW/NHWC) and (pixel - mean) / std with mean/std in 0–255 units (mean 0, std 1: the
+ * raw 0–255 values OpenVINO networks take).
+ */
+export function cropToInput(img: RgbImage, b: BBox, input: ImageInputSpec, dst: Float32Array, offset: number): void {
+  const { width: outW, height: outH, mean, std } = input;
+  const plane = outW * outH;
+  const cs = input.layout === 'NCHW' ? plane : 1; // channel stride
+  const ps = input.layout === 'NCHW' ? 1 : 3; // pixel stride
+  const bgr = input.colorOrder === 'BGR';
+  const i0 = 1 / std[0], i1 = 1 / std[1], i2 = 1 / std[2];
+  sampleBox(img, b, outW, outH, (i, r, g, bl) => {
+    const o = offset + i * ps;
+    dst[o] = ((bgr ? bl : r) - mean[0]) * i0;
+    dst[o + cs] = (g - mean[1]) * i1;
+    dst[o + 2 * cs] = ((bgr ? r : bl) - mean[2]) * i2;
   });
 }
 

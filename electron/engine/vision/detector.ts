@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import type { BBox } from '../contract';
 import type { RgbImage } from './frame';
 import { type DetectorManifest, loadDetectorManifest, ModelError } from './manifest';
-import { createSession, type ProviderPreference } from './providers';
+import { OnnxModel, validateImageInput } from './onnxModel';
+import type { ProviderPreference } from './providers';
 import { decodeNanodet, decodeYolov8 } from './detector-decode';
 import { nmsPerClass, type ScoredBox } from './nms';
 
@@ -148,13 +149,8 @@ export function toFrameDetections(boxes: readonly ScoredBox[], tr: InputTransfor
 
 function validate(m: DetectorManifest): void {
   const where = path.join(m.dir, 'manifest.json');
-  const inp = m.input;
-  if (!inp || inp.mean?.length !== 3 || inp.std?.length !== 3 || inp.std.some((s) => !(s > 0))) {
-    throw new ModelError(`${where}: input.mean/std must be 3 numbers (std > 0)`);
-  }
-  if (inp.layout !== 'NCHW' && inp.layout !== 'NHWC') throw new ModelError(`${where}: unknown layout ${inp.layout}`);
-  if (inp.resize !== 'stretch' && inp.resize !== 'letterbox') throw new ModelError(`${where}: unknown resize ${inp.resize}`);
-  if (inp.colorOrder !== 'RGB' && inp.colorOrder !== 'BGR') throw new ModelError(`${where}: unknown colorOrder ${inp.colorOrder}`);
+  validateImageInput(where, m.input);
+  if (m.input.resize !== 'stretch' && m.input.resize !== 'letterbox') throw new ModelError(`${where}: unknown resize ${m.input.resize}`);
   if (m.format === 'nanodet' && !m.nanodet) throw new ModelError(`${where}: format "nanodet" needs a "nanodet" block`);
   if (m.format !== 'nanodet' && m.format !== 'yolov8') throw new ModelError(`${where}: unknown detector format ${m.format}`);
 }
@@ -162,9 +158,7 @@ function validate(m: DetectorManifest): void {
 export class Detector {
   private constructor(
     readonly manifest: DetectorManifest,
-    private readonly session: ort.InferenceSession,
-    /** Execution provider that opened the model ('cpu', 'cuda', …). */
-    readonly provider: string,
+    private readonly model: OnnxModel,
     private readonly scoreThreshold: number,
     private readonly nmsIoU: number,
     /** Frames per run; fixedBatch: the model takes exactly this many (unused slots are zeros). */
@@ -177,13 +171,12 @@ export class Detector {
     const opts: DetectorOptions = typeof options === 'string' ? { provider: options } : options;
     const manifest = loadDetectorManifest(idOrDir);
     validate(manifest);
-    const { session, provider } = await createSession(path.join(manifest.dir, manifest.file), opts.provider);
+    const model = await OnnxModel.open(manifest, manifest.file, opts.provider);
     const dynamic = manifest.batch === 'dynamic';
     const fixed = typeof manifest.batch === 'number' ? manifest.batch : 1;
     return new Detector(
       manifest,
-      session,
-      provider,
+      model,
       opts.scoreThreshold ?? manifest.scoreThreshold,
       opts.nmsIoU ?? manifest.nmsIoU,
       dynamic ? Math.max(1, opts.maxBatch ?? 4) : fixed,
@@ -191,9 +184,10 @@ export class Detector {
     );
   }
 
+  /** Execution provider that opened the model ('cpu', 'cuda', …). */
+  get provider(): string { return this.model.provider; }
+
   private buffer = new Float32Array(0);
-  // Runs are serialised: the input buffer is reused, and ORT reads it while run() is pending.
-  private queue: Promise<unknown> = Promise.resolve();
 
   /** People in one frame. */
   async detectFrame(frame: RgbImage): Promise<Detection[]> {
@@ -202,17 +196,8 @@ export class Detector {
 
   /** One Detection[] per frame, in order; frames may differ in size. Runs batchSize frames per inference. */
   detect(frames: readonly RgbImage[]): Promise<Detection[][]> {
-    const job = this.queue.then(() => this.detectNow(frames));
-    this.queue = job.catch(() => undefined);
-    return job;
-  }
-
-  private async detectNow(frames: readonly RgbImage[]): Promise<Detection[][]> {
-    const results: Detection[][] = [];
-    for (let i = 0; i < frames.length; i += this.batchSize) {
-      results.push(...(await this.runChunk(frames.slice(i, i + this.batchSize))));
-    }
-    return results;
+    // Runs are serialised: the input buffer is reused, and ORT reads it while run() is pending.
+    return this.model.serial(() => this.model.inBatches(frames, this.batchSize, (chunk) => this.runChunk(chunk)));
   }
 
   private async runChunk(frames: readonly RgbImage[]): Promise<Detection[][]> {
@@ -224,7 +209,7 @@ export class Detector {
     if (this.fixedBatch && frames.length < n) data.fill(0, frames.length * per);
     const transforms = frames.map((f, b) => preprocessInto(f, input, data, b * per));
     const dims = input.layout === 'NCHW' ? [n, 3, input.height, input.width] : [n, input.height, input.width, 3];
-    const outputs = await this.session.run({ [input.name]: new ort.Tensor('float32', data, dims) });
+    const outputs = await this.model.run({ [input.name]: new ort.Tensor('float32', data, dims) });
     try {
       return frames.map((f, b) => {
         const boxes = nmsPerClass(this.decode(outputs, b), this.nmsIoU);
@@ -263,12 +248,12 @@ export class Detector {
         scoreThreshold: this.scoreThreshold,
       });
     }
-    const out = slice(this.session.outputNames[0]);
+    const out = slice(this.model.outputNames[0]);
     if (out.dims.length !== 3) throw new ModelError(`${m.id}: yolov8 output must be [N, 4 + C, anchors], got [${out.dims.join(', ')}]`);
     return decodeYolov8(out.data, [out.dims[1], out.dims[2]], { numClasses: m.numClasses, classIds, scoreThreshold: this.scoreThreshold });
   }
 
   async close(): Promise<void> {
-    await this.session.release();
+    await this.model.close();
   }
 }

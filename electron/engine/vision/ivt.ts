@@ -6,7 +6,8 @@ import type { BBox } from '../contract';
 import { cropToTensor } from './crop';
 import type { RgbImage } from './frame';
 import { IvtManifest, loadIvtManifest } from './manifest';
-import { createSession, ProviderAttempt, ProviderPreference } from './providers';
+import { OnnxModel } from './onnxModel';
+import type { ProviderAttempt, ProviderPreference } from './providers';
 import { WordPieceTokenizer } from './tokenizer';
 
 export interface TextEmbedding { vector: Float32Array; unknownWords: string[] }
@@ -20,54 +21,59 @@ export function l2normalise(v: Float32Array): Float32Array {
 }
 
 export class ImageEncoder {
-  private constructor(readonly manifest: IvtManifest, private session: ort.InferenceSession, readonly provider: string, readonly attempts: ProviderAttempt[]) {}
+  private constructor(readonly manifest: IvtManifest, private model: OnnxModel) {}
 
   static async load(idOrDir?: string, pref: ProviderPreference = 'auto'): Promise<ImageEncoder> {
     const m = loadIvtManifest(idOrDir);
-    const opened = await createSession(path.join(m.dir, m.image.file), pref);
-    return new ImageEncoder(m, opened.session, opened.provider, opened.attempts);
+    return new ImageEncoder(m, await OnnxModel.open(m, m.image.file, pref));
   }
 
   get dim(): number { return this.manifest.embeddingDim; }
+  /** Execution provider that opened the model, and every provider tried. */
+  get provider(): string { return this.model.provider; }
+  get attempts(): ProviderAttempt[] { return this.model.attempts; }
 
   /** Embeds person crops (boxes of one or more frames) in one batch; returns one vector per crop. */
   async embedCrops(crops: { image: RgbImage; bbox: BBox }[]): Promise<Float32Array[]> {
     if (crops.length === 0) return [];
+    // The IVT manifest gives mean/std in 0–1 units (RGB), hence cropToTensor rather than cropToInput.
     const { width, height, mean, std, input, output } = this.manifest.image;
     const size = 3 * width * height;
     const batch = new Float32Array(crops.length * size);
     crops.forEach((c, i) => cropToTensor(c.image, c.bbox, width, height, { mean, std }, batch, i * size));
-    const out = await this.session.run({ [input]: new ort.Tensor('float32', batch, [crops.length, 3, height, width]) });
+    const out = await this.model.run({ [input]: new ort.Tensor('float32', batch, [crops.length, 3, height, width]) });
     const data = out[output].data as Float32Array;
     const d = this.dim;
     return crops.map((_, i) => l2normalise(data.slice(i * d, (i + 1) * d)));
   }
 
-  async close(): Promise<void> { await this.session.release(); }
+  async close(): Promise<void> { await this.model.close(); }
 }
 
-export class TextEncoder {
-  private constructor(readonly manifest: IvtManifest, private session: ort.InferenceSession, private tokenizer: WordPieceTokenizer, readonly provider: string) {}
+/** The IVT text side: one description -> one vector (named so as not to shadow the global TextEncoder). */
+export class IvtTextEncoder {
+  private constructor(readonly manifest: IvtManifest, private model: OnnxModel, private tokenizer: WordPieceTokenizer) {}
 
-  static async load(idOrDir?: string, pref: ProviderPreference = 'auto'): Promise<TextEncoder> {
+  static async load(idOrDir?: string, pref: ProviderPreference = 'auto'): Promise<IvtTextEncoder> {
     const m = loadIvtManifest(idOrDir);
     const tokenizer = WordPieceTokenizer.fromFile(path.join(m.dir, m.tokenizer.vocab), m.tokenizer);
     // Text is one short sequence per query: the CPU is as fast as any GPU round trip for it.
-    const opened = await createSession(path.join(m.dir, m.text.file), pref === 'auto' ? 'cpu' : pref);
-    return new TextEncoder(m, opened.session, tokenizer, opened.provider);
+    return new IvtTextEncoder(m, await OnnxModel.open(m, m.text.file, pref === 'auto' ? 'cpu' : pref), tokenizer);
   }
+
+  get provider(): string { return this.model.provider; }
 
   async embed(text: string): Promise<TextEmbedding> {
     const { maxTokens, inputs, output } = this.manifest.text;
     const enc = this.tokenizer.encode(text, maxTokens);
     const ids = BigInt64Array.from(Array.from(enc.ids, (x) => BigInt(x)));
     const mask = BigInt64Array.from(Array.from(enc.mask, (x) => BigInt(x)));
-    const out = await this.session.run({
+    const out = await this.model.run({
       [inputs.ids]: new ort.Tensor('int64', ids, [1, ids.length]),
       [inputs.mask]: new ort.Tensor('int64', mask, [1, mask.length]),
     });
     return { vector: l2normalise(Float32Array.from(out[output].data as Float32Array)), unknownWords: enc.unknownWords };
   }
 
-  async close(): Promise<void> { await this.session.release(); }
+  async close(): Promise<void> { await this.model.close(); }
 }

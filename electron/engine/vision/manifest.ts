@@ -24,7 +24,7 @@ export interface DetectorManifest {
   license?: string;
   format: 'nanodet' | 'yolov8';
   file: string;
-  input: { name: string; width: number; height: number; layout: 'NCHW' | 'NHWC'; colorOrder: 'RGB' | 'BGR'; mean: number[]; std: number[]; resize: 'stretch' | 'letterbox' };
+  input: ImageInputSpec & { resize: 'stretch' | 'letterbox' };
   batch?: 'dynamic' | number;
   personClass: number;
   numClasses: number;
@@ -33,6 +33,46 @@ export interface DetectorManifest {
   nanodet?: { strides: number[]; regMax: number; centerOffset?: number; scoresAreProbabilities?: boolean; outputs: [string, string][] };
   files: Record<string, string>;
   dir: string;
+}
+
+/** How an image network wants its input: `mean`/`std` are in pixel units (0–255) of the channel
+ *  order given, e.g. mean 0 / std 1 for OpenVINO networks that take BGR 0–255 as they are. */
+export interface ImageInputSpec {
+  name: string;
+  width: number;
+  height: number;
+  layout: 'NCHW' | 'NHWC';
+  colorOrder: 'RGB' | 'BGR';
+  mean: number[];
+  std: number[];
+}
+
+interface OnnxManifestBase {
+  id: string;
+  version: string;
+  license?: string;
+  file: string;
+  batch?: 'dynamic' | number;
+  files: Record<string, string>;
+  dir: string;
+}
+
+/** Person re-identification network: a crop in, one appearance vector out. */
+export interface ReidManifest extends OnnxManifestBase {
+  kind: 'reid';
+  input: ImageInputSpec & { resize: 'stretch' };
+  outputs: { embedding: { name: string; dim: number } };
+}
+
+/** Pedestrian-attribute network: probabilities per label plus garment colour points. */
+export interface AttributesManifest extends OnnxManifestBase {
+  kind: 'attributes';
+  input: ImageInputSpec & { resize: 'stretch' };
+  outputs: {
+    attributes: { name: string; labels: string[] };
+    topColorPoint: { name: string };
+    bottomColorPoint: { name: string };
+  };
 }
 
 export class ModelError extends Error {}
@@ -56,6 +96,8 @@ export function embeddingSpace(m: Pick<IvtManifest, 'id' | 'version'>): string {
 
 export const DEFAULT_DETECTOR = 'nanodet-m-coco';
 export const DEFAULT_IVT = 'ivt-small-synth-v1';
+export const DEFAULT_REID = 'person-reidentification-retail-0288';
+export const DEFAULT_ATTRIBUTES = 'person-attributes-recognition-crossroad-0230';
 
 export function modelDir(idOrDir: string): string {
   if (path.isAbsolute(idOrDir) || idOrDir.includes('/') || idOrDir.includes('\\')) return path.resolve(idOrDir);
@@ -90,4 +132,12 @@ export function loadIvtManifest(idOrDir: string = DEFAULT_IVT): IvtManifest {
 
 export function loadDetectorManifest(idOrDir: string = DEFAULT_DETECTOR): DetectorManifest {
   return readManifest<DetectorManifest>(modelDir(idOrDir), 'detector');
+}
+
+export function loadReidManifest(idOrDir: string = DEFAULT_REID): ReidManifest {
+  return readManifest<ReidManifest>(modelDir(idOrDir), 'reid');
+}
+
+export function loadAttributesManifest(idOrDir: string = DEFAULT_ATTRIBUTES): AttributesManifest {
+  return readManifest<AttributesManifest>(modelDir(idOrDir), 'attributes');
 }
