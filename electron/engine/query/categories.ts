@@ -97,7 +97,7 @@ export const HAND_NOUNS: Record<string, string> = {
  */
 export const HAND_COLOURS: Record<string, string> = {
   burgundy: 'maroon', wine: 'maroon', claret: 'maroon', cerise: 'deeppink', magenta: 'magenta', fuchsia: 'fuchsia',
-  cream: 'beige', stone: 'tan', sand: 'tan', camel: 'tan', taupe: 'rosybrown', nude: 'peachpuff', mustard: 'goldenrod',
+  cream: 'antiquewhite', stone: 'tan', sand: 'tan', camel: 'tan', taupe: 'rosybrown', nude: 'peachpuff', mustard: 'goldenrod',
   charcoal: 'dimgray', rust: 'sienna', lilac: 'plum', mauve: 'thistle', mint: 'mediumaquamarine', bottlegreen: 'darkgreen',
   denim: 'steelblue', scarlet: 'red', ruby: 'crimson', emerald: 'seagreen', cobalt: 'royalblue', sapphire: 'royalblue',
 };

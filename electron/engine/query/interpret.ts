@@ -140,6 +140,7 @@ export function interpretQuery(text: string, opts: InterpretOptions): Interpreta
         : undefined;
     const r = render(p, phrases[i + 1], vocab, colour);
     if (r.text) out.push(r.text);
+    else if (p.term.kind === 'noun' || p.absent) while (ARTICLES.has(out[out.length - 1])) out.pop(); // no "with a and a cap"
     const from = modifierBefore ? `${modifierBefore} ${p.text}` : p.text;
     if (r.report === 'mapped' && from !== r.text) mapped.push({ from, to: r.text });
     else if (r.report === 'kept' && modifierBefore) mapped.push({ from, to: r.text });
@@ -169,8 +170,10 @@ function describedColours(c: Constraints): Map<string, DescribedColour> {
   return m;
 }
 
+const ARTICLES = new Set(['a', 'an', 'the']);
+
 function joinWords(words: string[]): string {
-  return words.join(' ').replace(/\s+([,.;:!?])/g, '$1').replace(/([,.;:])(?:\s*[,.;:])+/g, '$1').replace(/^[\s,.;:]+/, '').trim();
+  return words.join(' ').replace(/\b(with|in|wearing|carrying|holding)\s+and\b/g, '$1').replace(/\b(with|in|wearing|carrying|holding|and)\s*(?=,|$)/g, '').replace(/\s+([,.;:!?])/g, '$1').replace(/([,.;:])(?:\s*[,.;:])+/g, '$1').replace(/^[\s,.;:]+|[\s,;:]+$/g, '').trim();
 }
 
 // ---- the one-line summary ---------------------------------------------------------------------------

@@ -240,6 +240,15 @@ function described(colour: ColourEntry, words: string, modifier?: ColourModifier
   return c;
 }
 
+function compound(first: DescribedColour, head: DescribedColour): DescribedColour {
+  const also = [...(head.also ?? []), ...(first.base !== head.base ? [first.base] : [])].filter((b, k, a) => b !== head.base && a.indexOf(b) === k);
+  const merged: DescribedColour = { base: head.base, words: `${first.words} ${head.words}` };
+  const m = head.modifier ?? first.modifier;
+  if (m) merged.modifier = m;
+  if (also.length) merged.also = also;
+  return merged;
+}
+
 // "dark trousers", "light top": a tone without a hue names the colours of that tone.
 function toneOnly(modifier: ColourModifier, words: string): DescribedColour | undefined {
   if (modifier === 'dark') return { base: 'black', also: ['navy', 'grey', 'brown'], modifier: 'dark', words };
@@ -262,6 +271,7 @@ export function parseDescription(text: string): { constraints: Constraints; phra
   let negate = false;
   let negatedFrom = -1; // first phrase of the negation being read
   let all = false;
+  let explicitAge = false;
   let lastNegated = false;
   let lastUpper: Item | undefined;
   const hair = (): Hair => (c.hair ??= {});
@@ -273,6 +283,7 @@ export function parseDescription(text: string): { constraints: Constraints; phra
   // ("woman in red": a red upper garment; "all in black": the whole outfit).
   const flush = (): void => {
     if (hairWords.length) { applyHairWords(); }
+    if (!colours.length && modifier) colours = [toneOnly(modifier.modifier, modifier.text)].filter((x): x is DescribedColour => !!x);
     if (colours.length) {
       if (all) c.overall = colours;
       else if (!c.upper.length) c.upper.push({ category: 'top', words: '', colours, ...(pattern ? { pattern } : {}) });
@@ -298,8 +309,11 @@ export function parseDescription(text: string): { constraints: Constraints; phra
     const { text: words, term } = phrases[i];
     switch (term.kind) {
       case 'colour': {
-        colours.push(described(term.colour, modifier ? `${modifier.text} ${words}` : words, modifier?.modifier));
+        const col = described(term.colour, modifier ? `${modifier.text} ${words}` : words, modifier?.modifier);
         modifier = undefined;
+        // "olive green", "blood red": two colour words in a row are one colour, named by the last
+        if (phrases[i - 1]?.term.kind === 'colour' && colours.length) colours.push(compound(colours.pop()!, col));
+        else colours.push(col);
         break;
       }
       case 'modifier': modifier = { modifier: term.modifier, text: words }; break;
@@ -325,7 +339,7 @@ export function parseDescription(text: string): { constraints: Constraints; phra
       case 'subject': case 'pronoun': {
         const gender = term.gender;
         if (gender && (term.kind === 'subject' || !c.gender)) c.gender = gender;
-        if (term.kind === 'subject' && term.age) c.age = term.age;
+        if (term.kind === 'subject' && term.age && !explicitAge) c.age = term.age; // "teenage girl": the age word wins
         if (term.kind === 'subject') {
           // "blonde woman", "dark-haired man": hair words before the subject
           if (hairWords.length) applyHairWords();
@@ -334,7 +348,7 @@ export function parseDescription(text: string): { constraints: Constraints; phra
         }
         break;
       }
-      case 'age': c.age = term.age; break;
+      case 'age': c.age = term.age; explicitAge = true; break;
       case 'negation': negate = true; negatedFrom = i; lastNegated = false; break;
       case 'or': if (lastNegated) { negate = true; negatedFrom = i; } break;
       case 'all': all = true; break;
@@ -359,8 +373,9 @@ export function parseDescription(text: string): { constraints: Constraints; phra
         break;
       }
       case 'boundary':
-        // "and"/"," between colours keeps them for the same thing: "red and black striped jacket"
-        if ((words === 'and' || words === ',') && colours.length && phrases[i + 1]?.term.kind === 'colour') break;
+        // "and" between colours keeps them for the same thing: "red and black striped jacket" (a comma ends it:
+        // "grey tracksuit, black and white trainers")
+        if (words === 'and' && colours.length && phrases[i + 1]?.term.kind === 'colour') break;
         flush();
         if (words !== 'and' && words !== ',') negate = false;
         break;
