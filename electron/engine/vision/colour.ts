@@ -152,7 +152,7 @@ export interface RegionColour {
   pixels: number;
 }
 
-const MAX_SAMPLES = 2048;
+const MAX_SAMPLES = 512; // plenty for a garment's colours (k-means centroids average them); bounds the cost of large crops
 const CLUSTERS = 4;
 const ITERATIONS = 8;
 
@@ -206,34 +206,57 @@ export function nameRegionColour(region: PixelRegion, mask?: Uint8Array): Region
 
 interface Cluster { centre: Lab; size: number }
 
-// Deterministic k-means: farthest-point initialisation from the Lab median, a fixed number of rounds.
+// Deterministic k-means on flat Lab triples: farthest-point initialisation from the per-axis median,
+// a fixed number of rounds. Flat typed arrays because it runs for every garment region of every crop.
 function kmeans(points: Lab[], k: number): Cluster[] {
-  const median = (axis: number): number => { const v = points.map((p) => p[axis]).sort((a, b) => a - b); return v[v.length >> 1]; };
-  const centres: Lab[] = [[median(0), median(1), median(2)]];
-  const d2 = (p: Lab, c: Lab): number => (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2 + (p[2] - c[2]) ** 2;
-  while (centres.length < k) {
+  const n = points.length;
+  const P = new Float64Array(n * 3);
+  points.forEach((p, i) => { P[i * 3] = p[0]; P[i * 3 + 1] = p[1]; P[i * 3 + 2] = p[2]; });
+  const median = (axis: number): number => {
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) v[i] = P[i * 3 + axis];
+    v.sort();
+    return v[n >> 1];
+  };
+  const C = new Float64Array(k * 3);
+  C[0] = median(0); C[1] = median(1); C[2] = median(2);
+  let m = 1;
+  const d2 = (i: number, j: number): number => {
+    const a = P[i * 3] - C[j * 3], b = P[i * 3 + 1] - C[j * 3 + 1], c = P[i * 3 + 2] - C[j * 3 + 2];
+    return a * a + b * b + c * c;
+  };
+  while (m < k) {
     let best = 0, far = -1;
-    for (const p of points) {
-      const d = Math.min(...centres.map((c) => d2(p, c)));
-      if (d > best) { best = d; far = points.indexOf(p); }
+    for (let i = 0; i < n; i++) {
+      let d = Infinity;
+      for (let j = 0; j < m; j++) d = Math.min(d, d2(i, j));
+      if (d > best) { best = d; far = i; }
     }
     if (far < 0 || best < 25) break; // everything within ΔE 5 of a centre: fewer clusters
-    centres.push([...points[far]] as Lab);
+    C[m * 3] = P[far * 3]; C[m * 3 + 1] = P[far * 3 + 1]; C[m * 3 + 2] = P[far * 3 + 2];
+    m++;
   }
-  const assign = new Int32Array(points.length);
+  const assign = new Int32Array(n);
+  const sum = new Float64Array(m * 4);
   for (let it = 0; it < ITERATIONS; it++) {
-    const sum = centres.map(() => [0, 0, 0, 0]);
-    points.forEach((p, i) => {
+    sum.fill(0);
+    for (let i = 0; i < n; i++) {
       let bi = 0, bd = Infinity;
-      centres.forEach((c, j) => { const d = d2(p, c); if (d < bd) { bd = d; bi = j; } });
+      for (let j = 0; j < m; j++) { const d = d2(i, j); if (d < bd) { bd = d; bi = j; } }
       assign[i] = bi;
-      const s = sum[bi]; s[0] += p[0]; s[1] += p[1]; s[2] += p[2]; s[3]++;
-    });
-    centres.forEach((c, j) => { const s = sum[j]; if (s[3]) { c[0] = s[0] / s[3]; c[1] = s[1] / s[3]; c[2] = s[2] / s[3]; } });
+      sum[bi * 4] += P[i * 3]; sum[bi * 4 + 1] += P[i * 3 + 1]; sum[bi * 4 + 2] += P[i * 3 + 2]; sum[bi * 4 + 3]++;
+    }
+    for (let j = 0; j < m; j++) {
+      const c = sum[j * 4 + 3];
+      if (c) { C[j * 3] = sum[j * 4] / c; C[j * 3 + 1] = sum[j * 4 + 1] / c; C[j * 3 + 2] = sum[j * 4 + 2] / c; }
+    }
   }
-  const size = centres.map(() => 0);
-  for (const a of assign) size[a]++;
-  return centres.map((centre, j) => ({ centre, size: size[j] })).filter((c) => c.size > 0);
+  const out: Cluster[] = [];
+  for (let j = 0; j < m; j++) {
+    const size = sum[j * 4 + 3];
+    if (size > 0) out.push({ centre: [C[j * 3], C[j * 3 + 1], C[j * 3 + 2]], size });
+  }
+  return out;
 }
 
 // ---- matching a described colour against observed evidence ---------------------------------------
