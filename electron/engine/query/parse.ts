@@ -206,7 +206,8 @@ export function tokenize(text: string): string[] {
 
 /** Cuts text into phrases by longest match against the phrase table; unknown words are one phrase each. */
 export function segment(text: string): Phrase[] {
-  const tokens = tokenize(text);
+  // a hyphenated word the table does not know is read as its parts: "red-and-navy", "blue-grey"
+  const tokens = tokenize(text).flatMap((t) => (t.includes('-') && !PHRASES.has(t) && !plural(t) ? t.split('-') : [t]));
   const out: Phrase[] = [];
   for (let i = 0; i < tokens.length;) {
     let matched = false;
