@@ -65,7 +65,7 @@ function pieces(word: string, vocab: Vocabulary): string[] | null {
 const knows = (text: string, vocab: Vocabulary): boolean => basicTokenize(text).every((w) => pieces(w, vocab) !== null);
 
 // The IVT captions' hair colour words.
-const HAIR_WORD: Partial<Record<DescribedColour['base'], string>> = { yellow: 'blonde', orange: 'red', red: 'red', brown: 'brown', black: 'black', grey: 'grey', white: 'grey' };
+const HAIR_WORD: Partial<Record<DescribedColour['base'], string>> = { beige: 'blonde', yellow: 'blonde', orange: 'red', red: 'red', brown: 'brown', black: 'black', grey: 'grey', white: 'grey' };
 
 function colourWords(c: DescribedColour, vocab: Vocabulary): string {
   const base = c.base === 'grey' && !vocab.has('grey') ? 'gray' : c.base;

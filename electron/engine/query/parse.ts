@@ -129,7 +129,9 @@ const HAIR_STYLES: Record<string, { style: string; length?: Hair['length'] }> = 
 };
 // Hair colour words that are not garment colours ("blonde"), and garment colours said of hair.
 const HAIR_COLOURS: Record<string, ColourEntry> = {
-  blonde: { base: 'yellow', modifier: 'light' }, blond: { base: 'yellow', modifier: 'light' }, fair: { base: 'yellow', modifier: 'light' },
+  // blonde hair photographs as light beige/straw rather than yellow
+  blonde: { base: 'beige', modifier: 'light', also: ['yellow'] }, blond: { base: 'beige', modifier: 'light', also: ['yellow'] },
+  fair: { base: 'beige', modifier: 'light', also: ['yellow'] },
   ginger: { base: 'orange' }, auburn: { base: 'red', modifier: 'dark' }, brunette: { base: 'brown' }, 'dark-haired': { base: 'black' },
 };
 const FACIAL_HAIR: Record<string, NonNullable<Constraints['facialHair']>> = {
@@ -332,7 +334,7 @@ export function parseDescription(text: string): { constraints: Constraints; phra
         if (length) h.length = length.length;
         if (colours.length) h.colour = colours[0];
         else if (modifier?.modifier === 'dark') h.colour = { base: 'black', words: modifier.text };
-        else if (modifier && (modifier.modifier === 'light' || modifier.modifier === 'pale')) h.colour = { base: 'yellow', modifier: 'light', words: modifier.text };
+        else if (modifier && (modifier.modifier === 'light' || modifier.modifier === 'pale')) h.colour = { base: 'beige', modifier: 'light', also: ['yellow'], words: modifier.text };
         applyHairWords();
         clearPending();
         break;
