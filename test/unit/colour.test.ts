@@ -136,6 +136,15 @@ test('real garments in vtest.avi are named as they look', { skip: !haveVtest && 
   assert.deepEqual([light[0].name, light[0].modifier], ['blue', 'light'], JSON.stringify(light));
   const jeans1 = nameRegionColour(region(f140, 515 + 16, 185 + 53, 11, 11)).colours;
   assert.equal(jeans1[0].name, 'blue', JSON.stringify(jeans1));
+  // Frame 20: the man in the navy padded jacket with red shoulders (box 671,260 68×136): the torso shows
+  // both colours; the body below the shoulders is navy (very dark), not red.
+  const f20 = vtestFrame(20);
+  const torso = nameRegionColour(region(f20, 671 + 22, 260 + 30, 26, 32)).colours;
+  assert.ok(torso.slice(0, 3).some((c) => c.name === 'red'), JSON.stringify(torso));
+  assert.ok(torso.some((c) => c.name === 'navy'), JSON.stringify(torso));
+  const body = nameRegionColour(region(f20, 671 + 32, 260 + 45, 16, 17)).colours;
+  assert.ok(colourMatch({ base: 'navy' }, body) > 0.5, JSON.stringify(body));
+  assert.ok(colourMatch({ base: 'red' }, body) < 0.1, JSON.stringify(body));
   // the pavement beside her is grey, not a garment colour
   const ground = nameRegionColour(region(f440, 602, 246 + 100, 15, 20)).colours;
   assert.equal(ground[0].name, 'grey', JSON.stringify(ground));
