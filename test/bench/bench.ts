@@ -13,6 +13,7 @@ import { loadIvtManifest } from '../../electron/engine/vision/manifest';
 import { street1080p, vtestAvi } from './fixtures';
 import { benchIndexing, IndexFigures } from './indexing';
 import { benchTextEmbedding } from './query';
+import { benchQueryParsing } from './query-parse';
 import { benchSearch, SearchFigures } from './search';
 import { formatStageTimes } from '../../electron/engine/indexing/stages';
 
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
   if (only.has('query')) {
     log('query: text embedding …');
     const t = await benchTextEmbedding(ivtModel, quick ? 50 : 200);
-    out.query = { textEmbedMs: t.medianMs, textEmbedP95Ms: t.p95Ms, runs: t.runs, load: load() };
+    const p = benchQueryParsing(ivtModel, quick ? 10 : 50);
+    out.query = { textEmbedMs: t.medianMs, textEmbedP95Ms: t.p95Ms, runs: t.runs, parseMs: p.medianMs, parseP95Ms: p.p95Ms, parseQueries: p.queries, load: load() };
   }
 
   if (only.has('search')) {
@@ -97,6 +99,7 @@ function printTable(o: Record<string, any>): void {
   }
   if (o.memory) rows.push(['memory.peakRssMb (indexing, node + ffmpeg)', `${o.memory.peakRssMb} MB`, '≤ 2048 MB', '']);
   if (o.query) rows.push(['query.textEmbedMs (median)', `${o.query.textEmbedMs} ms`, `p95 ${o.query.textEmbedP95Ms} ms`, o.query.load]);
+  if (o.query?.parseMs !== undefined) rows.push(['query.parseMs (median, parse + interpretation)', `${o.query.parseMs} ms`, `p95 ${o.query.parseP95Ms} ms; target ≤ 5 ms`, '']);
   for (const [size, f] of Object.entries(o.search ?? {}) as [string, SearchFigures & { load: string }][]) {
     if (typeof f !== 'object') continue;
     rows.push([`search ${size} exact p50 / p95`, `${f.exact.p50Ms} / ${f.exact.p95Ms} ms`, 'reference', f.load]);
