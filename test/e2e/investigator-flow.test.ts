@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { startEngineHost } from '../../electron/engine/host';
-import type { DesktopEngine } from '../../electron/main/dispatch';
+import type { DesktopEngine } from '../../electron/gateway/dispatch';
 import { startBridge, type Bridge } from '../../electron/devbridge/server';
 
 // Browser-side names used inside page functions (this file compiles without the DOM lib).

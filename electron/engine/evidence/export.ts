@@ -2,6 +2,8 @@
 // clip, full-resolution snapshots, and for the bundle a PDF report, manifest.json, SHA256SUMS and a
 // copy of the audit log. Everything is written into a hidden temporary sibling folder that is renamed
 // into place only when complete, so a folder with the bundle's name is always a whole bundle.
+import { LIMITS } from '../../common/limits';
+import { isRemoteOrDevicePath } from '../../common/paths';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -38,8 +40,8 @@ interface VideoRow {
 
 interface DetectionRow { t_s: number; x: number; y: number; w: number; h: number }
 
-const DEFAULT_PAD_S = 5;
-const MAX_PAD_S = 3600;
+const DEFAULT_PAD_S = LIMITS.defaultPadS;
+const MAX_PAD_S = LIMITS.maxPadS;
 /** Errors that mean the output cannot be written at all: stop, rather than refuse item after item. */
 const OUTPUT_FAILURE = /ENOSPC|No space left|EROFS|Read-only file system|EACCES|EPERM|Permission denied|EDQUOT|Disk quota/i;
 
@@ -284,6 +286,8 @@ function statOrNull(file: string): fs.Stats | null {
 
 /** Refuses an original that is missing, or whose bytes are not the ones imported (size, then SHA-256). */
 async function checkSource(v: VideoRow, verified: Map<number, string>): Promise<fs.Stats> {
+  // Before any file system call: a stat of \\server\share already authenticates to it.
+  if (isRemoteOrDevicePath(v.path)) throw new Refusal(`source video is on a network share or device path, which a case may not name: ${v.path}`);
   const st = statOrNull(v.path);
   if (!st || !st.isFile()) throw new Refusal(`source video missing (moved or deleted since import): ${v.path}`);
   if (st.size !== v.size_bytes) throw new Refusal(`source video changed since import: ${v.path} is ${st.size} bytes, was ${v.size_bytes} at import`);
