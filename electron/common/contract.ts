@@ -8,6 +8,9 @@ import { LIMITS } from './limits';
 
 export { LIMITS } from './limits';
 
+// No code generation: the UI's CSP forbids eval (zod's JIT would try `new Function`), and payloads are small.
+z.config({ jitless: true });
+
 /** URL scheme of the custom protocol serving imported videos and thumbnails. */
 export const MEDIA_SCHEME = 'media';
 

@@ -101,3 +101,44 @@ test('more like this: similar sightings exclude the example itself', async () =>
   assert.ok(hits.length > 0);
   assert.ok(hits.every((h) => h.sighting !== top.sighting));
 });
+
+test('CLI limits: --top, --from/--to and --min-score are checked with the IPC layer\'s limits (usage error, exit 2)', async () => {
+  const { LIMITS } = await import('../../electron/common/contract');
+  for (const [args, why] of [
+    [['--top=-1'], /--top: "-1" must be between 1 and/], [['--top', '0'], /--top: "0" must be between 1 and/],
+    [['--top', '1e9'], new RegExp(`--top: "1e9" must be between 1 and ${LIMITS.top}`)], [['--top', '2.5'], /--top: "2.5" expected an integer/],
+    [['--from', '20', '--to', '5'], /--from 20 is after --to 5/], [['--from', '-3'], /--from/], [['--min-score', '7'], /--min-score/],
+    [['--top', ''], /--top: "" is not a number/],
+  ] as [string[], RegExp][]) {
+    const r = await runCli(['search', 'person', ...args, '--db', db, '--json']);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, why, args.join(' '));
+    assert.match(r.stderr, /usage: sightline search/);
+    assert.equal(r.stdout, '', 'no results printed');
+  }
+  assert.equal((await search(['person', '--top', String(LIMITS.top)])).hits.length > 0, true, 'the limit itself is accepted');
+});
+
+test('a description cut at the token limit says so (the limit read from the IVT manifest)', async () => {
+  const { loadIvtManifest, DEFAULT_IVT } = await import('../../electron/engine/vision/manifest');
+  const maxTokens = loadIvtManifest(process.env.SIGHTLINE_IVT_MODEL || DEFAULT_IVT).text.maxTokens;
+  const long = `${Array(maxTokens).fill('woman in a red jacket').join(' and ')}`;
+  const { hits, stderr } = await search([long]);
+  assert.ok(hits.length > 0, 'still searched');
+  const m = /longer than the model reads \((\d+) tokens\): the last (\d+) token\(s\) were ignored/.exec(stderr);
+  assert.ok(m, stderr);
+  assert.equal(Number(m[1]), maxTokens);
+  assert.ok(Number(m[2]) > 0);
+  const short = await search(['woman in a red jacket']);
+  assert.doesNotMatch(short.stderr, /longer than the model reads/);
+});
+
+test('a description with no known word is reported as such, not ranked (stderr + --json field, exit 1)', async () => {
+  const r = await runCli(['search', 'zxqvbl', '--db', db, '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /knows none of the words/);
+  const out = JSON.parse(r.stdout) as { noKnownWords: boolean; unknownWords: string[]; hits: unknown[] };
+  assert.equal(out.noKnownWords, true);
+  assert.deepEqual(out.unknownWords, ['zxqvbl']);
+  assert.deepEqual(out.hits, []);
+});
