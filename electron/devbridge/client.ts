@@ -30,7 +30,7 @@ export function installBridgeClient(): void {
     });
     let body: any = null;
     try { body = await res.json(); } catch { /* not JSON: reported below */ }
-    if (res.ok && body?.ok) return { ok: true, value: body.value === undefined ? null : rewrite(body.value) };
+    if (res.ok && body?.ok) return { ok: true, value: body.value === undefined ? undefined : rewrite(body.value) };
     return { ok: false, error: { code: body?.code ?? 'INTERNAL', message: body?.error ?? `HTTP ${res.status}` } };
   };
   const listeners = new Set<(e: unknown) => void>();

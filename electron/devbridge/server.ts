@@ -140,7 +140,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         return json(res, 400, { ok: false, error: `bad JSON body: ${(e as Error).message}`, code: 'INVALID_ARGUMENT' });
       }
       const reply = await gateway(p.slice('/api/'.length), args as unknown[]);
-      if (reply.ok) return json(res, 200, reply);
+      if (reply.ok) return json(res, 200, { ok: true, value: reply.value === undefined ? null : reply.value });
       return json(res, httpStatus(reply.error.code), { ok: false, error: reply.error.message, code: reply.error.code });
     }
 

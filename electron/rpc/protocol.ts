@@ -18,7 +18,7 @@ export function serve(target: object, methods: readonly string[], check?: (metho
       const clean = check ? check(method, args) : args;
       const fn = (target as Record<string, (...a: unknown[]) => unknown>)[method];
       const value = await fn.apply(target, clean);
-      return { ok: true, value: value === undefined ? null : value };
+      return { ok: true, value };
     } catch (e) {
       return { ok: false, error: toWireError(e) };
     }
@@ -32,7 +32,7 @@ export function proxy<T>(call: Call, methods: readonly string[], subscribe?: Sub
     api[m] = async (...args: unknown[]) => {
       const r = await call(m, args);
       if (!r.ok) throw fromWireError(r.error);
-      return r.value === null ? undefined : r.value;
+      return r.value;
     };
   }
   if (subscribe) api.onProgress = subscribe;
