@@ -1,5 +1,8 @@
-// Flag parsing shared by every command (node:util parseArgs, with errors a user can act on).
+// Flag parsing shared by every command (node:util parseArgs, with errors a user can act on). Numeric
+// flags are checked with the contract's schemas (common/contract.ts), so the CLI and the IPC layer
+// accept exactly the same values.
 import { parseArgs, ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
 
 export class UsageError extends Error {}
 
@@ -18,7 +21,16 @@ export function requireDb(db: string | undefined, usage: string): string {
 
 export function number(value: string | undefined, name: string, usage: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const n = value.trim() === '' ? Number.NaN : Number(value);
   if (!Number.isFinite(n)) throw new UsageError(`${name}: "${value}" is not a number\nusage: ${usage}`);
   return n;
+}
+
+/** A number flag checked against a schema of the contract (e.g. topSchema): "--top: "0" must be between 1 and 10000". */
+export function checkedNumber(value: string | undefined, name: string, schema: z.ZodType<number>, usage: string): number | undefined {
+  const n = number(value, name, usage);
+  if (n === undefined) return undefined;
+  const r = schema.safeParse(n);
+  if (!r.success) throw new UsageError(`${name}: "${value}" ${r.error.issues[0].message}\nusage: ${usage}`);
+  return r.data;
 }

@@ -1,10 +1,12 @@
-// Browser-side half of the loopback bridge: implements `window.sightline` (SightlineApi plus the
-// toMediaSrc extra) over fetch and Server-Sent Events. The server serves this function's source as
-// /bridge-client.js (a file, so the page's CSP needs no inline script). It must be self-contained:
-// it runs in the page, not in Node, so it may not use anything from its module scope.
+// Browser-side half of the loopback bridge: puts the RPC transport on `window.sightline` (call over
+// fetch, progress over Server-Sent Events, plus the toMediaSrc extra), the same shape the preload
+// exposes in Electron (preload/extras.ts WindowSightline). The server serves this function's source
+// as /bridge-client.js (a file, so the page's CSP needs no inline script). It must be self-contained:
+// it runs in the page, not in Node, so it may not use anything from its module scope. Requests carry
+// the bridge's HttpOnly session cookie; the page never sees the token.
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export function installBridgeClient(methods: readonly string[]): void {
+export function installBridgeClient(): void {
   const g = globalThis as any;
   const MEDIA = 'media://';
   // The engine speaks media:// URLs; the bridge serves the same resources under /media/.
@@ -20,20 +22,20 @@ export function installBridgeClient(methods: readonly string[]): void {
     return v;
   };
   const call = async (method: string, args: unknown[]): Promise<unknown> => {
-    const res = await fetch(`/api/${method}`, {
+    const res = await fetch(`/api/${encodeURIComponent(method)}`, {
       method: 'POST',
+      credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(args),
     });
-    const body: any = await res.json();
-    if (!res.ok || !body.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
-    return body.value === undefined ? undefined : rewrite(body.value);
+    let body: any = null;
+    try { body = await res.json(); } catch { /* not JSON: reported below */ }
+    if (res.ok && body?.ok) return { ok: true, value: body.value === undefined ? undefined : rewrite(body.value) };
+    return { ok: false, error: { code: body?.code ?? 'INTERNAL', message: body?.error ?? `HTTP ${res.status}` } };
   };
   const listeners = new Set<(e: unknown) => void>();
   let source: any = null;
-  const api: Record<string, unknown> = {};
-  for (const m of methods) api[m] = (...args: unknown[]) => call(m, args);
-  api.onProgress = (listener: (e: unknown) => void) => {
+  const onProgress = (listener: (e: unknown) => void) => {
     listeners.add(listener);
     if (!source) {
       source = new g.EventSource('/api/progress');
@@ -47,6 +49,5 @@ export function installBridgeClient(methods: readonly string[]): void {
       if (listeners.size === 0 && source) { source.close(); source = null; }
     };
   };
-  api.toMediaSrc = toMediaSrc;
-  g.sightline = Object.freeze(api);
+  g.sightline = Object.freeze({ call, onProgress, toMediaSrc });
 }

@@ -1,20 +1,25 @@
 // Loopback bridge for tests and development: serves the built UI to a plain browser, with the same
-// API, validation and media protocol (Range/206) as Electron main, over HTTP on 127.0.0.1.
-//   GET  /                      dist/renderer/index.html with /bridge-client.js added
+// API gateway (validation, error codes) and media protocol (Range/206) as Electron main, over HTTP on
+// 127.0.0.1. Never shipped in the app package (electron-builder.yml excludes dist/electron/devbridge).
+//   GET  /?token=<token>        dist/renderer/index.html with /bridge-client.js added; sets the session cookie
 //   GET  /assets/...            the built UI
 //   GET  /bridge-client.js      window.sightline over fetch + SSE
-//   POST /api/<method>          JSON array of arguments → {ok, value} | {ok:false, error}
+//   POST /api/<method>          JSON array of arguments → {ok, value} | {ok:false, error, code}
 //   GET  /api/progress          Server-Sent Events, one `progress` event per ProgressEvent
 //   GET  /media/video/<id>, /media/thumbnail/<id>
+// Every request needs the per-run random token (X-Sightline-Token header, or the HttpOnly cookie the
+// page got when it was opened with ?token=), a Host of 127.0.0.1:<port> or localhost:<port> (DNS
+// rebinding), and no Origin other than the bridge's own (CSRF from another local page).
 // No Electron import: runs under plain Node.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { startEngineHost } from '../engine/host';
-import { API_METHODS } from '../engine/contract';
-import { describeFailure, dispatchApiCall, type DesktopEngine } from '../main/dispatch';
-import { answerMediaRequest, BRIDGE_MEDIA_PREFIX } from '../main/mediaProtocol';
+import { apiGateway, httpStatus, type DesktopEngine } from '../gateway/dispatch';
+import { answerMediaRequest, BRIDGE_MEDIA_PREFIX } from '../gateway/mediaProtocol';
+import { staticFile, staticType, STATIC_TYPES } from '../gateway/staticFiles';
 import { BRIDGE_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY } from '../main/security';
 import { installBridgeClient } from './client';
 
@@ -23,20 +28,25 @@ export interface BridgeOptions {
   /** Built UI (dist/renderer). */
   rendererDir: string;
   port?: number;
+  /** Fixed token (tests of the refusal rules); default: 32 random bytes per run. */
+  token?: string;
 }
 
 export interface Bridge {
+  /** http://127.0.0.1:<port>: the origin (requests to it need the token). */
   url: string;
+  /** The per-run secret: send it as the X-Sightline-Token header. */
+  token: string;
+  /** What a browser opens: the UI page with the token, which it exchanges for an HttpOnly cookie. */
+  pageUrl: string;
   close(): Promise<void>;
 }
 
+export const TOKEN_HEADER = 'x-sightline-token';
+const COOKIE = 'sightline_bridge';
 const MAX_BODY = 1024 * 1024;
-const STATIC_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
-};
 
-const CLIENT_JS = `(${installBridgeClient.toString()})(${JSON.stringify(API_METHODS)});\n`;
+const CLIENT_JS = `(${installBridgeClient.toString()})();\n`;
 
 function send(res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...extra });
@@ -59,36 +69,59 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-/** Resolves a URL path inside the built UI, refusing anything that escapes it. */
-function staticFile(rendererDir: string, urlPath: string): string | null {
-  let decoded: string;
-  try { decoded = decodeURIComponent(urlPath); } catch { return null; }
-  if (decoded.includes('\0')) return null;
-  const root = path.resolve(rendererDir);
-  const file = path.resolve(root, `.${decoded}`);
-  if (file !== root && !file.startsWith(root + path.sep)) return null;
-  return fs.existsSync(file) && fs.statSync(file).isFile() ? file : null;
+function sameSecret(given: string | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given), b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieToken(req: http.IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return undefined;
+}
+
+/** Why a request is refused (Host, Origin, token), or null when it may proceed. */
+export function refusal(req: { host?: string; origin?: string; headerToken?: string; cookieToken?: string; queryToken?: string | null }, port: number, token: string): string | null {
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  if (!req.host || !hosts.includes(req.host.toLowerCase())) return 'Host not allowed';
+  if (req.origin !== undefined && !hosts.map((h) => `http://${h}`).includes(req.origin.toLowerCase())) return 'cross-origin request refused';
+  if (![req.headerToken, req.cookieToken, req.queryToken ?? undefined].some((t) => sameSecret(t, token))) return 'missing or wrong bridge token';
+  return null;
 }
 
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const { engine, rendererDir } = opts;
+  const token = opts.token ?? randomBytes(32).toString('hex');
+  const gateway = apiGateway(engine);
   const sse = new Set<http.ServerResponse>();
   const unsubscribe = engine.onProgress((e) => {
     const frame = `event: progress\ndata: ${JSON.stringify(e)}\n\n`;
     for (const res of sse) res.write(frame);
   });
-  let origin = '';
+  let port = 0;
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((e) => {
-      if (!res.headersSent) json(res, 500, { ok: false, error: describeFailure(e).message });
+      if (!res.headersSent) json(res, 500, { ok: false, error: (e as Error).message, code: 'INTERNAL' });
       else res.destroy();
     });
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', origin);
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const p = url.pathname;
+    const isPage = (p === '/' || p === '/index.html') && req.method === 'GET';
+    const why = refusal({
+      host: req.headers.host, origin: req.headers.origin, headerToken: req.headers[TOKEN_HEADER] as string | undefined,
+      cookieToken: cookieToken(req), queryToken: isPage ? url.searchParams.get('token') : null,
+    }, port, token);
+    if (why) {
+      const status = why === 'missing or wrong bridge token' ? 401 : 403;
+      return json(res, status, { ok: false, error: why, code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN' });
+    }
 
     if (p.startsWith('/api/')) {
       if (p === '/api/progress' && req.method === 'GET') {
@@ -98,24 +131,17 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         req.on('close', () => sse.delete(res));
         return;
       }
-      if (req.method !== 'POST') return json(res, 405, { ok: false, error: 'POST only' });
-      // A page from another origin must not drive the engine (CSRF against a local port).
-      if (req.headers.origin && req.headers.origin !== origin) return json(res, 403, { ok: false, error: 'cross-origin request refused' });
-      if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return json(res, 415, { ok: false, error: 'expected application/json' });
-      const method = p.slice('/api/'.length);
+      if (req.method !== 'POST') return json(res, 405, { ok: false, error: 'POST only', code: 'INVALID_ARGUMENT' });
+      if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return json(res, 415, { ok: false, error: 'expected application/json', code: 'INVALID_ARGUMENT' });
       let args: unknown;
       try {
         args = JSON.parse(await readBody(req));
       } catch (e) {
-        return json(res, 400, { ok: false, error: `bad JSON body: ${(e as Error).message}` });
+        return json(res, 400, { ok: false, error: `bad JSON body: ${(e as Error).message}`, code: 'INVALID_ARGUMENT' });
       }
-      try {
-        const value = await dispatchApiCall(engine, method, args);
-        return json(res, 200, { ok: true, value: value === undefined ? null : value });
-      } catch (e) {
-        const f = describeFailure(e);
-        return json(res, f.invalid ? 400 : 500, { ok: false, error: f.message });
-      }
+      const reply = await gateway(p.slice('/api/'.length), args as unknown[]);
+      if (reply.ok) return json(res, 200, { ok: true, value: reply.value === undefined ? null : reply.value });
+      return json(res, httpStatus(reply.error.code), { ok: false, error: reply.error.message, code: reply.error.code });
     }
 
     if (p.startsWith(BRIDGE_MEDIA_PREFIX)) {
@@ -128,27 +154,35 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain');
     if (p === '/bridge-client.js') return send(res, 200, CLIENT_JS, STATIC_TYPES['.js']);
-    if (p === '/' || p === '/index.html') {
+    if (isPage) {
       const html = fs.readFileSync(path.join(rendererDir, 'index.html'), 'utf8')
         .replace(CONTENT_SECURITY_POLICY, BRIDGE_CONTENT_SECURITY_POLICY)
         // The client must define window.sightline before the app's module script runs.
         .replace('</head>', '  <script src="/bridge-client.js"></script>\n  </head>');
-      return send(res, 200, html, STATIC_TYPES['.html'], { 'Content-Security-Policy': BRIDGE_CONTENT_SECURITY_POLICY });
+      // The token the page was opened with becomes an HttpOnly cookie: the page's fetches, <video> and
+      // <img> requests carry it, and no script (the page's or another's) can read it.
+      return send(res, 200, html, STATIC_TYPES['.html'], {
+        'Content-Security-Policy': BRIDGE_CONTENT_SECURITY_POLICY,
+        'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Referrer-Policy': 'no-referrer',
+      });
     }
     const file = staticFile(rendererDir, p);
     if (!file) return send(res, 404, 'not found', 'text/plain');
-    return send(res, 200, fs.readFileSync(file), STATIC_TYPES[path.extname(file)] ?? 'application/octet-stream');
+    return send(res, 200, fs.readFileSync(file), staticType(file));
   }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
 
   return {
     url: origin,
+    token,
+    pageUrl: `${origin}/?token=${token}`,
     close: async () => {
       unsubscribe();
       for (const res of sse) res.end();
@@ -159,12 +193,13 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   };
 }
 
-/** `node dist/electron/devbridge/server.js [port]`: the UI at http://127.0.0.1:<port>/ for development. */
+/** `node dist/electron/devbridge/server.js [port]`: the UI for development; prints the URL with its token. */
 if (require.main === module) {
   const engine = startEngineHost();
   const rendererDir = path.resolve(__dirname, '..', '..', 'renderer');
   void startBridge({ engine, rendererDir, port: Number(process.argv[2] ?? 0) }).then((b) => {
-    console.log(`Sightline dev bridge: ${b.url}/`);
+    console.log(`Sightline dev bridge: ${b.pageUrl}`);
+    console.log(`API token (header ${TOKEN_HEADER}): ${b.token}`);
     const stop = () => void b.close().then(() => engine.close()).then(() => process.exit(0));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

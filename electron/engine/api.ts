@@ -2,19 +2,22 @@
 // it owns the open case, runs indexing in a worker thread and keeps the search index warm.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { appendAudit } from './case/audit';
+import {
+  type AddBookmarkRequest, type AuditVerdict, type Bookmark, type CaseInfo, type CreateCaseRequest, type EngineStatus, type ExportReport,
+  type ExportRequest, type ImportReport, type ImportRequest, type ModelInfo, type ProgressEvent, type SearchRequest, type SearchResult,
+  type Settings, type SightlineApi, type Sighting, type SimilarRequest, ToolPathsSchema, type ToolPaths, type UiSettingsPatch, type VideoInfo,
+} from '../common/contract';
+import { ApiError, type ErrorCode } from '../common/errors';
+import type { MediaRef } from '../common/media';
+import { isRemoteOrDevicePath } from '../common/paths';
+import { appendAudit, verifyAudit } from './case/audit';
 import { caseInfo, CaseError, createCase, Db, defaultUser, openDb } from './case/caseFile';
-import type {
-  AddBookmarkRequest, Bookmark, CaseInfo, CreateCaseRequest, EngineStatus, ExportReport, ExportRequest, ImportReport,
-  ImportRequest, ModelInfo, ProgressEvent, SearchRequest, SearchResult, Settings, SightlineApi, Sighting, SimilarRequest, VideoInfo,
-} from './contract';
 import { addBookmark, listBookmarks, removeBookmark, updateBookmark } from './evidence/bookmarks';
 import { exportEvidence } from './evidence/export';
 import type { WorkerInput, WorkerMessage } from './indexing/worker';
-import { MediaRef } from './media';
 import { sightingRow, toSighting } from './search/hits';
 import { Searcher } from './search/search';
-import { SettingsStore } from './settings';
+import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
 import { DEFAULT_DETECTOR, DEFAULT_IVT, loadDetectorManifest, loadIvtManifest } from './vision/manifest';
 import { createSession } from './vision/providers';
@@ -29,7 +32,13 @@ export interface EngineOptions {
 
 export type MediaFile = { kind: 'file'; path: string; mime: string; size?: number } | { kind: 'bytes'; data: Buffer; mime: string };
 
-export class EngineError extends Error {}
+/** A failure the engine names: carries an error code across every process boundary. */
+export class EngineError extends ApiError {
+  constructor(message: string, code: ErrorCode = 'INTERNAL') {
+    super(code, message);
+    this.name = 'EngineError';
+  }
+}
 
 const MIME: Record<string, string> = {
   '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm', '.mkv': 'video/x-matroska',
@@ -56,7 +65,7 @@ export class Engine implements SightlineApi {
   private get detectorModel(): string { return this.opts.detectorModel ?? (process.env.SIGHTLINE_DETECTOR_MODEL || DEFAULT_DETECTOR); }
 
   private requireCase(): Db {
-    if (!this.db) throw new EngineError('no case is open: create or open a case first');
+    if (!this.db) throw new EngineError('no case is open: create or open a case first', 'NO_CASE');
     return this.db;
   }
 
@@ -67,11 +76,16 @@ export class Engine implements SightlineApi {
   }
 
   async createCase(req: CreateCaseRequest): Promise<CaseInfo> {
-    return this.switchTo(createCase({ ...req, investigator: req.investigator || this.user }));
+    return this.switchTo(caseFile(() => createCase({ ...req, investigator: req.investigator || this.user })));
   }
 
   async openCase(file: string): Promise<CaseInfo> {
-    return this.switchTo(openDb(file));
+    return this.switchTo(caseFile(() => openDb(file)));
+  }
+
+  /** Opens a case only to read it (the CLI's audit check): nothing in the file changes. */
+  async openCaseReadOnly(file: string): Promise<CaseInfo> {
+    return this.switchTo(caseFile(() => openDb(file, { readonly: true })));
   }
 
   /** Opens the case file, creating it when it does not exist yet (the CLI's behaviour). */
@@ -79,7 +93,7 @@ export class Engine implements SightlineApi {
     try {
       return await this.openCase(file);
     } catch (e) {
-      if (e instanceof CaseError && /no such case file/.test(e.message)) return this.createCase({ path: file, caseNumber: '', investigator: this.user });
+      if (e instanceof EngineError && e.code === 'CASE_FILE' && /no such case file/.test(e.message)) return this.createCase({ path: file, caseNumber: '', investigator: this.user });
       throw e;
     }
   }
@@ -177,7 +191,7 @@ export class Engine implements SightlineApi {
 
   async getSighting(id: number): Promise<Sighting> {
     const r = sightingRow(this.requireCase(), id);
-    if (!r) throw new EngineError(`sighting ${id}: not in this case`);
+    if (!r) throw new EngineError(`sighting ${id}: not in this case`, 'NOT_FOUND');
     return toSighting(r);
   }
 
@@ -187,19 +201,33 @@ export class Engine implements SightlineApi {
   async listBookmarks(): Promise<Bookmark[]> { return listBookmarks(this.requireCase()); }
 
   async exportEvidence(req: ExportRequest): Promise<ExportReport> {
+    const db = this.requireCase();
     const ff = this.ffmpeg();
-    return exportEvidence(this.requireCase(), { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user: this.user, models: this.modelInfo() }, req, (e: ProgressEvent) => this.emit(e));
+    return exportEvidence(db, { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user: this.user, models: this.models() }, req, (e: ProgressEvent) => this.emit(e));
   }
 
+  async verifyAudit(): Promise<AuditVerdict> { return verifyAudit(this.requireCase()); }
+
   async getSettings(): Promise<Settings> { return this.settings.get(); }
-  async setSettings(patch: Partial<Settings>): Promise<Settings> {
-    const s = this.settings.set(patch);
+  /** What the UI may change. Executables are refused here: see setToolPaths. */
+  async setSettings(patch: UiSettingsPatch): Promise<Settings> {
+    if (patch && typeof patch === 'object' && ('ffmpegPath' in patch || 'ffprobePath' in patch)) {
+      throw new EngineError('settings naming executables (ffmpegPath, ffprobePath) are set from a native dialog or the CLI, not over the API', 'FORBIDDEN');
+    }
+    const s = this.settings.set(validateSettings(patch));
     if ('executionProvider' in patch) this.provider = null;
     return s;
   }
 
+  /** ffmpeg/ffprobe paths: reached only from Electron main's native file dialog and the CLI, never the renderer. */
+  async setToolPaths(paths: ToolPaths): Promise<Settings> {
+    const r = ToolPathsSchema.safeParse(paths);
+    if (!r.success) throw new EngineError(`tool paths: ${r.error.issues[0].message}`, 'INVALID_ARGUMENT');
+    return this.settings.set(validateSettings(r.data));
+  }
+
   /** Models named in evidence: a missing manifest is recorded as such, it does not block an export. */
-  private modelInfo(): { id: string; version: string }[] {
+  models(): { id: string; version: string }[] {
     const load = (name: string, f: (n: string) => { id: string; version: string }): { id: string; version: string } => {
       try { return pick(f(name)); } catch { return { id: name, version: 'not installed on this machine' }; }
     };
@@ -244,7 +272,8 @@ export class Engine implements SightlineApi {
     if (!this.db) return null;
     if (ref.kind === 'video') {
       const v = this.db.prepare('SELECT path, size_bytes FROM videos WHERE id = ?').get(ref.videoId) as { path: string; size_bytes: number } | undefined;
-      if (!v) return null;
+      // A UNC or device path stored in a case is never opened (Windows would authenticate to the share).
+      if (!v || isRemoteOrDevicePath(v.path)) return null;
       return { kind: 'file', path: v.path, mime: MIME[path.extname(v.path).toLowerCase()] ?? 'application/octet-stream', size: v.size_bytes };
     }
     const t = this.db.prepare('SELECT thumbnail FROM sightings WHERE id = ?').get(ref.sightingId) as { thumbnail: Buffer | null } | undefined;
@@ -262,6 +291,16 @@ export class Engine implements SightlineApi {
 
   /** Stops indexing after its current batch (committed work stays) and closes the case. */
   async close(): Promise<void> { await this.closeCase(); }
+}
+
+/** Case-file failures (missing, not a Sightline case, newer schema) carry the CASE_FILE code. */
+function caseFile(open: () => Db): Db {
+  try {
+    return open();
+  } catch (e) {
+    if (e instanceof CaseError) throw new EngineError(e.message, 'CASE_FILE');
+    throw e;
+  }
 }
 
 function pick(m: { id: string; version: string }): { id: string; version: string } {

@@ -1,7 +1,7 @@
 // App-wide rules that hold for every web contents: no navigation away from the UI, no new windows,
 // no <webview>, every permission request denied, CSP on every response.
 import { app, session, shell, type WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY } from './security';
+import { CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isAllowedRequest } from './security';
 
 export function hardenSession(): void {
   const ses = session.defaultSession;
@@ -13,8 +13,7 @@ export function hardenSession(): void {
   });
   // No remote content: block every request that is not the local UI or our media protocol.
   ses.webRequest.onBeforeRequest((details, callback) => {
-    const ok = /^(file|media|devtools|chrome-extension|data):/i.test(details.url);
-    callback({ cancel: !ok });
+    callback({ cancel: !isAllowedRequest(details.url) });
   });
 }
 
@@ -24,8 +23,8 @@ export function hardenWebContents(): void {
     contents.on('will-redirect', (e) => e.preventDefault());
     contents.on('will-attach-webview', (e) => e.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      // Help links may open in the user's browser; never inside the app.
-      if (/^https:\/\//.test(url)) void shell.openExternal(url);
+      // Allow-listed links open in the user's browser; nothing opens inside the app.
+      if (isAllowedExternalUrl(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
   });

@@ -2,25 +2,22 @@
 // protocol and IPC over the engine, progress forwarded, engine closed cleanly on quit.
 import { app, BrowserWindow, Menu, screen } from 'electron';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { startEngineHost } from '../engine/host';
-import type { DesktopEngine } from './dispatch';
+import { startEngineHost, type EngineHost } from '../engine/host';
 import { hardenSession, hardenWebContents } from './hardening';
 import { registerApiHandlers } from './ipc';
 import { buildMenu } from './menu';
-import { handleMediaProtocol, registerMediaScheme } from './protocol';
-import { SECURE_WEB_PREFERENCES } from './security';
+import { handleAppProtocol, handleMediaProtocol, registerSchemes } from './protocol';
+import { RENDERER_URL, SECURE_WEB_PREFERENCES } from './security';
 import { loadWindowState, MIN_SIZE, saveWindowState } from './windowState';
 
-const RENDERER_HTML = path.join(__dirname, '..', '..', 'renderer', 'index.html');
+const RENDERER_DIR = path.join(__dirname, '..', '..', 'renderer');
 const PRELOAD = path.join(__dirname, '..', 'preload', 'preload.js');
-const rendererUrl = pathToFileURL(RENDERER_HTML).toString();
 
-let engine: DesktopEngine | null = null;
+let engine: EngineHost | null = null;
 let mainWindow: BrowserWindow | null = null;
 let unregisterIpc: (() => void) | null = null;
 
-registerMediaScheme();
+registerSchemes();
 
 function createWindow(): BrowserWindow {
   const stateFile = path.join(app.getPath('userData'), 'window-state.json');
@@ -43,7 +40,7 @@ function createWindow(): BrowserWindow {
     saveWindowState(stateFile, { ...win.getNormalBounds(), maximized: win.isMaximized() });
   };
   win.on('close', remember);
-  void win.loadURL(rendererUrl);
+  void win.loadURL(RENDERER_URL);
   return win;
 }
 
@@ -63,8 +60,9 @@ if (!app.requestSingleInstanceLock()) {
     Menu.setApplicationMenu(buildMenu());
     // The engine runs in its own worker thread: text embedding and vector search never block this one.
     engine = startEngineHost({ settingsFile: path.join(app.getPath('userData'), 'settings.json') });
+    handleAppProtocol(RENDERER_DIR);
     handleMediaProtocol(engine);
-    unregisterIpc = registerApiHandlers(engine, rendererUrl);
+    unregisterIpc = registerApiHandlers(engine, RENDERER_URL);
     mainWindow = createWindow();
     mainWindow.on('closed', () => { mainWindow = null; });
     app.on('activate', () => {

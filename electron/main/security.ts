@@ -38,13 +38,36 @@ export const SECURE_WEB_PREFERENCES = {
   navigateOnDragDrop: false,
 } as const;
 
-/** IPC channel names (prefix + API method) shared by main and preload. */
-export const IPC_PREFIX = 'sightline:';
-export const PROGRESS_CHANNEL = 'sightline:progress';
+/**
+ * The UI is served from this privileged scheme (main/protocol.ts), never file://: a file: origin
+ * would make every local file same-origin with the UI. Only this page may call the API.
+ */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'sightline';
+export const RENDERER_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
 /** True when an IPC message comes from our own UI page and not from something it navigated to. */
-export function isTrustedSender(senderUrl: string | undefined, rendererUrl: string): boolean {
+export function isTrustedSender(senderUrl: string | undefined, rendererUrl: string = RENDERER_URL): boolean {
   if (!senderUrl) return false;
   const strip = (u: string) => u.replace(/[?#].*$/, '');
   return strip(senderUrl) === strip(rendererUrl);
+}
+
+/** What the window may load at all: the UI's own scheme and host, the media protocol, devtools, data: images. */
+export function isAllowedRequest(url: string): boolean {
+  if (url.startsWith(`${APP_SCHEME}://${APP_HOST}/`)) return true;
+  return /^(media|devtools|data):/i.test(url);
+}
+
+/**
+ * Links that may open in the user's browser: exact https URLs listed here, nothing else (an
+ * arbitrary URL handed to openExternal can start any registered protocol handler). Empty today:
+ * the UI has no external links.
+ */
+export const EXTERNAL_LINK_ALLOWLIST: readonly string[] = [];
+
+export function isAllowedExternalUrl(url: string, allowlist: readonly string[] = EXTERNAL_LINK_ALLOWLIST): boolean {
+  let u: URL;
+  try { u = new URL(url); } catch { return false; }
+  return u.protocol === 'https:' && !u.username && !u.password && allowlist.includes(u.toString());
 }

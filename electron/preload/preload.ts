@@ -1,48 +1,38 @@
-// The only bridge between the sandboxed page and the app: exposes `window.sightline`, the typed
-// SightlineApi (each method one IPC invoke, validated again in main), plus a few optional desktop
-// helpers. Sandboxed preloads cannot require local modules, so nothing here imports at runtime
-// except 'electron'; the method list is checked against the contract at compile time instead.
+// The only bridge between the sandboxed page and the app: exposes `window.sightline`, the RPC
+// transport (each call one IPC invoke, validated in main against the contract), progress events and
+// the desktop-only channels. Sandboxed preloads cannot require local modules, so nothing here imports
+// at runtime except 'electron'; channel names are checked against common/desktop.ts at compile time,
+// and the API's method list lives only in the contract (the renderer's proxy reads it from there).
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import type { ApiMethod, ProgressEvent, SightlineApi } from '../engine/contract';
-import type { DesktopExtras, PickPathsRequest } from './extras';
+import type { ProgressEvent } from '../common/contract';
+import type { DESKTOP_PREFIX, DesktopChannel, PROGRESS_CHANNEL, RPC_CHANNEL } from '../common/desktop';
+import type { Reply } from '../rpc/protocol';
+import type { WindowSightline } from './extras';
 
-const METHODS = [
-  'createCase', 'openCase', 'getCase', 'importPaths', 'listVideos', 'setCamera', 'setClockCorrection',
-  'search', 'searchSimilar', 'getSighting', 'addBookmark', 'updateBookmark', 'removeBookmark',
-  'listBookmarks', 'exportEvidence', 'getSettings', 'setSettings', 'status',
-] as const satisfies readonly ApiMethod[];
-// Fails to compile if the contract gains a method this list lacks.
-const everyMethodListed: [Exclude<ApiMethod, (typeof METHODS)[number]>] extends [never] ? true : never = true;
-void everyMethodListed;
+const RPC: typeof RPC_CHANNEL = 'sightline:rpc';
+const PROGRESS: typeof PROGRESS_CHANNEL = 'sightline:progress';
+const DESKTOP: typeof DESKTOP_PREFIX = 'sightline:desktop:';
 
-const PREFIX = 'sightline:';
-const PROGRESS_CHANNEL = 'sightline:progress';
+const DESKTOP_LIST = ['pickPaths', 'pickNewCaseFile', 'pickExecutable'] as const satisfies readonly DesktopChannel[];
+// Fails to compile if common/desktop.ts gains a channel this list lacks.
+const everyChannelListed: [Exclude<DesktopChannel, (typeof DESKTOP_LIST)[number]>] extends [never] ? true : never = true;
+void everyChannelListed;
 
-/** Electron wraps errors as "Error invoking remote method 'x': Error: msg"; the UI wants just msg. */
-async function invoke(channel: string, args: unknown[]): Promise<unknown> {
-  try {
-    return await ipcRenderer.invoke(channel, ...args);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new Error(msg.replace(/^Error invoking remote method '[^']+': (?:\w*Error: )?/, ''));
-  }
-}
+const desktop = (channel: DesktopChannel) => (...args: unknown[]) => ipcRenderer.invoke(DESKTOP + channel, ...args);
 
-const api = {} as Record<string, unknown>;
-for (const method of METHODS) api[method] = (...args: unknown[]) => invoke(PREFIX + method, args);
-
-api.onProgress = (listener: (e: ProgressEvent) => void): (() => void) => {
-  const handler = (_e: IpcRendererEvent, payload: ProgressEvent) => listener(payload);
-  ipcRenderer.on(PROGRESS_CHANNEL, handler);
-  return () => { ipcRenderer.removeListener(PROGRESS_CHANNEL, handler); };
-};
-
-const extras: DesktopExtras = {
-  pickPaths: (req: PickPathsRequest) => invoke(`${PREFIX}pickPaths`, [req]) as Promise<string[]>,
-  pickNewCaseFile: () => invoke(`${PREFIX}pickNewCaseFile`, []) as Promise<string | null>,
+const sightline: WindowSightline = {
+  call: (method: string, args: unknown[]) => ipcRenderer.invoke(RPC, method, args) as Promise<Reply>,
+  onProgress: (listener: (e: ProgressEvent) => void): (() => void) => {
+    const handler = (_e: IpcRendererEvent, payload: ProgressEvent) => listener(payload);
+    ipcRenderer.on(PROGRESS, handler);
+    return () => { ipcRenderer.removeListener(PROGRESS, handler); };
+  },
+  pickPaths: desktop('pickPaths') as WindowSightline['pickPaths'],
+  pickNewCaseFile: desktop('pickNewCaseFile') as WindowSightline['pickNewCaseFile'],
+  pickExecutable: desktop('pickExecutable') as WindowSightline['pickExecutable'],
   pathForFile: (file: File) => {
     try { return webUtils.getPathForFile(file); } catch { return ''; }
   },
 };
 
-contextBridge.exposeInMainWorld('sightline', { ...api, ...extras } as SightlineApi & DesktopExtras);
+contextBridge.exposeInMainWorld('sightline', sightline);

@@ -1,7 +1,7 @@
 // The investigator's workspace: case, library, search, bookmarks and settings, with the player
 // docked beside whatever page opened it.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SearchHit } from '../../electron/engine/contract';
+import type { SearchHit } from '../../electron/common/contract';
 import { api } from './api';
 import { Player, type PlayerHandle } from './components/Player';
 import { BookmarksPage } from './pages/BookmarksPage';

@@ -1,6 +1,6 @@
 // How times, durations and scores are shown. Every wall-clock time shown to the investigator is the
 // corrected one: the video's true start time (set by them) or its container creation time, plus offset.
-import type { SearchHit, VideoInfo } from '../../electron/engine/contract';
+import type { SearchHit, VideoInfo } from '../../electron/common/contract';
 
 /** 83.4 → "1:23.4"; 3723 → "1:02:03.0". */
 export function clock(seconds: number, decimals = 1): string {

@@ -1,8 +1,8 @@
 // The open case as the UI sees it: case info, videos (kept fresh from progress events, with a slow
 // poll as a safety net), the latest progress per video, bookmarks and engine status.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Bookmark, CaseInfo, EngineStatus, ProgressEvent, VideoInfo } from '../../electron/engine/contract';
-import { api, errorText } from './api';
+import type { Bookmark, CaseInfo, EngineStatus, ProgressEvent, VideoInfo } from '../../electron/common/contract';
+import { api, errorText, isError } from './api';
 
 export interface CaseState {
   caseInfo: CaseInfo | null;
@@ -36,12 +36,12 @@ export function useCase(): CaseState {
       setVideos(await api.listVideos());
     } catch (e) {
       // No case open yet is not an error worth showing.
-      if (!/no case is open/i.test(errorText(e))) setError(errorText(e));
+      if (!isError(e, 'NO_CASE')) setError(errorText(e));
     }
   }, []);
   const refreshBookmarks = useCallback(async () => {
     if (!api) return;
-    try { setBookmarks(await api.listBookmarks()); } catch (e) { if (!/no case is open/i.test(errorText(e))) setError(errorText(e)); }
+    try { setBookmarks(await api.listBookmarks()); } catch (e) { if (!isError(e, 'NO_CASE')) setError(errorText(e)); }
   }, []);
   const refreshStatus = useCallback(async () => {
     if (!api) return;

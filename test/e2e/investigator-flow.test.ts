@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { startEngineHost } from '../../electron/engine/host';
-import type { DesktopEngine } from '../../electron/main/dispatch';
+import type { DesktopEngine } from '../../electron/gateway/dispatch';
 import { startBridge, type Bridge } from '../../electron/devbridge/server';
 
 // Browser-side names used inside page functions (this file compiles without the DOM lib).
@@ -98,7 +98,7 @@ test('investigator flow: case → import → index → search → player → boo
 async function investigatorFlow(): Promise<void> {
   const video = await footage();
 
-  await page.goto(`${bridge.url}/`);
+  await page.goto(bridge.pageUrl);
   await page.getByRole('form', { name: 'New case' }).waitFor();
   await shot('01-start');
 
@@ -218,6 +218,9 @@ async function investigatorFlow(): Promise<void> {
   await page.getByRole('tab', { name: 'Settings' }).click();
   await page.getByTestId('execution-provider').waitFor();
   assert.match(await page.getByTestId('execution-provider').innerText(), /CPU|GPU/);
+  // Programs to run (ffmpeg, ffprobe) are not typed into the page: outside the desktop app they are only shown.
+  assert.equal(await page.getByLabel('ffmpeg path').count(), 1);
+  assert.equal(await page.locator('input[aria-label="ffmpeg path"]').count(), 0);
   await shot('11-settings');
 
   assert.deepEqual(problems, [], 'no console errors, CSP violations or outside requests');
@@ -227,20 +230,23 @@ test('bridge: media route answers ranges and serves only imported files; bad pay
   const videos = await engine.listVideos();
   assert.ok(videos.length > 0);
   const id = videos[0].id;
-  const part = await fetch(`${bridge.url}/media/video/${id}`, { headers: { Range: 'bytes=0-99' } });
+  const auth = { 'X-Sightline-Token': bridge.token };
+  // Without the token nothing is served, not even the media the page itself can load.
+  assert.equal((await fetch(`${bridge.url}/media/video/${id}`)).status, 401);
+  const part = await fetch(`${bridge.url}/media/video/${id}`, { headers: { ...auth, Range: 'bytes=0-99' } });
   assert.equal(part.status, 206);
   assert.equal(part.headers.get('content-range'), `bytes 0-99/${videos[0].sizeBytes}`);
   assert.equal((await part.arrayBuffer()).byteLength, 100);
-  const tail = await fetch(`${bridge.url}/media/video/${id}`, { headers: { Range: 'bytes=-10' } });
+  const tail = await fetch(`${bridge.url}/media/video/${id}`, { headers: { ...auth, Range: 'bytes=-10' } });
   assert.equal(tail.status, 206);
   assert.equal((await tail.arrayBuffer()).byteLength, 10);
-  assert.equal((await fetch(`${bridge.url}/media/video/${id}`, { headers: { Range: 'bytes=0-1,5-6' } })).status, 416);
-  assert.equal((await fetch(`${bridge.url}/media/video/${id + 1000}`)).status, 404);
-  assert.equal((await fetch(`${bridge.url}/media/video/..%2f..%2fetc%2fpasswd`)).status, 404);
-  assert.equal((await fetch(`${bridge.url}/../../etc/passwd`)).status, 404);
+  assert.equal((await fetch(`${bridge.url}/media/video/${id}`, { headers: { ...auth, Range: 'bytes=0-1,5-6' } })).status, 416);
+  assert.equal((await fetch(`${bridge.url}/media/video/${id + 1000}`, { headers: auth })).status, 404);
+  assert.equal((await fetch(`${bridge.url}/media/video/..%2f..%2fetc%2fpasswd`, { headers: auth })).status, 404);
+  assert.equal((await fetch(`${bridge.url}/../../etc/passwd`, { headers: auth })).status, 404);
 
   const post = (method: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${bridge.url}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${bridge.url}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth, ...headers }, body: JSON.stringify(body) });
   const ok = await post('listVideos', []);
   assert.equal(ok.status, 200);
   assert.equal(((await ok.json()) as { value: unknown[] }).value.length, videos.length);

@@ -12,6 +12,9 @@ test('EngineHost: case, import with progress, search, thumbnail and video lookup
   const host = startEngineHost({ settingsFile: path.join(dir, 'settings.json'), user: 'tester' });
   try {
     await assert.rejects(host.listVideos(), /no case is open/);
+    // The error's code crosses the thread too: callers switch on it, not on the wording.
+    await assert.rejects(host.listVideos(), (e: unknown) => (e as { code?: string }).code === 'NO_CASE');
+    await assert.rejects(host.getSighting(999), (e: unknown) => (e as { code?: string }).code === 'NO_CASE');
     const info = await host.createCase({ path: path.join(dir, 'case.sqlite'), caseNumber: 'C-1', investigator: 'tester' });
     assert.equal(info.caseNumber, 'C-1');
     const events: ProgressEvent[] = [];

@@ -38,7 +38,7 @@ test('a different IVT model re-indexes the case instead of mixing embeddings', {
   assert.deepEqual(modelIds(db), ['ivt-test-a@1.0.0']);
 
   // Searching with model B before re-indexing is refused with the way out, never compared across models.
-  const stale = await runCli(['search', 'person', '--db', db, '--json'], { SIGHTLINE_IVT_MODEL: b });
+  const stale = await runCli(['search', 'walking', '--db', db, '--json'], { SIGHTLINE_IVT_MODEL: b });
   assert.equal(stale.code, 1);
   assert.match(stale.stderr, /indexed with model ivt-test-a@1.0.0, not ivt-test-b@1.0.0: index it again/);
 
@@ -46,7 +46,7 @@ test('a different IVT model re-indexes the case instead of mixing embeddings', {
   const second = await runCli(['index', SAMPLE_VIDEO, '--db', db], { SIGHTLINE_IVT_MODEL: b });
   assert.equal(second.code, 0, second.stderr);
   assert.deepEqual(modelIds(db), ['ivt-test-b@1.0.0']);
-  const hits = await runCli(['search', 'person', '--db', db, '--json'], { SIGHTLINE_IVT_MODEL: b });
+  const hits = await runCli(['search', 'walking', '--db', db, '--json'], { SIGHTLINE_IVT_MODEL: b });
   assert.ok((JSON.parse(hits.stdout) as unknown[]).length > 0);
 });
 
@@ -56,7 +56,7 @@ test('a new version of the same model re-indexes the case too', { timeout: 180_0
   const db = path.join(dir, 'case.sqlite');
 
   assert.equal((await runCli(['index', SAMPLE_VIDEO, '--db', db], { SIGHTLINE_IVT_MODEL: v1 })).code, 0);
-  const stale = await runCli(['search', 'person', '--db', db, '--json'], { SIGHTLINE_IVT_MODEL: v2 });
+  const stale = await runCli(['search', 'walking', '--db', db, '--json'], { SIGHTLINE_IVT_MODEL: v2 });
   assert.equal(stale.code, 1);
   assert.match(stale.stderr, /indexed with model ivt-test@1\.0\.0, not ivt-test@1\.1\.0/);
   const again = await runCli(['index', SAMPLE_VIDEO, '--db', db], { SIGHTLINE_IVT_MODEL: v2 });

@@ -79,13 +79,13 @@ for (const [query, person, within] of [
 }
 
 test('filters: video id, time range, minimum score', async () => {
-  assert.deepEqual((await search(['person', '--video', '999'])).hits, []);
-  const ranged = (await search(['person', '--from', '18', '--to', '20'])).hits;
+  assert.deepEqual((await search(['walking', '--video', '999'])).hits, []);
+  const ranged = (await search(['walking', '--from', '18', '--to', '20'])).hits;
   assert.ok(ranged.length > 0);
   for (const h of ranged) assert.ok(h.end >= 18 && h.start <= 20, `sighting ${h.start}-${h.end} overlaps 18-20`);
-  const all = (await search(['person'])).hits;
+  const all = (await search(['walking'])).hits;
   const cut = all[Math.floor(all.length / 2)].score;
-  assert.ok((await search(['person', `--min-score=${cut}`])).hits.every((h) => h.score >= cut));
+  assert.ok((await search(['walking', `--min-score=${cut}`])).hits.every((h) => h.score >= cut));
 });
 
 test('unknown words are reported, not silently dropped', async () => {
@@ -100,4 +100,47 @@ test('more like this: similar sightings exclude the example itself', async () =>
   const hits = JSON.parse(r.stdout) as SearchHit[];
   assert.ok(hits.length > 0);
   assert.ok(hits.every((h) => h.sighting !== top.sighting));
+});
+
+test('CLI limits: --top, --from/--to and --min-score are checked with the IPC layer\'s limits (usage error, exit 2)', async () => {
+  const { LIMITS } = await import('../../electron/common/contract');
+  for (const [args, why] of [
+    [['--top=-1'], /--top: "-1" must be between 1 and/], [['--top', '0'], /--top: "0" must be between 1 and/],
+    [['--top', '1e9'], new RegExp(`--top: "1e9" must be between 1 and ${LIMITS.top}`)], [['--top', '2.5'], /--top: "2.5" expected an integer/],
+    [['--from', '20', '--to', '5'], /--from 20 is after --to 5/], [['--from', '-3'], /--from/], [['--min-score', '7'], /--min-score/],
+    [['--top', ''], /--top: "" is not a number/],
+  ] as [string[], RegExp][]) {
+    const r = await runCli(['search', 'walking', ...args, '--db', db, '--json']);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, why, args.join(' '));
+    assert.match(r.stderr, /usage: sightline search/);
+    assert.equal(r.stdout, '', 'no results printed');
+  }
+  assert.equal((await search(['walking', '--top', String(LIMITS.top)])).hits.length > 0, true, 'the limit itself is accepted');
+});
+
+test('a description cut at the token limit says so (the limit read from the IVT manifest)', async () => {
+  const { loadIvtManifest, DEFAULT_IVT } = await import('../../electron/engine/vision/manifest');
+  const maxTokens = loadIvtManifest(process.env.SIGHTLINE_IVT_MODEL || DEFAULT_IVT).text.maxTokens;
+  // Known words only, past the token limit, well under the 1000-character limit of the contract.
+  const long = Array(maxTokens + 10).fill('red').join(' ');
+  const { hits, stderr } = await search([long]);
+  assert.ok(hits.length > 0, 'still searched');
+  const m = /longer than the model reads \((\d+) tokens\): the last (\d+) token\(s\) were ignored/.exec(stderr);
+  assert.ok(m, stderr);
+  assert.equal(Number(m[1]), maxTokens);
+  assert.ok(Number(m[2]) > 0);
+  const short = await search(['woman in a red jacket']);
+  assert.doesNotMatch(short.stderr, /longer than the model reads/);
+});
+
+// 'person' is not in this model's vocabulary (the CLI tests search 'walking' for "everyone").
+test('a description with no known word is reported as such, not ranked (stderr + --json field, exit 1)', async () => {
+  const r = await runCli(['search', 'zxqvbl', '--db', db, '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /knows none of the words/);
+  const out = JSON.parse(r.stdout) as { noKnownWords: boolean; unknownWords: string[]; hits: unknown[] };
+  assert.equal(out.noKnownWords, true);
+  assert.deepEqual(out.unknownWords, ['zxqvbl']);
+  assert.deepEqual(out.hits, []);
 });

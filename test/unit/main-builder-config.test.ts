@@ -113,3 +113,40 @@ test('builder config: the app files include main, preload and the built UI, neve
   assert.ok(pkg.main.startsWith('dist/electron/'), 'package.json main is inside the packaged files');
   assert.match(pkg.scripts.dist, /electron-builder --config electron-builder\.yml/);
 });
+
+/** Minimal glob matching for electron-builder's file patterns (**, *, leading ! excludes), as it applies them in order. */
+function packaged(files: string[], rel: string): boolean {
+  const toRe = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}$`);
+  let included = false;
+  for (const f of files) {
+    if (f.startsWith('!')) { if (toRe(f.slice(1)).test(rel)) included = false; } else if (toRe(f).test(rel)) included = true;
+  }
+  return included;
+}
+
+test('builder config: the dev bridge is not in the package; main, preload, gateway and the UI are', () => {
+  const files: string[] = config.files;
+  assert.ok(files.includes('!dist/electron/devbridge/**'));
+  for (const f of ['dist/electron/devbridge/server.js', 'dist/electron/devbridge/client.js', 'dist/test/e2e/investigator-flow.test.js', 'dist/electron/main/main.js.map']) {
+    assert.equal(packaged(files, f), false, `${f} must not be packaged`);
+  }
+  for (const f of ['dist/electron/main/main.js', 'dist/electron/preload/preload.js', 'dist/electron/gateway/validate.js', 'dist/electron/common/contract.js',
+    'dist/electron/rpc/protocol.js', 'dist/electron/engine/hostWorker.js', 'dist/renderer/index.html', 'package.json']) {
+    assert.equal(packaged(files, f), true, `${f} must be packaged`);
+  }
+  // Nothing the app loads at run time may come from the bridge.
+  const main = fs.readdirSync(path.join(ROOT, 'electron', 'main')).map((f) => fs.readFileSync(path.join(ROOT, 'electron', 'main', f), 'utf8')).join('\n');
+  assert.doesNotMatch(main, /devbridge/);
+});
+
+test('builder config: Electron fuses lock the packaged binary down', () => {
+  const fuses = config.electronFuses as Record<string, boolean>;
+  assert.ok(fuses, 'electronFuses is missing');
+  assert.equal(fuses.runAsNode, false);
+  assert.equal(fuses.enableNodeOptionsEnvironmentVariable, false);
+  assert.equal(fuses.enableNodeCliInspectArguments, false);
+  assert.equal(fuses.enableCookieEncryption, true);
+  assert.equal(fuses.enableEmbeddedAsarIntegrityValidation, true);
+  assert.equal(fuses.onlyLoadAppFromAsar, true);
+  assert.equal(fuses.grantFileProtocolExtraPrivileges, false);
+});

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { answerMediaRequest, mediaRefFromUrl, toBridgeMediaPath, type MediaFile, type MediaFileSource } from '../../electron/main/mediaProtocol';
+import { answerMediaRequest, mediaRefFromUrl, toBridgeMediaPath, type MediaFile, type MediaFileSource } from '../../electron/gateway/mediaProtocol';
 import type { MediaRef } from '../../electron/engine/media';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-media-'));
@@ -19,6 +19,9 @@ const source: MediaFileSource = {
     if (ref.kind === 'video' && ref.videoId === 1) return { kind: 'file', path: videoPath, mime: 'video/mp4' };
     if (ref.kind === 'video' && ref.videoId === 2) return { kind: 'file', path: path.join(dir, 'gone.mp4'), mime: 'video/mp4' };
     if (ref.kind === 'video' && ref.videoId === 3) return { kind: 'file', path: dir, mime: 'video/mp4' };
+    if (ref.kind === 'video' && ref.videoId === 4) return { kind: 'file', path: '\\\\evil-host\\share\\cam.mp4', mime: 'video/mp4' };
+    if (ref.kind === 'video' && ref.videoId === 5) return { kind: 'file', path: '\\\\.\\PhysicalDrive0', mime: 'video/mp4' };
+    if (ref.kind === 'video' && ref.videoId === 6) return { kind: 'file', path: '\\\\?\\C:\\cam.mp4', mime: 'video/mp4' };
     if (ref.kind === 'thumbnail' && ref.sightingId === 7) return { kind: 'bytes', data: thumb, mime: 'image/png' };
     return null;
   },
@@ -85,4 +88,14 @@ test('media protocol: anything not imported, missing or not a file is 404; other
 test('media protocol: a throwing source is a 404, not a crash', async () => {
   const a = await answerMediaRequest({ mediaFile() { throw new Error('no case open'); } }, { url: 'media://video/1', method: 'GET', range: null });
   assert.equal(a.status, 404);
+});
+
+test('media protocol: UNC and device paths read from a case are refused (403) before any file system call', async () => {
+  for (const id of [4, 5, 6]) {
+    const a = await answerMediaRequest(source, { url: `media://video/${id}`, method: 'GET', range: null });
+    assert.equal(a.status, 403, `video ${id}`);
+  }
+  const { isRemoteOrDevicePath } = await import('../../electron/common/paths');
+  for (const p of ['\\\\server\\share\\a.mp4', '//server/share/a.mp4', '\\\\.\\COM1', '\\\\?\\UNC\\srv\\x']) assert.equal(isRemoteOrDevicePath(p), true, p);
+  for (const p of ['/home/a.mp4', 'C:\\cctv\\a.mp4', 'C:/cctv/a.mp4']) assert.equal(isRemoteOrDevicePath(p), false, p);
 });

@@ -1,7 +1,7 @@
 // Range header handling shared by the media protocol and the test bridge.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { parseRange, rangeResponse } from '../../electron/main/range';
+import { parseRange, rangeResponse } from '../../electron/gateway/range';
 
 test('range: no header means the whole file', () => {
   assert.deepEqual(parseRange(undefined, 1000), { kind: 'full' });

@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BRIDGE_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, isTrustedSender, SECURE_WEB_PREFERENCES } from '../../electron/main/security';
+import {
+  BRIDGE_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, EXTERNAL_LINK_ALLOWLIST, isAllowedExternalUrl, isAllowedRequest, isTrustedSender, RENDERER_URL,
+  SECURE_WEB_PREFERENCES,
+} from '../../electron/main/security';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -50,12 +53,34 @@ test('security: only our own page may call the API', () => {
   assert.equal(isTrustedSender(undefined, ui), false);
 });
 
-test('security: preload exposes one object and lists every API method', async () => {
+test('security: preload exposes one object; the API method list lives only in the contract', async () => {
   const src = fs.readFileSync(path.join(ROOT, 'electron', 'preload', 'preload.ts'), 'utf8');
   assert.equal(src.match(/exposeInMainWorld\(/g)?.length, 1);
-  const { API_METHODS } = await import('../../electron/engine/contract');
-  for (const m of API_METHODS) assert.match(src, new RegExp(`'${m}'`), m);
   assert.doesNotMatch(src, /nodeIntegration|require\(/);
+  // Every API call goes over the one RPC channel (validated in main); the renderer's proxy takes the
+  // method names from the contract, so the preload cannot drift from it.
+  const { API_METHODS } = await import('../../electron/common/contract');
+  for (const m of API_METHODS) assert.doesNotMatch(src, new RegExp(`'${m}'`), `${m} is not listed in the preload`);
+  const desktop = await import('../../electron/common/desktop');
+  for (const c of [desktop.RPC_CHANNEL, desktop.PROGRESS_CHANNEL, desktop.DESKTOP_PREFIX]) assert.ok(src.includes(`'${c}'`), c);
+  for (const c of desktop.DESKTOP_CHANNELS) assert.ok(src.includes(`'${c}'`), c);
+});
+
+test('security: the UI is served from app://, and only it (with media:) may load in the window', () => {
+  assert.equal(RENDERER_URL, 'app://sightline/index.html');
+  assert.equal(isTrustedSender('app://sightline/index.html#/search'), true);
+  assert.equal(isTrustedSender('file:///opt/Sightline/resources/app.asar/dist/renderer/index.html'), false);
+  assert.equal(isTrustedSender('app://other/index.html'), false);
+  for (const ok of ['app://sightline/assets/index.js', 'media://video/1', 'data:image/png;base64,AA==']) assert.equal(isAllowedRequest(ok), true, ok);
+  for (const bad of ['file:///etc/passwd', 'https://example.com/', 'http://127.0.0.1:8080/', 'app://evil/x', 'chrome-extension://x/y']) assert.equal(isAllowedRequest(bad), false, bad);
+});
+
+test('security: external links open only when allow-listed, exactly, over https', () => {
+  assert.deepEqual(EXTERNAL_LINK_ALLOWLIST, []);
+  for (const u of ['https://example.com/', 'http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'ms-settings:', 'not a url']) assert.equal(isAllowedExternalUrl(u), false, u);
+  const list = ['https://docs.example.org/sightline/'];
+  assert.equal(isAllowedExternalUrl('https://docs.example.org/sightline/', list), true);
+  for (const u of ['https://docs.example.org/sightline/x', 'http://docs.example.org/sightline/', 'https://user:pw@docs.example.org/sightline/']) assert.equal(isAllowedExternalUrl(u, list), false, u);
 });
 
 test('security: the compiled preload requires nothing but electron (sandboxed preloads cannot load local modules)', () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { API_METHODS, type ApiMethod } from '../../electron/engine/contract';
-import { LIMITS, validateCall, ValidationError } from '../../electron/main/validate';
+import { LIMITS, validateCall, ValidationError } from '../../electron/gateway/validate';
 
 const abs = (p: string) => path.resolve('/', p);
 const rejects = (method: string, args: unknown, why?: RegExp) =>
@@ -26,7 +26,8 @@ const GOOD: { [M in ApiMethod]: unknown[][] } = {
   listBookmarks: [[]],
   exportEvidence: [[{ outDir: abs('out'), bookmarks: 'all' }], [{ outDir: abs('out'), bookmarks: [1, 2], padS: 5 }]],
   getSettings: [[]],
-  setSettings: [[{}], [{ ffmpegPath: '' }], [{ ffmpegPath: abs('usr/bin/ffmpeg'), ffprobePath: abs('usr/bin/ffprobe'), sampleFps: 2, executionProvider: 'cpu' }]],
+  verifyAudit: [[]],
+  setSettings: [[{}], [{ sampleFps: 2, executionProvider: 'cpu' }], [{ sampleFps: LIMITS.maxFps }]],
   status: [[]],
 };
 
@@ -53,7 +54,11 @@ const BAD: { [M in ApiMethod]: unknown[][] } = {
   exportEvidence: [[{ outDir: 'out', bookmarks: 'all' }], [{ outDir: abs('o'), bookmarks: 'some' }], [{ outDir: abs('o'), bookmarks: [] }],
     [{ outDir: abs('o'), bookmarks: 'all', padS: -1 }], [{ outDir: abs('o'), bookmarks: 'all', padS: 1e6 }], [{ outDir: abs('o'), bookmarks: 'all', zip: true }]],
   getSettings: [[1]],
-  setSettings: [[{ ffmpegPath: 'ffmpeg' }], [{ executionProvider: 'tpu' }], [{ sampleFps: 0 }], [{ theme: 'dark' }], [null], [[]]],
+  verifyAudit: [[1]],
+  // Executables (ffmpegPath, ffprobePath) are never set over the API, not even '' or an absolute path:
+  // only main's native dialog or the CLI may name a program the engine will run.
+  setSettings: [[{ ffmpegPath: 'ffmpeg' }], [{ executionProvider: 'tpu' }], [{ sampleFps: 0 }], [{ theme: 'dark' }], [null], [[]],
+    [{ ffmpegPath: '' }], [{ ffmpegPath: abs('usr/bin/ffmpeg') }], [{ ffprobePath: abs('tmp/evil.sh') }], [{ sampleFps: LIMITS.maxFps + 1 }]],
   status: [['now']],
 };
 
@@ -82,4 +87,19 @@ test('validate: the cleaned payload is what was sent, minus undefined keys', () 
 test('validate: error messages name the offending field', () => {
   rejects('importPaths', [{ paths: [abs('ok.mp4'), 'bad.mp4'] }], /importPaths\.paths\[1\].*absolute/);
   rejects('createCase', [{ path: abs('a'), caseNumber: 'C', investigator: 'A', evil: 1 }], /unknown key "evil"/);
+});
+
+test('validate: errors carry a code (INVALID_ARGUMENT for a bad payload, UNKNOWN_METHOD for a bad name)', () => {
+  assert.throws(() => validateCall('search', [{ text: '' }]), (e: unknown) => (e as { code?: string }).code === 'INVALID_ARGUMENT');
+  assert.throws(() => validateCall('drop' as ApiMethod, []), (e: unknown) => (e as { code?: string }).code === 'UNKNOWN_METHOD');
+});
+
+test('validate: arity and limits come from the one contract', async () => {
+  const { API, ARITY } = await import('../../electron/common/contract');
+  for (const m of API_METHODS) assert.equal(ARITY[m], API[m].names.length, m);
+  assert.equal(ARITY.setCamera, 2);
+  assert.doesNotThrow(() => validateCall('exportEvidence', [{ outDir: abs('o'), bookmarks: 'all', padS: LIMITS.maxPadS }]));
+  rejects('exportEvidence', [{ outDir: abs('o'), bookmarks: 'all', padS: LIMITS.maxPadS + 1 }], /padS/);
+  rejects('importPaths', [{ paths: [abs('a')], fps: LIMITS.maxFps + 1 }], /importPaths\.fps/);
+  rejects('search', [{ text: 'a', top: LIMITS.top + 1 }], /search\.top/);
 });

@@ -1,6 +1,5 @@
 // sightline audit verify --db <case.sqlite> [--json]: recomputes the audit log's hash chain.
-import { openDb } from '../../engine/case/caseFile';
-import { verifyAudit } from '../../engine/case/audit';
+import { Engine } from '../../engine/api';
 import { parse, requireDb, UsageError } from '../args';
 
 const USAGE = 'sightline audit verify --db <case.sqlite> [--json]';
@@ -11,10 +10,11 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(rest, { db: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
   const file = requireDb(values.db, USAGE);
-  // Read-only: checking the log must not change the case file.
-  const db = openDb(file, { readonly: true });
+  const engine = new Engine();
   try {
-    const verdict = verifyAudit(db);
+    // Read-only: checking the log must not change the case file.
+    await engine.openCaseReadOnly(file);
+    const verdict = await engine.verifyAudit();
     if (values.json) process.stdout.write(`${JSON.stringify(verdict)}\n`);
     if (verdict.ok) {
       if (!values.json) process.stdout.write(`OK: ${verdict.entries} audit entries, hash chain intact\n`);
@@ -24,6 +24,6 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`sightline audit: FAILED: the audit log of ${file} was altered (${verdict.problems.length} problem(s))\n`);
     return 1;
   } finally {
-    db.close();
+    await engine.close();
   }
 }

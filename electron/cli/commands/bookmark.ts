@@ -1,7 +1,7 @@
 // sightline bookmark add|list|remove|edit --db <case.sqlite> ...
-import { defaultUser, openDb } from '../../engine/case/caseFile';
-import { addBookmark, listBookmarks, removeBookmark, updateBookmark } from '../../engine/evidence/bookmarks';
-import { parse, requireDb, UsageError } from '../args';
+import { scoreSchema } from '../../common/contract';
+import { Engine } from '../../engine/api';
+import { checkedNumber, parse, requireDb, UsageError } from '../args';
 
 const USAGE = [
   'sightline bookmark add --db <case.sqlite> --sighting <id> [--note "..."] [--query "..."] [--score S]',
@@ -23,20 +23,19 @@ export async function run(args: string[]): Promise<number> {
     score: { type: 'string' }, json: { type: 'boolean' },
   }, USAGE);
   if (!['add', 'list', 'edit', 'remove'].includes(sub ?? '')) throw new UsageError(`expected add, list, edit or remove\nusage: ${USAGE}`);
-  const db = openDb(requireDb(values.db, USAGE));
-  const user = defaultUser();
+  const engine = new Engine();
   try {
+    await engine.openCase(requireDb(values.db, USAGE));
     switch (sub) {
       case 'add': {
         if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
-        const score = values.score === undefined ? undefined : Number(values.score);
-        if (score !== undefined && !Number.isFinite(score)) throw new UsageError(`--score: "${values.score}" is not a number`);
-        const b = addBookmark(db, user, { sightingId: positiveId(values.sighting, '--sighting'), note: values.note, query: values.query, score });
+        const score = checkedNumber(values.score, '--score', scoreSchema, USAGE);
+        const b = await engine.addBookmark({ sightingId: positiveId(values.sighting, '--sighting'), note: values.note, query: values.query, score });
         process.stdout.write(values.json ? `${JSON.stringify(b)}\n` : `bookmark ${b.id} added (sighting ${b.sightingId})\n`);
         return 0;
       }
       case 'list': {
-        const list = listBookmarks(db);
+        const list = await engine.listBookmarks();
         if (values.json) { process.stdout.write(`${JSON.stringify(list)}\n`); return 0; }
         if (!list.length) { process.stdout.write('no bookmarks\n'); return 0; }
         for (const b of list) {
@@ -48,18 +47,18 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'edit': {
         if (values.note === undefined) throw new UsageError(`--note is required\nusage: ${USAGE}`);
-        const b = updateBookmark(db, user, positiveId(positionals[0], '<bookmark-id>'), values.note);
+        const b = await engine.updateBookmark(positiveId(positionals[0], '<bookmark-id>'), values.note);
         process.stdout.write(`bookmark ${b.id} note updated\n`);
         return 0;
       }
       default: {
         const id = positiveId(positionals[0], '<bookmark-id>');
-        removeBookmark(db, user, id);
+        await engine.removeBookmark(id);
         process.stdout.write(`bookmark ${id} removed\n`);
         return 0;
       }
     }
   } finally {
-    db.close();
+    await engine.close();
   }
 }

@@ -1,6 +1,7 @@
 // sightline index <path...> --db <case.sqlite> [--fps N] [--json]
 import { Engine } from '../../engine/api';
-import { number, parse, requireDb, UsageError } from '../args';
+import { fpsSchema } from '../../common/contract';
+import { checkedNumber, parse, requireDb, UsageError } from '../args';
 import { progressPrinter } from '../progress';
 
 const USAGE = 'sightline index <path...> --db <case.sqlite> [--fps N] [--json]';
@@ -9,8 +10,7 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { db: { type: 'string' }, fps: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
   const db = requireDb(values.db, USAGE);
   if (positionals.length === 0) throw new UsageError(`give at least one video file or folder\nusage: ${USAGE}`);
-  const fps = number(values.fps, '--fps', USAGE);
-  if (fps !== undefined && !(fps > 0 && fps <= 30)) throw new UsageError('--fps: expected frames per second in (0, 30]');
+  const fps = checkedNumber(values.fps, '--fps', fpsSchema, USAGE);
   const engine = new Engine();
   const stop = (): void => { void engine.close().then(() => process.exit(130)); };
   process.once('SIGINT', stop);

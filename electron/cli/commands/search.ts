@@ -1,7 +1,7 @@
 // sightline search "<description>" --db <case.sqlite> [--top K] [--video ID] [--from S --to S] [--min-score X] [--similar SIGHTING] [--json]
 import { Engine } from '../../engine/api';
-import type { SearchResult } from '../../engine/contract';
-import { number, parse, requireDb, UsageError } from '../args';
+import { idSchema, LIMITS, scoreSchema, timeSchema, topSchema, type SearchResult } from '../../common/contract';
+import { checkedNumber, parse, requireDb, UsageError } from '../args';
 import { formatDuration } from '../progress';
 
 const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--json]';
@@ -12,19 +12,33 @@ export async function run(args: string[]): Promise<number> {
     from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, similar: { type: 'string' }, json: { type: 'boolean' },
   }, USAGE);
   const db = requireDb(values.db, USAGE);
-  const top = number(values.top, '--top', USAGE) ?? 20;
-  const videoIds = values.video?.map((v) => number(v, '--video', USAGE)!);
-  const similar = number(values.similar, '--similar', USAGE);
+  // The same limits as the IPC layer (one table, common/limits.ts): --top=-1, 0 or 1e9 and --from after --to are usage errors.
+  const top = checkedNumber(values.top, '--top', topSchema, USAGE) ?? LIMITS.defaultTop;
+  const videoIds = values.video?.map((v) => checkedNumber(v, '--video', idSchema, USAGE)!);
+  const similar = checkedNumber(values.similar, '--similar', idSchema, USAGE);
+  const minScore = checkedNumber(values['min-score'], '--min-score', scoreSchema, USAGE);
+  const from = checkedNumber(values.from, '--from', timeSchema, USAGE);
+  const to = checkedNumber(values.to, '--to', timeSchema, USAGE);
+  if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${values.from} is after --to ${values.to}\nusage: ${USAGE}`);
   const text = positionals.join(' ').trim();
   if (!text && similar === undefined) throw new UsageError(`describe the person, e.g. "woman in a red jacket with a black backpack"\nusage: ${USAGE}`);
+  if (text.length > LIMITS.searchText) throw new UsageError(`the description is longer than ${LIMITS.searchText} characters\nusage: ${USAGE}`);
   const engine = new Engine();
   try {
     await engine.openCase(db);
-    const filters = { top, videoIds, cameras: values.camera, minScore: number(values['min-score'], '--min-score', USAGE) };
+    const filters = { top, videoIds, cameras: values.camera, minScore };
     const result = similar !== undefined
       ? await engine.searchSimilar({ sightingId: similar, ...filters })
-      : await engine.search({ text, ...filters, from: number(values.from, '--from', USAGE), to: number(values.to, '--to', USAGE) });
+      : await engine.search({ text, ...filters, from, to });
     if (result.unknownWords.length) process.stderr.write(`sightline: the model does not know: ${result.unknownWords.join(', ')} (ignored)\n`);
+    const q = result.query;
+    if (q?.droppedTokens) process.stderr.write(`sightline: warning: the description is longer than the model reads (${q.maxTokens} tokens): the last ${q.droppedTokens} token(s) were ignored\n`);
+    if (q?.noKnownWords) {
+      // A ranking of a query the model cannot read would look confident and mean nothing: none is shown.
+      process.stderr.write('sightline: the model knows none of the words of this description: no ranking shown (try colours and clothing words)\n');
+      if (values.json) process.stdout.write(`${JSON.stringify({ error: 'no known words', noKnownWords: true, unknownWords: result.unknownWords, hits: [] })}\n`);
+      return 1;
+    }
     if (values.json) process.stdout.write(`${JSON.stringify(result.hits)}\n`);
     else printTable(result);
     return 0;

@@ -2,11 +2,13 @@
 // and for each one has clips.ts cut the original-format clip (stream copy), the annotated H.264 clip
 // and the snapshots; then bundle.ts writes the PDF report, manifest.json, SHA256SUMS and a copy of the
 // audit log into a temporary folder that is renamed into place only when complete.
+import { LIMITS } from '../../common/limits';
+import { isRemoteOrDevicePath } from '../../common/paths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Db } from '../case/caseFile';
 import { caseInfo } from '../case/caseFile';
-import type { BBox, Bookmark, ExportReport, ExportRequest, ProgressEvent } from '../contract';
+import type { BBox, Bookmark, ExportReport, ExportRequest, ProgressEvent } from '../../common/contract';
 import { sightingRow, toBBox, wallClock } from '../search/hits';
 import { FfmpegError } from '../video/ffmpeg';
 import { sha256File } from '../video/hash';
@@ -41,8 +43,8 @@ interface VideoRow {
 
 interface DetectionRow { t_s: number; x: number; y: number; w: number; h: number }
 
-const DEFAULT_PAD_S = 5;
-const MAX_PAD_S = 3600;
+const DEFAULT_PAD_S = LIMITS.defaultPadS;
+const MAX_PAD_S = LIMITS.maxPadS;
 const exportError = (message: string): Error => new ExportError(message);
 
 export async function exportEvidence(
@@ -222,6 +224,8 @@ function statOrNull(file: string): fs.Stats | null {
 
 /** Refuses an original that is missing, or whose bytes are not the ones imported (size, then SHA-256). */
 async function checkSource(v: VideoRow, verified: Map<number, string>): Promise<fs.Stats> {
+  // Before any file system call: a stat of \\server\share already authenticates to it.
+  if (isRemoteOrDevicePath(v.path)) throw new Refusal(`source video is on a network share or device path, which a case may not name: ${v.path}`);
   const st = statOrNull(v.path);
   if (!st || !st.isFile()) throw new Refusal(`source video missing (moved or deleted since import): ${v.path}`);
   if (st.size !== v.size_bytes) throw new Refusal(`source video changed since import: ${v.path} is ${st.size} bytes, was ${v.size_bytes} at import`);

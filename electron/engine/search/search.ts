@@ -1,14 +1,14 @@
 // Description → tokenizer → IVT text encoder → top-k over crop embeddings (exact, or int8 scan + exact
 // re-rank for large cases) → per-sighting ranking.
 import type { Db } from '../case/caseFile';
-import type { SearchRequest, SearchResult, SimilarRequest } from '../contract';
+import { LIMITS, type QueryReading, type SearchRequest, type SearchResult, type SimilarRequest } from '../../common/contract';
 import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
 import { embeddingSpace } from '../vision/manifest';
 import { sightingRows, toHit } from './hits';
 import { Filter, SightingScore, VectorIndex } from './vectorIndex';
 
-export const DEFAULT_TOP = 20;
+export const DEFAULT_TOP = LIMITS.defaultTop;
 
 export class SearchError extends Error {}
 
@@ -49,11 +49,11 @@ export class Searcher {
     return { videoIds, from: req.from, to: req.to };
   }
 
-  private result(ranked: SightingScore[], minScore: number | undefined, unknownWords: string[], started: number): SearchResult {
+  private result(ranked: SightingScore[], minScore: number | undefined, unknownWords: string[], started: number, query?: QueryReading): SearchResult {
     const kept = ranked.filter((r) => minScore === undefined || r.score >= minScore);
     const rows = sightingRows(this.db, kept.map((r) => r.sighting));
     const hits = kept.filter((r) => rows.has(r.sighting)).map((r) => toHit(rows.get(r.sighting)!, r.score));
-    return { hits, unknownWords, modelId: this.modelId, tookMs: Math.round((performance.now() - started) * 10) / 10 };
+    return { hits, unknownWords, ...(query ? { query } : {}), modelId: this.modelId, tookMs: Math.round((performance.now() - started) * 10) / 10 };
   }
 
   async search(req: SearchRequest): Promise<SearchResult> {
@@ -62,7 +62,7 @@ export class Searcher {
     if (!text) throw new SearchError('empty description: type what the person looks like');
     const q = await this.encoder.embed(text);
     const ranked = this.currentIndex().nearestSightings(q.vector, req.top ?? DEFAULT_TOP, this.filterOf(req));
-    return this.result(ranked, req.minScore, q.unknownWords, started);
+    return this.result(ranked, req.minScore, q.unknownWords, started, q.reading);
   }
 
   /** "More like this": sightings that look like a given one. */

@@ -10,7 +10,12 @@ import { OnnxModel } from './onnxModel';
 import type { ProviderAttempt, ProviderPreference } from './providers';
 import { WordPieceTokenizer } from './tokenizer';
 
-export interface TextEmbedding { vector: Float32Array; unknownWords: string[] }
+export interface TextEmbedding {
+  vector: Float32Array;
+  unknownWords: string[];
+  /** How the text was read: the manifest's token limit, tokens cut past it, whether any word was known. */
+  reading: { maxTokens: number; droppedTokens: number; noKnownWords: boolean };
+}
 
 export function l2normalise(v: Float32Array): Float32Array {
   let s = 0;
@@ -72,7 +77,10 @@ export class IvtTextEncoder {
       [inputs.ids]: new ort.Tensor('int64', ids, [1, ids.length]),
       [inputs.mask]: new ort.Tensor('int64', mask, [1, mask.length]),
     });
-    return { vector: l2normalise(Float32Array.from(out[output].data as Float32Array)), unknownWords: enc.unknownWords };
+    return {
+      vector: l2normalise(Float32Array.from(out[output].data as Float32Array)), unknownWords: enc.unknownWords,
+      reading: { maxTokens, droppedTokens: enc.droppedTokens, noKnownWords: enc.knownTokens === 0 },
+    };
   }
 
   async close(): Promise<void> { await this.model.close(); }

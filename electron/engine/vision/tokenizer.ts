@@ -22,6 +22,10 @@ export interface Encoding {
   mask: number[];
   /** Words of the text that became [UNK] (the vocabulary cannot spell them). */
   unknownWords: string[];
+  /** Tokens past maxTokens that the encoder never sees (0: the whole text was read). */
+  droppedTokens: number;
+  /** Tokens that are not [UNK]: 0 means no word of the text is known. */
+  knownTokens: number;
 }
 
 const CONTROL = /^\p{C}$/u;
@@ -162,9 +166,10 @@ export class WordPieceTokenizer {
   encode(text: string, maxTokens: number): Encoding {
     if (maxTokens < 2) throw new Error('maxTokens must leave room for [CLS] and [SEP]');
     const { ids: tokens, unknownWords } = this.tokenize(text);
-    const ids = [this.clsId, ...tokens.slice(0, maxTokens - 2), this.sepId];
+    const kept = tokens.slice(0, maxTokens - 2);
+    const ids = [this.clsId, ...kept, this.sepId];
     const mask = ids.map(() => 1);
     while (ids.length < maxTokens) { ids.push(this.padId); mask.push(0); }
-    return { ids, mask, unknownWords };
+    return { ids, mask, unknownWords, droppedTokens: tokens.length - kept.length, knownTokens: kept.filter((t) => t !== this.unkId).length };
   }
 }

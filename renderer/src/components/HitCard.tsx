@@ -1,5 +1,5 @@
 // One ranked sighting in the results grid.
-import type { SearchHit, VideoInfo } from '../../../electron/engine/contract';
+import type { SearchHit, VideoInfo } from '../../../electron/common/contract';
 import { mediaSrc } from '../api';
 import { clock, dateTime, duration, hitWallClockMs, score } from '../format';
 

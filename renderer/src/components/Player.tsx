@@ -1,8 +1,8 @@
 // The source video at a sighting: seeks to the representative frame, overlays the person's box
 // (scaled from source pixels to the displayed picture), frame step, ±5 s, speed, bookmark, similar.
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from 'react';
-import type { SearchHit, VideoInfo } from '../../../electron/engine/contract';
-import { videoUrl } from '../../../electron/engine/media';
+import type { SearchHit, VideoInfo } from '../../../electron/common/contract';
+import { videoUrl } from '../../../electron/common/media';
 import { api, errorText, mediaSrc } from '../api';
 import { clock, dateTime, hitWallClockMs, score } from '../format';
 

@@ -2,7 +2,7 @@
 // (its start–end span, brighter for better scores, a tick at the representative frame), on a shared
 // corrected wall-clock axis when every video has a clock, else on time-into-footage. Overlapping
 // sightings of one camera stack in lanes so each stays clickable.
-import type { SearchHit, VideoInfo } from '../../../electron/engine/contract';
+import type { SearchHit, VideoInfo } from '../../../electron/common/contract';
 import { clock, dateTime, hitWallClockMs, score } from '../format';
 
 export interface TimelineProps {

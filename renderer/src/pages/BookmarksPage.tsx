@@ -1,6 +1,6 @@
 // Bookmarked sightings: notes, open, remove, and export of the evidence bundle.
 import { useState } from 'react';
-import type { Bookmark, CaseInfo, ExportReport, ProgressEvent, SearchHit, VideoInfo } from '../../../electron/engine/contract';
+import { LIMITS, type Bookmark, type CaseInfo, type ExportReport, type ProgressEvent, type SearchHit, type VideoInfo } from '../../../electron/common/contract';
 import { api, errorText, mediaSrc } from '../api';
 import { ProgressBar } from '../components/ProgressBar';
 import { clock, dateTime, hitWallClockMs, score } from '../format';
@@ -16,7 +16,7 @@ export interface BookmarksProps {
 
 export function BookmarksPage({ caseInfo, bookmarks, videos, progress, onOpen, onChanged }: BookmarksProps) {
   const [outDir, setOutDir] = useState('');
-  const [padS, setPadS] = useState('5');
+  const [padS, setPadS] = useState(String(LIMITS.defaultPadS));
   const [report, setReport] = useState<ExportReport | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -57,7 +57,7 @@ export function BookmarksPage({ caseInfo, bookmarks, videos, progress, onOpen, o
             <input value={outDir} onChange={(e) => setOutDir(e.target.value)} placeholder={caseInfo?.evidenceDir ?? ''} aria-label="Export folder" />
           </label>
           {api?.pickPaths && <button type="button" onClick={async () => { const [p] = await api!.pickPaths!({ kind: 'folder' }); if (p) setOutDir(p); }}>Choose…</button>}
-          <label className="inline">Context (s)<input className="narrow" type="number" min={0} max={600} value={padS} onChange={(e) => setPadS(e.target.value)} aria-label="Seconds of context before and after" /></label>
+          <label className="inline">Context (s)<input className="narrow" type="number" min={0} max={LIMITS.maxPadS} value={padS} onChange={(e) => setPadS(e.target.value)} aria-label="Seconds of context before and after" /></label>
           <button type="button" className="primary" onClick={() => void exportAll()} disabled={busy || bookmarks.length === 0} aria-label="Export all bookmarks">{busy ? 'Exporting…' : 'Export all'}</button>
         </div>
         {exporting.map((p) => <div key={p.path} className="small">{p.path}<ProgressBar fraction={p.fraction} label={`Export ${p.path}`} /></div>)}

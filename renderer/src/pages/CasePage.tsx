@@ -1,6 +1,6 @@
 // Create a new case file or open an existing one.
 import { useState } from 'react';
-import type { CaseInfo } from '../../../electron/engine/contract';
+import type { CaseInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
 
 export function CasePage({ current, onOpened }: { current: CaseInfo | null; onOpened(c: CaseInfo): void }) {

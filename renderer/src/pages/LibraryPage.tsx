@@ -1,7 +1,7 @@
 // The case's footage: import (paths, dialog, drag-and-drop), indexing progress with ETA and
 // per-file errors, camera names and clock corrections.
 import { useState, type DragEvent } from 'react';
-import type { ImportReport, ProgressEvent, VideoInfo } from '../../../electron/engine/contract';
+import type { ImportReport, ProgressEvent, VideoInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
 import { ProgressBar } from '../components/ProgressBar';
 import { bytes, clock, dateTime, duration, fromLocalInput, toLocalInput, wallClockMs } from '../format';

@@ -1,7 +1,7 @@
 // Describe the person, get ranked sightings: filters, unknown-word warning, timeline, results grid,
 // "more like this".
 import { forwardRef, useImperativeHandle, useMemo, useRef, useState } from 'react';
-import type { SearchHit, SearchResult, VideoInfo } from '../../../electron/engine/contract';
+import type { SearchHit, SearchResult, VideoInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
 import { HitCard } from '../components/HitCard';
 import { Timeline } from '../components/Timeline';
@@ -111,6 +111,16 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
           {shown.result.unknownWords.length > 0 && (
             <div className="warning" role="alert" data-testid="unknown-words">
               The model does not know these words, so they were ignored: {shown.result.unknownWords.map((w) => <q key={w}>{w}</q>)}. Try simpler colours and clothing words.
+            </div>
+          )}
+          {shown.result.query?.noKnownWords && (
+            <div className="warning" role="alert" data-testid="no-known-words">
+              The model knows none of these words: this ranking does not follow the description.
+            </div>
+          )}
+          {!!shown.result.query?.droppedTokens && (
+            <div className="warning" role="alert" data-testid="query-cut">
+              The description is longer than the model reads ({shown.result.query.maxTokens} tokens): its last {shown.result.query.droppedTokens} token(s) were ignored.
             </div>
           )}
           <div className="results-head">

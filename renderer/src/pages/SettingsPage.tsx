@@ -1,9 +1,7 @@
 // Engine settings (ffmpeg, sampling rate, execution provider) and what is actually in use.
 import { useEffect, useState } from 'react';
-import type { EngineStatus, Settings } from '../../../electron/engine/contract';
+import { EXECUTION_PROVIDERS, LIMITS, type EngineStatus, type Settings } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
-
-const PROVIDERS: Settings['executionProvider'][] = ['auto', 'cuda', 'dml', 'coreml', 'cpu'];
 
 export function SettingsPage({ status, onSaved }: { status: EngineStatus | null; onSaved(): void }) {
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -16,7 +14,8 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
     if (!api || !settings) return;
     setError(null);
     try {
-      setSettings(await api.setSettings({ ...settings, ffmpegPath: settings.ffmpegPath.trim(), ffprobePath: settings.ffprobePath.trim() }));
+      // Only what the UI may change: programs to run are chosen in a native dialog (pickExecutable).
+      setSettings(await api.setSettings({ sampleFps: settings.sampleFps, executionProvider: settings.executionProvider }));
       setMessage('Saved.');
       onSaved();
     } catch (e) {
@@ -33,18 +32,16 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
           <>
             <label>Execution provider
               <select value={settings.executionProvider} onChange={(e) => set('executionProvider', e.target.value as Settings['executionProvider'])} aria-label="Execution provider">
-                {PROVIDERS.map((p) => <option key={p} value={p}>{p === 'auto' ? 'auto (best available)' : p}</option>)}
+                {EXECUTION_PROVIDERS.map((p) => <option key={p} value={p}>{p === 'auto' ? 'auto (best available)' : p}</option>)}
               </select>
             </label>
             <label>Sampling rate (frames per second, for new imports)
-              <input type="number" min={0.1} max={30} step={0.1} value={settings.sampleFps} onChange={(e) => set('sampleFps', Number(e.target.value))} aria-label="Sampling rate" />
+              <input type="number" min={0.1} max={LIMITS.maxFps} step={0.1} value={settings.sampleFps} onChange={(e) => set('sampleFps', Number(e.target.value))} aria-label="Sampling rate" />
             </label>
-            <label>ffmpeg path (empty: automatic)
-              <input value={settings.ffmpegPath} onChange={(e) => set('ffmpegPath', e.target.value)} placeholder="automatic" aria-label="ffmpeg path" />
-            </label>
-            <label>ffprobe path (empty: automatic)
-              <input value={settings.ffprobePath} onChange={(e) => set('ffprobePath', e.target.value)} placeholder="automatic" aria-label="ffprobe path" />
-            </label>
+            {(['ffmpeg', 'ffprobe'] as const).map((tool) => (
+              <ToolRow key={tool} tool={tool} value={tool === 'ffmpeg' ? settings.ffmpegPath : settings.ffprobePath}
+                onChanged={(s) => { setSettings(s); setMessage('Saved.'); onSaved(); }} onError={setError} />
+            ))}
             <button type="submit" className="primary">Save settings</button>
             {message && <span className="muted small" role="status"> {message}</span>}
           </>
@@ -65,6 +62,27 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
           </dl>
         )}
       </section>
+    </div>
+  );
+}
+
+/**
+ * A program the engine runs: shown here, changed only through the desktop app's native file dialog
+ * (never typed into the page) or, for the CLI, the SIGHTLINE_FFMPEG / SIGHTLINE_FFPROBE variables.
+ */
+function ToolRow({ tool, value, onChanged, onError }: { tool: 'ffmpeg' | 'ffprobe'; value: string; onChanged(s: Settings): void; onError(e: string): void }) {
+  const pick = async (reset: boolean) => {
+    try {
+      const s = await api?.pickExecutable?.({ tool, reset });
+      if (s) onChanged(s);
+    } catch (e) { onError(errorText(e)); }
+  };
+  return (
+    <div className="row">
+      <span>{tool} program: <span className="mono" aria-label={`${tool} path`}>{value || 'automatic'}</span></span>
+      {api?.pickExecutable
+        ? <><button type="button" className="small" onClick={() => void pick(false)}>Choose…</button>{value && <button type="button" className="ghost small" onClick={() => void pick(true)}>Automatic</button>}</>
+        : <span className="muted small"> (set in the desktop app, or SIGHTLINE_{tool.toUpperCase()} for the CLI)</span>}
     </div>
   );
 }

@@ -3,8 +3,9 @@
 // `answerMediaRequest`, so seeking (Range/206) and the "only imported files" rule live in one place.
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { MEDIA_SCHEME } from '../engine/contract';
-import { parseMediaUrl, type MediaRef } from '../engine/media';
+import { MEDIA_SCHEME } from '../common/contract';
+import { parseMediaUrl, type MediaRef } from '../common/media';
+import { isRemoteOrDevicePath } from '../common/paths';
 import { rangeResponse } from './range';
 
 export type MediaFile =
@@ -71,6 +72,8 @@ export async function answerMediaRequest(
     return { status: r.status, headers: r.headers, body };
   }
 
+  // A UNC or device path read from a case is never touched: even a stat makes Windows authenticate to the share.
+  if (isRemoteOrDevicePath(file.path)) return plain(403, 'network share and device paths are not served');
   // The case file says this path was imported; still refuse anything that is no longer a plain file.
   let size: number;
   try {

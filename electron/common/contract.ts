@@ -1,0 +1,371 @@
+// The one contract shared by the engine, the CLI, Electron main/preload, the bridge and the renderer,
+// declared once with zod: each API method's arguments and result, the domain shapes, the settings.
+// TypeScript types are inferred from the schemas; IPC/bridge validation (gateway/validate.ts), the
+// settings store, the CLI's flag checks and the settings page's options are derived from them.
+// Node-free (the renderer bundle may import it).
+import { z } from 'zod';
+import { LIMITS } from './limits';
+
+export { LIMITS } from './limits';
+
+// No code generation: the UI's CSP forbids eval (zod's JIT would try `new Function`), and payloads are small.
+z.config({ jitless: true });
+
+/** URL scheme of the custom protocol serving imported videos and thumbnails. */
+export const MEDIA_SCHEME = 'media';
+
+// ── building blocks ──────────────────────────────────────────────────────────────────────────────
+
+const isWindows = (globalThis as { process?: { platform?: string } }).process?.platform === 'win32';
+/** Absolute on this platform: POSIX "/…", or on Windows "C:\…" (UNC and device paths are refused elsewhere). */
+export function isAbsolutePath(p: string): boolean {
+  return isWindows ? /^[A-Za-z]:[\\/]|^[\\/]{2}/.test(p) : p.startsWith('/');
+}
+
+const text = (max: number, opts: { nonEmpty?: boolean } = {}) => {
+  let s = z.string({ error: 'expected a string' })
+    .max(max, { error: `longer than ${max} characters` })
+    .refine((v) => !v.includes('\0'), { error: 'contains a NUL character' });
+  if (opts.nonEmpty) s = s.refine((v) => v.trim() !== '', { error: 'must not be empty' });
+  return s;
+};
+const absPath = text(LIMITS.pathChars, { nonEmpty: true }).refine(isAbsolutePath, { error: 'expected an absolute path' });
+const finite = z.number({ error: 'expected a finite number' }).refine(Number.isFinite, { error: 'expected a finite number' });
+const between = (min: number, max: number) => finite.refine((v) => v >= min && v <= max, { error: `must be between ${min} and ${max}` });
+export const idSchema = z.number({ error: 'expected a positive integer id' })
+  .refine((v) => Number.isSafeInteger(v) && v > 0, { error: 'expected a positive integer id' });
+const idList = z.array(idSchema, { error: 'expected an array' }).max(LIMITS.idList, { error: `more than ${LIMITS.idList} items` });
+const cameraName = text(LIMITS.shortText);
+const cameraList = z.array(cameraName, { error: 'expected an array' }).max(LIMITS.cameraList, { error: `more than ${LIMITS.cameraList} items` });
+export const scoreSchema = between(LIMITS.minScore, LIMITS.maxScore);
+export const topSchema = between(1, LIMITS.top).refine(Number.isInteger, { error: 'expected an integer' });
+export const timeSchema = between(0, LIMITS.maxTimeS);
+export const fpsSchema = between(LIMITS.minFps, LIMITS.maxFps);
+export const padSchema = between(0, LIMITS.maxPadS);
+/** ISO 8601 date-time with an explicit offset or Z — a bare local time would be ambiguous evidence. */
+const isoTime = text(64, { nonEmpty: true }).refine(
+  (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+  { error: 'expected an ISO 8601 date-time with a time zone (e.g. 2024-05-01T14:03:00Z)' },
+);
+const obj = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape, { error: 'expected an object' });
+
+// ── domain shapes ────────────────────────────────────────────────────────────────────────────────
+
+/** [x, y, width, height] in source-video pixels (after rotation is applied). */
+export const BBoxSchema = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+
+export const CaseInfoSchema = z.object({
+  /** Absolute path of the SQLite case file. */
+  path: z.string(),
+  /** Folder where exports and thumbnails of this case live (beside the case file). */
+  evidenceDir: z.string(),
+  caseNumber: z.string(),
+  investigator: z.string(),
+  title: z.string(),
+  createdAt: z.string(),
+});
+
+export const CreateCaseRequestSchema = obj({
+  path: absPath,
+  caseNumber: text(LIMITS.shortText, { nonEmpty: true }),
+  investigator: text(LIMITS.shortText, { nonEmpty: true }),
+  title: text(LIMITS.searchText).optional(),
+});
+
+export const VIDEO_STATUSES = ['queued', 'indexing', 'done', 'failed'] as const;
+
+/** What ffprobe tells of a video file (video/probe.ts), as stored in the case. */
+export const VideoMetadataSchema = z.object({
+  /** Seconds; 0 when the container does not say. */
+  durationS: z.number(),
+  /** Average frame rate (avg_frame_rate, else r_frame_rate); 0 when unknown. */
+  fps: z.number(),
+  /** Display size: after rotation, what a player shows and what the sampler's frames measure. */
+  width: z.number(),
+  height: z.number(),
+  codec: z.string(),
+  /** Clockwise degrees a player turns the stored picture: 0, 90, 180 or 270. */
+  rotation: z.number(),
+  /** Container/stream creation_time, ISO 8601, or null. */
+  creationTime: z.string().nullable(),
+});
+
+export const VideoInfoSchema = VideoMetadataSchema.extend({
+  id: z.number(),
+  /** Absolute path of the original file (never modified). */
+  path: z.string(),
+  fileName: z.string(),
+  sha256: z.string(),
+  sizeBytes: z.number(),
+  mtimeMs: z.number(),
+  camera: z.string(),
+  /** True wall-clock time of the first frame as set by the investigator (ISO 8601), or null. */
+  trueStartTime: z.string().nullable(),
+  status: z.enum(VIDEO_STATUSES),
+  /** 0..1 */
+  progress: z.number(),
+  error: z.string().nullable(),
+  importedAt: z.string(),
+  /** Sampling rate used / to use for indexing (frames per second). */
+  sampleFps: z.number(),
+  sightingCount: z.number(),
+});
+
+export const ImportRequestSchema = obj({
+  /** Files and/or folders (folders are walked recursively). */
+  paths: z.array(absPath, { error: 'expected an array' }).min(1, { error: 'must not be empty' }).max(LIMITS.importPaths, { error: `more than ${LIMITS.importPaths} items` }),
+  /** Frames per second to sample (default: the setting). */
+  fps: fpsSchema.optional(),
+});
+
+export const ImportFailureSchema = z.object({ path: z.string(), reason: z.string() });
+
+export const ImportReportSchema = z.object({
+  indexed: z.array(z.number()),
+  /** Files that were already in the case (same SHA-256): the id of the existing video. */
+  duplicates: z.array(z.object({ path: z.string(), videoId: z.number() })),
+  failed: z.array(ImportFailureSchema),
+});
+
+export const SightingSchema = z.object({
+  id: z.number(),
+  videoId: z.number(),
+  start: z.number(),
+  end: z.number(),
+  /** Representative frame: time (s from the start of the file) and bbox. */
+  time: z.number(),
+  bbox: BBoxSchema,
+  detectionCount: z.number(),
+  /** media:// URL of the thumbnail of the representative crop. */
+  thumbnail: z.string(),
+});
+
+const filters = {
+  top: topSchema.optional(),
+  videoIds: idList.optional(),
+  cameras: cameraList.optional(),
+  minScore: scoreSchema.optional(),
+};
+
+export const SearchRequestSchema = obj({
+  text: text(LIMITS.searchText, { nonEmpty: true }),
+  ...filters,
+  /** Time range in seconds from the start of each file. */
+  from: timeSchema.optional(),
+  to: timeSchema.optional(),
+}).refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { error: '"from" is after "to"' });
+
+export const SimilarRequestSchema = obj({ sightingId: idSchema, ...filters });
+
+export const SearchHitSchema = z.object({
+  sighting: z.number(),
+  videoId: z.number(),
+  /** Absolute path of the source file. */
+  video: z.string(),
+  camera: z.string(),
+  /** Representative frame time, seconds from the start of the file. */
+  time: z.number(),
+  bbox: BBoxSchema,
+  score: z.number(),
+  start: z.number(),
+  end: z.number(),
+  /** Corrected wall-clock time of `time` (ISO 8601) when the video has a true start time or creation time. */
+  wallClock: z.string().nullable(),
+  thumbnail: z.string(),
+});
+
+/** How the text encoder read a description. */
+export const QueryReadingSchema = z.object({
+  /** The encoder's token limit (from the IVT manifest), [CLS] and [SEP] included. */
+  maxTokens: z.number(),
+  /** Word-piece tokens beyond the limit, dropped (0: the whole description was read). */
+  droppedTokens: z.number(),
+  /** True when no word of the description is in the vocabulary: the ranking then means nothing. */
+  noKnownWords: z.boolean(),
+});
+
+export const SearchResultSchema = z.object({
+  hits: z.array(SearchHitSchema),
+  /** Words of the description that the model's vocabulary does not know. */
+  unknownWords: z.array(z.string()),
+  /** How the description was read (absent for "similar to" searches). */
+  query: QueryReadingSchema.optional(),
+  modelId: z.string(),
+  tookMs: z.number(),
+});
+
+export const BookmarkSchema = z.object({
+  id: z.number(),
+  sightingId: z.number(),
+  note: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Search text that led to it, if any. */
+  query: z.string().nullable(),
+  score: z.number().nullable(),
+  hit: SearchHitSchema,
+});
+
+export const AddBookmarkRequestSchema = obj({
+  sightingId: idSchema,
+  note: text(LIMITS.noteChars).optional(),
+  query: text(LIMITS.searchText).optional(),
+  score: scoreSchema.optional(),
+});
+
+export const ExportRequestSchema = obj({
+  outDir: absPath,
+  /** 'all' or the ids of bookmarks to export. */
+  bookmarks: z.union([z.literal('all'), idList.min(1, { error: 'must not be empty' })], { error: 'expected "all" or a list of bookmark ids' }),
+  /** Seconds of context before and after each sighting (default LIMITS.defaultPadS). */
+  padS: padSchema.optional(),
+});
+
+export const ExportReportSchema = z.object({
+  bundleDir: z.string(),
+  items: z.number(),
+  refused: z.array(z.object({ bookmarkId: z.number(), reason: z.string() })),
+});
+
+/** Execution providers a user may choose; 'auto' picks the best available. */
+export const EXECUTION_PROVIDERS = ['auto', 'cuda', 'dml', 'coreml', 'cpu'] as const;
+export const ExecutionProviderSchema = z.enum(EXECUTION_PROVIDERS, { error: `expected one of ${EXECUTION_PROVIDERS.join(', ')}` });
+
+/** '' = automatic (ffmpeg-static, then PATH); else an absolute path to the binary. */
+const toolPath = z.union([z.literal(''), absPath], { error: 'expected an absolute path (or "" for automatic)' });
+
+/** Settings that name executables: set only from a native dialog (main process) or the CLI, never over the API. */
+export const ToolPathsSchema = obj({ ffmpegPath: toolPath.optional(), ffprobePath: toolPath.optional() });
+/** Settings the UI may change over the API. */
+export const UiSettingsPatchSchema = obj({ sampleFps: fpsSchema.optional(), executionProvider: ExecutionProviderSchema.optional() });
+/** Every setting (the stored file is checked against this). */
+export const SettingsPatchSchema = obj({ ...ToolPathsSchema.shape, ...UiSettingsPatchSchema.shape });
+
+export const SettingsSchema = z.object({
+  /** Explicit ffmpeg path ('' = automatic: ffmpeg-static, then PATH). */
+  ffmpegPath: z.string(),
+  ffprobePath: z.string(),
+  sampleFps: z.number(),
+  executionProvider: ExecutionProviderSchema,
+});
+
+export const ModelInfoSchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  kind: z.enum(['ivt', 'detector']),
+  provider: z.string(),
+});
+
+export const EngineStatusSchema = z.object({
+  case: CaseInfoSchema.nullable(),
+  videos: z.object({ total: z.number(), done: z.number(), failed: z.number(), queued: z.number(), indexing: z.number() }),
+  failures: z.array(ImportFailureSchema),
+  models: z.array(ModelInfoSchema),
+  /** Execution provider actually in use (e.g. 'cuda', 'cpu'). */
+  executionProvider: z.string(),
+  ffmpeg: z.object({ ffmpeg: z.string(), ffprobe: z.string(), source: z.enum(['setting', 'ffmpeg-static', 'PATH']) }),
+  embeddings: z.number(),
+  sightings: z.number(),
+});
+
+/** Progress of long work; the CLI progress bar and the UI both consume this one event type. */
+export const ProgressEventSchema = z.object({
+  kind: z.enum(['import', 'index', 'export']),
+  videoId: z.number().nullable(),
+  path: z.string(),
+  phase: z.enum(['hashing', 'probing', 'queued', 'indexing', 'done', 'failed', 'writing']),
+  /** 0..1 for this item. */
+  fraction: z.number(),
+  /** Seconds left, estimated; null until known. */
+  etaS: z.number().nullable(),
+  message: z.string().optional(),
+});
+
+export const AuditEntrySchema = z.object({
+  seq: z.number(), at: z.string(), user: z.string(), action: z.string(), details: z.record(z.string(), z.unknown()), hash: z.string(),
+});
+
+export const AuditVerdictSchema = z.object({ ok: z.boolean(), entries: z.number(), problems: z.array(z.string()) });
+
+// ── the API: one entry per method, arguments in order ───────────────────────────────────────────
+
+/** One API method: its arguments in call order (name → schema) and its result. */
+function method<const N extends readonly string[], T extends z.ZodTuple, R extends z.ZodType>(names: N, args: T, result: R, doc: string) {
+  return { names, args, result, doc };
+}
+
+/**
+ * Everything the UI can ask of the engine. Arguments are named in call order; an argument called
+ * `req` is a request object whose field names appear alone in error messages (`search.top`).
+ */
+export const API = {
+  createCase: method(['req'], z.tuple([CreateCaseRequestSchema]), CaseInfoSchema, 'create a case file and open it'),
+  openCase: method(['path'], z.tuple([absPath]), CaseInfoSchema, 'open an existing case file'),
+  getCase: method([], z.tuple([]), CaseInfoSchema.nullable(), 'the open case, or null'),
+  importPaths: method(['req'], z.tuple([ImportRequestSchema]), ImportReportSchema, 'import files/folders and index them; resolves when all are done or failed'),
+  listVideos: method([], z.tuple([]), z.array(VideoInfoSchema), 'videos of the open case'),
+  setCamera: method(['videoId', 'camera'], z.tuple([idSchema, cameraName]), VideoInfoSchema, 'name the camera of a video'),
+  setClockCorrection: method(['videoId', 'trueStartTime'], z.tuple([idSchema, isoTime.nullable()]), VideoInfoSchema, 'ISO 8601 wall-clock time of the first frame, or null to clear'),
+  search: method(['req'], z.tuple([SearchRequestSchema]), SearchResultSchema, 'sightings matching a description'),
+  searchSimilar: method(['req'], z.tuple([SimilarRequestSchema]), SearchResultSchema, 'sightings that look like a given one'),
+  getSighting: method(['id'], z.tuple([idSchema]), SightingSchema, 'one sighting'),
+  addBookmark: method(['req'], z.tuple([AddBookmarkRequestSchema]), BookmarkSchema, 'bookmark a sighting'),
+  updateBookmark: method(['id', 'note'], z.tuple([idSchema, text(LIMITS.noteChars)]), BookmarkSchema, 'change the note of a bookmark'),
+  removeBookmark: method(['id'], z.tuple([idSchema]), z.void(), 'remove a bookmark'),
+  listBookmarks: method([], z.tuple([]), z.array(BookmarkSchema), 'bookmarks of the open case'),
+  exportEvidence: method(['req'], z.tuple([ExportRequestSchema]), ExportReportSchema, 'write an evidence bundle'),
+  verifyAudit: method([], z.tuple([]), AuditVerdictSchema, "recompute the open case's audit hash chain"),
+  getSettings: method([], z.tuple([]), SettingsSchema, 'the settings'),
+  setSettings: method(['patch'], z.tuple([UiSettingsPatchSchema]), SettingsSchema, 'change settings the UI may change (not executables)'),
+  status: method([], z.tuple([]), EngineStatusSchema, 'case, videos, models, execution provider, ffmpeg'),
+};
+
+export type ApiTable = typeof API;
+export type ApiMethod = keyof ApiTable;
+/** Names of the request/response methods (everything but onProgress): the IPC channel list. */
+export const API_METHODS = Object.keys(API) as ApiMethod[];
+
+/** The argument tuple of a method, in call order. */
+export type ApiArgs<M extends ApiMethod> = z.infer<ApiTable[M]['args']>;
+export type ApiResult<M extends ApiMethod> = z.infer<ApiTable[M]['result']>;
+
+/** Everything the UI can ask of the engine. Every method is async and every payload is plain JSON. */
+export type SightlineApi = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResult<M>> } & {
+  /** Subscribe to progress; returns an unsubscribe function. */
+  onProgress(listener: (e: ProgressEvent) => void): () => void;
+};
+
+/** How many arguments each method takes; a call with more or fewer is rejected. */
+export const ARITY = Object.fromEntries(API_METHODS.map((m) => [m, API[m].names.length])) as { [M in ApiMethod]: number };
+
+// ── inferred types ───────────────────────────────────────────────────────────────────────────────
+
+export type BBox = z.infer<typeof BBoxSchema>;
+export type CaseInfo = z.infer<typeof CaseInfoSchema>;
+export type CreateCaseRequest = z.infer<typeof CreateCaseRequestSchema>;
+export type VideoStatus = (typeof VIDEO_STATUSES)[number];
+export type VideoMetadata = z.infer<typeof VideoMetadataSchema>;
+export type VideoInfo = z.infer<typeof VideoInfoSchema>;
+export type ImportRequest = z.infer<typeof ImportRequestSchema>;
+export type ImportFailure = z.infer<typeof ImportFailureSchema>;
+export type ImportReport = z.infer<typeof ImportReportSchema>;
+export type Sighting = z.infer<typeof SightingSchema>;
+export type SearchRequest = z.infer<typeof SearchRequestSchema>;
+export type SimilarRequest = z.infer<typeof SimilarRequestSchema>;
+export type SearchHit = z.infer<typeof SearchHitSchema>;
+export type QueryReading = z.infer<typeof QueryReadingSchema>;
+export type SearchResult = z.infer<typeof SearchResultSchema>;
+export type Bookmark = z.infer<typeof BookmarkSchema>;
+export type AddBookmarkRequest = z.infer<typeof AddBookmarkRequestSchema>;
+export type ExportRequest = z.infer<typeof ExportRequestSchema>;
+export type ExportReport = z.infer<typeof ExportReportSchema>;
+export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+export type UiSettingsPatch = z.infer<typeof UiSettingsPatchSchema>;
+export type ToolPaths = z.infer<typeof ToolPathsSchema>;
+export type ModelInfo = z.infer<typeof ModelInfoSchema>;
+export type EngineStatus = z.infer<typeof EngineStatusSchema>;
+export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export type AuditVerdict = z.infer<typeof AuditVerdictSchema>;
