@@ -23,7 +23,7 @@ export async function run(args: string[]): Promise<number> {
     score: { type: 'string' }, json: { type: 'boolean' },
   }, USAGE);
   if (!['add', 'list', 'edit', 'remove'].includes(sub ?? '')) throw new UsageError(`expected add, list, edit or remove\nusage: ${USAGE}`);
-  const db = openDb(requireDb(values.db, USAGE));
+  const db = openDb(requireDb(values.db, USAGE), { readonly: sub === 'list' });
   const user = defaultUser();
   try {
     switch (sub) {

@@ -1,6 +1,9 @@
 // One video through the pipeline: sample → detect → crop + embed → track → write, batch by batch,
 // resuming after the last committed frame.
-import type { Db } from '../case/caseFile';
+import { statSync } from 'node:fs';
+import { writeTransaction, type Db } from '../case/caseFile';
+import { claimVideo, markDone, videoRow } from '../case/videos';
+import { VideoError } from '../video/errors';
 import type { BBox, ProgressEvent } from '../contract';
 import type { Detector } from '../vision/detector';
 import type { ImageEncoder } from '../vision/ivt';
@@ -9,7 +12,8 @@ import { encodePng } from '../vision/png';
 import type { RgbImage } from '../vision/frame';
 import { embeddingSpace } from '../vision/manifest';
 import { sampleFrames, Frame } from '../video/sampler';
-import { DetectionWrite, openTracks, writeBatch } from './store';
+import { checkUnchanged, sameFile } from './importer';
+import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
 import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
 
 export interface IndexModels { detector: Detector; encoder: ImageEncoder; modelKey: string }
@@ -26,6 +30,8 @@ export interface IndexOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** Test hook: called after each committed batch. */
   afterBatch?: (lastFrameT: number) => void;
+  /** Called inside every write transaction: throws when this process lost the case's writer lock. */
+  guard?: () => void;
   /** When given, wall-clock seconds spent per stage are added here (benchmarks). */
   stageTimes?: StageTimes;
 }
@@ -36,8 +42,6 @@ export const newStageTimes = (): StageTimes => ({ decode: 0, detect: 0, embed: 0
 
 const since = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
 
-interface VideoRow { id: number; path: string; duration_s: number; sample_fps: number; indexed_until_s: number; width: number; height: number }
-
 /** Longest side frames are decoded at unless IndexOptions.maxSide says otherwise. */
 export const DEFAULT_MAX_SIDE = 1280;
 
@@ -45,8 +49,13 @@ const THUMB_HEIGHT = 160;
 const CROP_MARGIN = 0.05;
 
 export async function indexVideo(db: Db, videoId: number, models: IndexModels, opts: IndexOptions): Promise<{ frames: number; detections: number }> {
-  const v = db.prepare('SELECT id, path, duration_s, sample_fps, indexed_until_s, width, height FROM videos WHERE id = ?').get(videoId) as VideoRow;
-  db.prepare("UPDATE videos SET status = 'indexing', error = NULL, index_models = ? WHERE id = ?").run(models.modelKey, videoId);
+  const v = videoRow(db, videoId);
+  if (!v) throw new Error(`video ${videoId}: not in this case`);
+  // The bytes decoded must be the bytes imported: checked before, and after (size, mtime, identity).
+  const identity = await checkUnchanged(db, v);
+  // Claimed inside the writer's transaction: a video another run finished meanwhile is left alone.
+  const claimed = writeTransaction(db, () => { opts.guard?.(); return claimVideo(db, videoId, models.modelKey); });
+  if (!claimed) return { frames: 0, detections: 0 };
   const tracker = new Tracker(openTracks(db, videoId));
   const batchFrames = opts.batchFrames ?? 8;
   const started = Date.now();
@@ -100,7 +109,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     }
     const lastFrameT = batch[batch.length - 1].timeS;
     if (times) { times.track += since(t0); t0 = process.hrtime.bigint(); }
-    writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT) });
+    writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard });
     if (times) times.database += since(t0);
     frames += batch.length;
     detections += writes.length;
@@ -119,11 +128,21 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
   }
   await flush();
   const closed = tracker.closeAll();
-  db.transaction(() => {
+  const now = statOrNull(v.path);
+  if (!now || !sameFile(identity, now)) {
+    clearIndex(db, videoId);
+    throw new VideoError(v.path, 'changed while it was being indexed (size, mtime or identity differ from the imported file); its partial index was discarded');
+  }
+  writeTransaction(db, () => {
+    opts.guard?.();
     const close = db.prepare('UPDATE sightings SET open = 0 WHERE id = ?');
     for (const tr of closed) if (tr.sightingId !== null) close.run(tr.sightingId);
-    db.prepare("UPDATE videos SET status = 'done', progress = 1, error = NULL WHERE id = ?").run(videoId);
-  })();
+    markDone(db, videoId);
+  });
   opts.onProgress?.({ kind: 'index', videoId, path: v.path, phase: 'done', fraction: 1, etaS: 0 });
   return { frames, detections };
+}
+
+function statOrNull(file: string): import('node:fs').Stats | null {
+  try { return statSync(file); } catch { return null; }
 }
