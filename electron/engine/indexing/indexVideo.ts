@@ -119,20 +119,28 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
   };
 
   const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? DEFAULT_MAX_SIDE, startS: startT >= 0 ? startT : undefined, readAhead: opts.readAhead ?? 2 * batchFrames, signal: opts.signal });
-  let waitStart = process.hrtime.bigint();
-  for await (const frame of frames$) {
-    if (opts.stageTimes) opts.stageTimes.decode += since(waitStart);
-    batch.push(frame);
-    if (batch.length >= batchFrames) await flush();
-    waitStart = process.hrtime.bigint();
-  }
-  await flush();
-  const closed = tracker.closeAll();
-  const now = statOrNull(v.path);
-  if (!now || !sameFile(identity, now)) {
+  // Decoding errors of a file that changed meanwhile are the change's fault: say that, not "corrupt".
+  const refuseIfChanged = (): void => {
+    const now = statOrNull(v.path);
+    if (now && sameFile(identity, now)) return;
     clearIndex(db, videoId);
     throw new VideoError(v.path, 'changed while it was being indexed (size, mtime or identity differ from the imported file); its partial index was discarded');
+  };
+  try {
+    let waitStart = process.hrtime.bigint();
+    for await (const frame of frames$) {
+      if (opts.stageTimes) opts.stageTimes.decode += since(waitStart);
+      batch.push(frame);
+      if (batch.length >= batchFrames) await flush();
+      waitStart = process.hrtime.bigint();
+    }
+    await flush();
+  } catch (e) {
+    if (!opts.signal?.aborted) refuseIfChanged();
+    throw e;
   }
+  const closed = tracker.closeAll();
+  refuseIfChanged();
   writeTransaction(db, () => {
     opts.guard?.();
     const close = db.prepare('UPDATE sightings SET open = 0 WHERE id = ?');
