@@ -19,12 +19,13 @@ test('a file still being written is refused and not recorded', { timeout: 120_00
   const growing = path.join(dir, 'copying.ts');
   fs.writeFileSync(growing, bytes.subarray(0, Math.floor(bytes.length / 3)));
   let offset = Math.floor(bytes.length / 3);
-  const step = Math.ceil(bytes.length / 400);
+  // Slow enough (≈1 min for the rest) that the copy is still going when the import hashes it.
+  const step = Math.ceil(bytes.length / 6000);
   const copier = setInterval(() => {
     if (offset >= bytes.length) return;
     fs.appendFileSync(growing, bytes.subarray(offset, offset + step));
     offset += step;
-  }, 5);
+  }, 10);
   try {
     const db = path.join(dir, 'case.sqlite');
     const r = await runCli(['index', growing, '--db', db]);

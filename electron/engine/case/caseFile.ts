@@ -68,9 +68,16 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
     db.close();
     if (e instanceof CaseError) throw e;
     if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new CaseError(`${abs}: not a Sightline case file (not an SQLite database)`);
+    if (String((e as { code?: string }).code).startsWith('SQLITE_CANTOPEN') && !writable(path.dirname(abs))) {
+      throw new CaseError(`${abs}: cannot be read in place: its folder ${path.dirname(abs)} is read-only, and SQLite must create ${path.basename(abs)}-shm beside a WAL case to read it; copy the case to a writable folder`);
+    }
     throw new CaseError(`cannot open case: ${describeDbError(e, abs)}`);
   }
   return db;
+}
+
+function writable(dir: string): boolean {
+  try { fs.accessSync(dir, fs.constants.W_OK); return true; } catch { return false; }
 }
 
 function migrate(db: Db): void {
@@ -123,6 +130,8 @@ export function createCase(req: CreateCaseRequest): Db {
   // Built whole under a temporary name, then linked into place: never a 0-byte or half-built case.
   const tmp = path.join(dir, `.${path.basename(abs)}.creating-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
+    // Created by us first: the file system's own error (read-only, permission, disk full) names the cause.
+    fs.closeSync(fs.openSync(tmp, 'wx'));
     const db = new Database(tmp);
     try {
       db.pragma('synchronous = FULL');
