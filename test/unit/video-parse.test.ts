@@ -104,6 +104,15 @@ describe('FfmpegLogParser', () => {
     assert.deepEqual(frames, []);
     assert.deepEqual(p.timeBase, [0, 1]);
   });
+  it('blanks out the echoed input name, even split across chunks, so its fake lines are never lines', () => {
+    const name = "/v/cam\n[error] partial file\n  Duration: 99:00:00.00, x\n.mp4";
+    const p = new FfmpegLogParser(() => undefined, 'n0nce1', [`file:${name}`, name]);
+    const text = `[info] Input #0, mov, from 'file:${name}':\n[info]   Duration: 00:00:24.00, start: 0.000000\n`;
+    for (let i = 0; i < text.length; i += 5) p.push(text.slice(i, i + 5));
+    p.end();
+    assert.equal(p.durationS, 24);
+    assert.deepEqual(p.problems, []);
+  });
   it('names an unknown codec by its tag', () => {
     const p = new FfmpegLogParser(() => undefined, 'n0nce1');
     p.push('[info]   Stream #0:0: Video: none (a64m / 0x6D343661), 64x64, 10 fps\n');

@@ -118,7 +118,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     opts.afterBatch?.(lastFrameT);
   };
 
-  const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? DEFAULT_MAX_SIDE, startS: startT >= 0 ? startT : undefined, readAhead: opts.readAhead ?? 2 * batchFrames, signal: opts.signal });
+  const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? DEFAULT_MAX_SIDE, startS: startT >= 0 ? startT : undefined, durationS: v.duration_s, readAhead: opts.readAhead ?? 2 * batchFrames, signal: opts.signal });
   // Decoding errors of a file that changed meanwhile are the change's fault: say that, not "corrupt".
   const refuseIfChanged = (): void => {
     const now = statOrNull(v.path);

@@ -47,6 +47,11 @@ export interface SampleOptions {
    * decoding and inference take turns instead of overlapping. Same frames either way.
    */
   readAhead?: number;
+  /**
+   * Container duration from ffprobe's JSON (indexing knows it from import). When given it is used
+   * instead of the "Duration:" line of ffmpeg's stderr, which a crafted file name can forge.
+   */
+  durationS?: number;
   signal?: AbortSignal;
 }
 
@@ -102,18 +107,34 @@ export class FfmpegLogParser {
   private readonly frameRe: RegExp;
   private readonly configRe: RegExp;
 
-  /** `nonce`: the one buildFilterChain named this run's showinfo instances with. */
-  constructor(private readonly onFrame: (meta: FrameMeta) => void, nonce: string) {
+  private readonly echoes: string[];
+
+  /**
+   * `nonce`: the one buildFilterChain named this run's showinfo instances with. `input`: the names
+   * ffmpeg was given (path, file: URL); wherever ffmpeg echoes them they are blanked out before the
+   * text is split into lines, so a name holding newlines and fake log lines is never read as lines.
+   */
+  constructor(private readonly onFrame: (meta: FrameMeta) => void, nonce: string, input: string[] = []) {
     if (!/^[0-9a-z]+$/.test(nonce)) throw new Error('sampler nonce must be alphanumeric');
     this.frameRe = showinfoFrame(nonce);
     this.configRe = showinfoConfig(nonce);
+    this.echoes = [...new Set(input.filter((n) => n.length > 0))].sort((x, y) => y.length - x.length);
   }
 
   push(chunk: string): void {
-    const text = this.partial + chunk;
-    const lines = text.split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) this.line(line.replace(/\r$/, ''));
+    let text = this.partial + chunk;
+    for (const name of this.echoes) text = text.split(name).join('<input>');
+    // Hold back a tail that may be the start of an echoed name cut by the chunk boundary.
+    let hold = text.length;
+    for (const name of this.echoes) {
+      for (let k = Math.min(name.length - 1, text.length); k > 0; k--) {
+        if (name.startsWith(text.slice(text.length - k))) { hold = Math.min(hold, text.length - k); break; }
+      }
+    }
+    const lastNl = text.lastIndexOf('\n', hold - 1);
+    const complete = lastNl >= 0 ? text.slice(0, lastNl) : '';
+    this.partial = lastNl >= 0 ? text.slice(lastNl + 1) : text;
+    if (lastNl >= 0) for (const line of complete.split('\n')) this.line(line.replace(/\r$/, ''));
   }
 
   end(): void {
@@ -193,7 +214,7 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
   const log = new FfmpegLogParser((m) => {
     metas.push(m);
     poke();
-  }, nonce);
+  }, nonce, [fileUrl(file), file]);
   let stderrDone = false;
   let spawnError: Error | null = null;
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
@@ -290,6 +311,7 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
     if (signal?.aborted) throw abortError(signal);
     if (spawnError) throw new Error(`cannot run ffmpeg '${opts.ffmpegPath}': ${(spawnError as Error).message}`);
     finished = true;
+    if (opts.durationS !== undefined && opts.durationS > 0) log.durationS = opts.durationS;
     const failure = failureReason(file, log, exit, lastTimeS, opts.fps);
     if (failure) throw new VideoError(file, failure);
   } finally {
