@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli, SAMPLE_VIDEO, startCli, tempDir } from '../helpers/cli';
-import { referenceIndex, snapshot } from './helpers';
+import Database from 'better-sqlite3';
+import { referenceIndex, snapshot, waitForBatch } from './helpers';
 
 test('kill -9 at random points, then resume: equal to an uninterrupted run every time', { timeout: 600_000 }, async () => {
   const dir = tempDir('kill9');
@@ -37,4 +38,41 @@ test('kill -9 at random points, then resume: equal to an uninterrupted run every
     fs.rmSync(db, { force: true });
   }
   process.stderr.write(`kill -9: ${killedAt.length} trials, killed after ${killedAt.sort((a, b) => a - b).join(', ')} ms (a full run takes ${fullMs} ms)\n`);
+});
+
+test('a failed video resumes from its last committed batch; the run exits 1 naming every video not done', { timeout: 300_000 }, async () => {
+  const dir = tempDir('failed-resume');
+  const reference = await referenceIndex(SAMPLE_VIDEO, path.join(dir, 'reference.sqlite'));
+  const db = path.join(dir, 'case.sqlite');
+  const child = startCli(['index', SAMPLE_VIDEO, '--db', db]);
+  child.stdout!.resume(); child.stderr!.resume();
+  const committed = await waitForBatch(db, 2, child);
+  child.kill('SIGKILL');
+  await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('close', r)));
+  // As a failure leaves it (disk full, decoder crash): status failed, part of it committed.
+  const raw = new Database(db);
+  raw.prepare("UPDATE videos SET status = 'failed', error = 'simulated failure'").run();
+  raw.close();
+
+  const resumed = await runCli(['index', SAMPLE_VIDEO, '--db', db]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /sample-street\.mp4: resumed \(video 1\)/);
+  const s = snapshot(db);
+  assert.deepEqual(s.detections, reference.detections, `resumed after ${committed} s`);
+  assert.deepEqual(s.sightings, reference.sightings);
+
+  // A second video, failed, whose file has since gone: a run on the first names it and exits 1.
+  const gone = path.join(dir, 'gone.mp4');
+  fs.copyFileSync(SAMPLE_VIDEO, gone);
+  fs.appendFileSync(gone, Buffer.from('different bytes, different hash'));
+  const other = await runCli(['index', gone, '--db', db]);
+  assert.equal(other.code, 0, other.stderr);
+  const raw2 = new Database(db);
+  raw2.prepare("UPDATE videos SET status = 'failed', error = 'simulated failure' WHERE path = ?").run(gone);
+  raw2.close();
+  fs.rmSync(gone);
+  const again = await runCli(['index', SAMPLE_VIDEO, '--db', db]);
+  assert.equal(again.code, 1, again.stderr);
+  assert.match(again.stderr, /gone\.mp4: no such file/);
+  assert.match(again.stderr, /sample-street\.mp4: already in the case/);
 });

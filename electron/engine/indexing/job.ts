@@ -112,6 +112,8 @@ async function indexQueued(db: Db, opts: IndexJobOptions, m: LoadedModels, repor
     } catch (e) {
       const aborted = opts.signal?.aborted === true;
       const reason = reasonOf(db, e);
+      // Another process took the case over: it owns the video now, this run writes nothing more.
+      if (e instanceof CaseBusyError) { fail(v.path, reason, v.id); return; }
       try {
         writeTransaction(db, () => {
           if (job) db.prepare('UPDATE jobs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(aborted ? 'interrupted' : 'failed', new Date().toISOString(), reason, job);
@@ -123,7 +125,6 @@ async function indexQueued(db: Db, opts: IndexJobOptions, m: LoadedModels, repor
       }
       if (aborted) return;
       fail(v.path, reason, v.id);
-      if (e instanceof CaseBusyError) return;
     }
   }
 }
