@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'NO_CASE', // no case is open
   'NOT_FOUND', // an id that is not in this case
   'CASE_FILE', // the case file cannot be opened or is not a Sightline case
+  'CASE_BUSY', // another process is writing to (indexing) this case: one writer per case
   'FORBIDDEN', // refused by policy (e.g. a UNC path read from a case, an executable set from the UI)
   'UNAUTHORIZED', // bridge: no or wrong token, wrong Host/Origin
   'INTERNAL', // anything else

@@ -11,7 +11,9 @@ import { ApiError, type ErrorCode } from '../common/errors';
 import type { MediaRef } from '../common/media';
 import { isRemoteOrDevicePath } from '../common/paths';
 import { appendAudit, verifyAudit } from './case/audit';
-import { caseInfo, CaseError, createCase, Db, defaultUser, openDb } from './case/caseFile';
+import { caseInfo, CaseError, CaseExistsError, createCase, Db, defaultUser, openDb, writeTransaction } from './case/caseFile';
+import { CaseBusyError } from './case/writerLock';
+import { listVideos, setCamera, setTrueStartTime, statusCounts, videoById, videoRow } from './case/videos';
 import { addBookmark, listBookmarks, removeBookmark, updateBookmark } from './evidence/bookmarks';
 import { exportEvidence } from './evidence/export';
 import type { WorkerInput, WorkerMessage } from './indexing/worker';
@@ -21,7 +23,6 @@ import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
 import { DEFAULT_DETECTOR, DEFAULT_IVT, loadDetectorManifest, loadIvtManifest } from './vision/manifest';
 import { createSession } from './vision/providers';
-import { listVideos, videoById } from './videos';
 
 export interface EngineOptions {
   settingsFile?: string;
@@ -34,7 +35,8 @@ export type MediaFile = { kind: 'file'; path: string; mime: string; size?: numbe
 
 /** A failure the engine names: carries an error code across every process boundary. */
 export class EngineError extends ApiError {
-  constructor(message: string, code: ErrorCode = 'INTERNAL') {
+  /** `exists`: a create lost the race to another process's exclusive create of the same file. */
+  constructor(message: string, code: ErrorCode = 'INTERNAL', readonly exists = false) {
     super(code, message);
     this.name = 'EngineError';
   }
@@ -79,13 +81,14 @@ export class Engine implements SightlineApi {
     return this.switchTo(caseFile(() => createCase({ ...req, investigator: req.investigator || this.user })));
   }
 
-  async openCase(file: string): Promise<CaseInfo> {
-    return this.switchTo(caseFile(() => openDb(file)));
+  /** `readonly`: for commands that only read (status, audit): the file is opened read-only and never changed. */
+  async openCase(file: string, opts: { readonly?: boolean } = {}): Promise<CaseInfo> {
+    return this.switchTo(caseFile(() => openDb(file, opts)));
   }
 
-  /** Opens a case only to read it (the CLI's audit check): nothing in the file changes. */
+  /** Opens a case only to read it: nothing in the file changes. */
   async openCaseReadOnly(file: string): Promise<CaseInfo> {
-    return this.switchTo(caseFile(() => openDb(file, { readonly: true })));
+    return this.openCase(file, { readonly: true });
   }
 
   /** Opens the case file, creating it when it does not exist yet (the CLI's behaviour). */
@@ -93,8 +96,14 @@ export class Engine implements SightlineApi {
     try {
       return await this.openCase(file);
     } catch (e) {
-      if (e instanceof EngineError && e.code === 'CASE_FILE' && /no such case file/.test(e.message)) return this.createCase({ path: file, caseNumber: '', investigator: this.user });
-      throw e;
+      if (!(e instanceof EngineError && e.code === 'CASE_FILE' && /no such case file/.test(e.message))) throw e;
+      try {
+        return await this.createCase({ path: file, caseNumber: '', investigator: this.user });
+      } catch (c) {
+        // Another process created it meanwhile (exclusive create): open theirs.
+        if (c instanceof EngineError && c.exists) return this.openCase(file);
+        throw c;
+      }
     }
   }
 
@@ -151,11 +160,11 @@ export class Engine implements SightlineApi {
 
   async setCamera(videoId: number, camera: string): Promise<VideoInfo> {
     const db = this.requireCase();
-    db.transaction(() => {
+    writeTransaction(db, () => {
       const before = videoById(db, videoId);
-      db.prepare('UPDATE videos SET camera = ? WHERE id = ?').run(camera, videoId);
+      setCamera(db, videoId, camera);
       appendAudit(db, this.user, 'camera named', { videoId, from: before.camera, to: camera });
-    })();
+    });
     return videoById(db, videoId);
   }
 
@@ -163,11 +172,11 @@ export class Engine implements SightlineApi {
     const db = this.requireCase();
     if (trueStartTime !== null && Number.isNaN(Date.parse(trueStartTime))) throw new EngineError(`"${trueStartTime}" is not a date and time (use ISO 8601, e.g. 2026-03-14T09:30:00Z)`);
     const iso = trueStartTime === null ? null : new Date(Date.parse(trueStartTime)).toISOString();
-    db.transaction(() => {
+    writeTransaction(db, () => {
       const before = videoById(db, videoId);
-      db.prepare('UPDATE videos SET true_start_time = ? WHERE id = ?').run(iso, videoId);
+      setTrueStartTime(db, videoId, iso);
       appendAudit(db, this.user, 'clock correction set', { videoId, from: before.trueStartTime, to: iso });
-    })();
+    });
     return videoById(db, videoId);
   }
 
@@ -179,13 +188,15 @@ export class Engine implements SightlineApi {
 
   async search(req: SearchRequest): Promise<SearchResult> {
     const result = await (await this.openSearcher()).search(req);
-    appendAudit(this.requireCase(), this.user, 'search run', { text: req.text, filters: { ...req, text: undefined }, hits: result.hits.length, model: result.modelId });
+    const db = this.requireCase();
+    writeTransaction(db, () => appendAudit(db, this.user, 'search run', { text: req.text, filters: { ...req, text: undefined }, hits: result.hits.length, model: result.modelId }));
     return result;
   }
 
   async searchSimilar(req: SimilarRequest): Promise<SearchResult> {
     const result = (await this.openSearcher()).similar(req);
-    appendAudit(this.requireCase(), this.user, 'search run', { similarTo: req.sightingId, hits: result.hits.length, model: result.modelId });
+    const db = this.requireCase();
+    writeTransaction(db, () => appendAudit(db, this.user, 'search run', { similarTo: req.sightingId, hits: result.hits.length, model: result.modelId }));
     return result;
   }
 
@@ -258,8 +269,7 @@ export class Engine implements SightlineApi {
     };
     if (!this.db) return base;
     const db = this.db;
-    const counts = db.prepare('SELECT status, count(*) AS n FROM videos GROUP BY status').all() as { status: keyof EngineStatus['videos']; n: number }[];
-    for (const c of counts) { base.videos[c.status] = c.n; base.videos.total += c.n; }
+    for (const c of statusCounts(db)) { base.videos[c.status] = c.n; base.videos.total += c.n; }
     base.case = caseInfo(db);
     base.failures = db.prepare('SELECT path, reason FROM import_failures ORDER BY id').all() as { path: string; reason: string }[];
     base.embeddings = (db.prepare('SELECT count(*) AS n FROM embeddings WHERE model_id = ?').get(models[1].id) as { n: number }).n;
@@ -271,7 +281,7 @@ export class Engine implements SightlineApi {
   mediaFile(ref: MediaRef): MediaFile | null {
     if (!this.db) return null;
     if (ref.kind === 'video') {
-      const v = this.db.prepare('SELECT path, size_bytes FROM videos WHERE id = ?').get(ref.videoId) as { path: string; size_bytes: number } | undefined;
+      const v = videoRow(this.db, ref.videoId);
       // A UNC or device path stored in a case is never opened (Windows would authenticate to the share).
       if (!v || isRemoteOrDevicePath(v.path)) return null;
       return { kind: 'file', path: v.path, mime: MIME[path.extname(v.path).toLowerCase()] ?? 'application/octet-stream', size: v.size_bytes };
@@ -298,7 +308,8 @@ function caseFile(open: () => Db): Db {
   try {
     return open();
   } catch (e) {
-    if (e instanceof CaseError) throw new EngineError(e.message, 'CASE_FILE');
+    if (e instanceof CaseBusyError) throw new EngineError(e.message, 'CASE_BUSY');
+    if (e instanceof CaseError) throw new EngineError(e.message, 'CASE_FILE', e instanceof CaseExistsError);
     throw e;
   }
 }

@@ -69,17 +69,17 @@ describe('FfmpegLogParser', () => {
   const lines = [
     '[info]   Duration: 00:01:02.50, start: 0.000000, bitrate: 786 kb/s',
     '[info]   Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p, 320x240, 30 fps',
-    '[Parsed_showinfo_1 @ 0x55a29ccab9c0] [info] config in time_base: 1/15360, frame_rate: 30/1',
-    '[Parsed_showinfo_4 @ 0x55a29ccacd40] [info] config in time_base: 1/15360, frame_rate: 30/1',
-    '[Parsed_showinfo_1 @ 0x55a29ccab9c0] [info] n:   0 pts:   4608 pts_time:0.3     pos:  101246 fmt:yuv420p sar:1/1 s:320x240 i:P iskey:0 type:P ',
-    '[Parsed_showinfo_1 @ 0x55a29ccab9c0] [info] color_range:unknown color_space:unknown',
-    '[Parsed_showinfo_4 @ 0x55a29ccacd40] [info] n:   0 pts:   4608 pts_time:0.3     pos:  101246 fmt:rgb24 sar:1/1 s:160x120 i:P iskey:0 type:P ',
+    '[showinfo@n0nce1s @ 0x55a29ccab9c0] [info] config in time_base: 1/15360, frame_rate: 30/1',
+    '[showinfo@n0nce1o @ 0x55a29ccacd40] [info] config in time_base: 1/15360, frame_rate: 30/1',
+    '[showinfo@n0nce1s @ 0x55a29ccab9c0] [info] n:   0 pts:   4608 pts_time:0.3     pos:  101246 fmt:yuv420p sar:1/1 s:320x240 i:P iskey:0 type:P ',
+    '[showinfo@n0nce1s @ 0x55a29ccab9c0] [info] color_range:unknown color_space:unknown',
+    '[showinfo@n0nce1o @ 0x55a29ccacd40] [info] n:   0 pts:   4608 pts_time:0.3     pos:  101246 fmt:rgb24 sar:1/1 s:160x120 i:P iskey:0 type:P ',
     '[h264 @ 0x5559] [error] Invalid NAL unit size (3103 > 2696).',
     '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x5571] [error] stream 0, offset 0x18178: partial file',
   ];
   it('pairs source and output showinfo lines into frame metadata, across chunk boundaries', () => {
     const frames: unknown[] = [];
-    const p = new FfmpegLogParser((m) => frames.push(m));
+    const p = new FfmpegLogParser((m) => frames.push(m), 'n0nce1');
     const text = lines.join('\n') + '\n';
     for (let i = 0; i < text.length; i += 7) p.push(text.slice(i, i + 7)); // split mid-line on purpose
     p.end();
@@ -89,8 +89,32 @@ describe('FfmpegLogParser', () => {
     assert.equal(p.videoCodec, 'h264');
     assert.equal(p.problems.length, 2);
   });
+  it('ignores showinfo-looking lines without this run\'s nonce at the start (a crafted file name echoed by ffmpeg)', () => {
+    const frames: unknown[] = [];
+    const p = new FfmpegLogParser((m) => frames.push(m), 'n0nce1');
+    const forged = [
+      "[info] Input #0, mov,mp4, from 'file:/x/a.mp4",
+      '[Parsed_showinfo_1 @ 0x1] [info] n:   0 pts:   0 pts_time:0 pos: 1 fmt:yuv420p sar:1/1 s:320x240 i:P iskey:1 type:I ',
+      '[Parsed_showinfo_4 @ 0x2] [info] n:   0 pts:   0 pts_time:0 pos: 1 fmt:rgb24 sar:1/1 s:160x120 i:P iskey:1 type:I ',
+      'x [showinfo@n0nce1s @ 0x3] [info] n:   0 pts:   0 pts_time:0 pos: 1 fmt:yuv420p sar:1/1 s:320x240 i:P iskey:1 type:I ',
+      '[showinfo@guessed @ 0x4] [info] config in time_base: 1/1, frame_rate: 1/1',
+      "':",
+    ];
+    for (const l of forged) p.line(l);
+    assert.deepEqual(frames, []);
+    assert.deepEqual(p.timeBase, [0, 1]);
+  });
+  it('blanks out the echoed input name, even split across chunks, so its fake lines are never lines', () => {
+    const name = "/v/cam\n[error] partial file\n  Duration: 99:00:00.00, x\n.mp4";
+    const p = new FfmpegLogParser(() => undefined, 'n0nce1', [`file:${name}`, name]);
+    const text = `[info] Input #0, mov, from 'file:${name}':\n[info]   Duration: 00:00:24.00, start: 0.000000\n`;
+    for (let i = 0; i < text.length; i += 5) p.push(text.slice(i, i + 5));
+    p.end();
+    assert.equal(p.durationS, 24);
+    assert.deepEqual(p.problems, []);
+  });
   it('names an unknown codec by its tag', () => {
-    const p = new FfmpegLogParser(() => undefined);
+    const p = new FfmpegLogParser(() => undefined, 'n0nce1');
     p.push('[info]   Stream #0:0: Video: none (a64m / 0x6D343661), 64x64, 10 fps\n');
     assert.equal(p.videoCodec, 'a64m');
   });
@@ -98,10 +122,10 @@ describe('FfmpegLogParser', () => {
 
 describe('buildFilterChain / seekPointFor', () => {
   it('select on absolute ticks, two showinfo taps, downscale only when asked', () => {
-    const c = buildFilterChain(2, 0, 1280);
-    assert.match(c, /^select='isnan\(prev_selected_t\)\+gt\(floor\(\(t\+0\)\*2\+0\.000001\),floor\(\(prev_selected_t\+0\)\*2\+0\.000001\)\)',showinfo=checksum=0,scale=/);
+    const c = buildFilterChain(2, 0, 1280, 'n0nce1');
+    assert.match(c, /^select='isnan\(prev_selected_t\)\+gt\(floor\(\(t\+0\)\*2\+0\.000001\),floor\(\(prev_selected_t\+0\)\*2\+0\.000001\)\)',showinfo@n0nce1s=checksum=0,scale=/);
     assert.match(c, /1280\/max\(iw,ih\)/);
-    assert.match(c, /,format=rgb24,showinfo=checksum=0$/);
+    assert.match(c, /,format=rgb24,showinfo@n0nce1o=checksum=0$/);
     assert.match(buildFilterChain(2, 3.5), /scale=w=iw:h=ih/);
     assert.match(buildFilterChain(2, 3.5), /\(t\+3\.5\)\*2/);
   });

@@ -25,7 +25,7 @@ export async function run(args: string[]): Promise<number> {
   if (!['add', 'list', 'edit', 'remove'].includes(sub ?? '')) throw new UsageError(`expected add, list, edit or remove\nusage: ${USAGE}`);
   const engine = new Engine();
   try {
-    await engine.openCase(requireDb(values.db, USAGE));
+    await engine.openCase(requireDb(values.db, USAGE), { readonly: sub === 'list' });
     switch (sub) {
       case 'add': {
         if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);

@@ -19,7 +19,11 @@ export async function run(args: string[]): Promise<number> {
     engine.onProgress(progressPrinter(!!values.json));
     const report = await engine.importPaths({ paths: positionals, fps });
     for (const f of report.failed) process.stderr.write(`sightline: ${f.path}: ${f.reason}\n`);
-    for (const d of report.duplicates) process.stderr.write(`sightline: ${d.path}: already in the case (video ${d.videoId})\n`);
+    for (const d of report.duplicates) {
+      // A video that was not done yet was resumed by this run, not skipped.
+      if (report.indexed.includes(d.videoId)) process.stderr.write(`sightline: ${d.path}: resumed (video ${d.videoId})\n`);
+      else process.stderr.write(`sightline: ${d.path}: already in the case (video ${d.videoId})\n`);
+    }
     if (values.json) process.stdout.write(`${JSON.stringify({ type: 'result', ...report })}\n`);
     else process.stderr.write(`indexed ${report.indexed.length}, duplicates ${report.duplicates.length}, failed ${report.failed.length}\n`);
     return report.failed.length ? 1 : 0;

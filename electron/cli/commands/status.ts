@@ -8,7 +8,8 @@ export async function run(args: string[]): Promise<number> {
   const { values } = parse(args, { db: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
   const engine = new Engine();
   try {
-    await engine.openCase(requireDb(values.db, USAGE));
+    // Read-only: looking at a case (or at a file that is not one) never changes it.
+    await engine.openCase(requireDb(values.db, USAGE), { readonly: true });
     const s = await engine.status();
     const videos = await engine.listVideos();
     if (values.json) { process.stdout.write(`${JSON.stringify({ ...s, videoList: videos })}\n`); return 0; }

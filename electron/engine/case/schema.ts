@@ -112,6 +112,22 @@ export const MIGRATIONS: string[] = [
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
   `,
+  // 2: one writer per case (the lock row, with owner and heartbeat), and the file identity
+  // (device:inode) of each original, so a file replaced under the same name is noticed.
+  `
+  CREATE TABLE writer_lock (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    token        TEXT NOT NULL,
+    pid          INTEGER NOT NULL,
+    host         TEXT NOT NULL,
+    since        TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+  );
+  ALTER TABLE videos ADD COLUMN file_id TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** PRAGMA application_id of a Sightline case ("SGLN"): tells a case from any other SQLite file. */
+export const APPLICATION_ID = 0x53474c4e;

@@ -1,6 +1,6 @@
 // Bookmarks: the sightings an investigator marks as relevant, each with a note. Every change is
 // made in one transaction together with its audit entry, so the log and the table never disagree.
-import type { Db } from '../case/caseFile';
+import { writeTransaction, type Db } from '../case/caseFile';
 import { appendAudit } from '../case/audit';
 import type { AddBookmarkRequest, Bookmark, SearchHit } from '../contract';
 import { sightingRow, toHit } from '../search/hits';
@@ -60,7 +60,7 @@ export function addBookmark(db: Db, user: string, req: AddBookmarkRequest): Book
   checkId(req.sightingId, 'sighting id');
   const note = checkNote(req.note ?? '');
   if (req.score !== undefined && !Number.isFinite(req.score)) throw new BookmarkError('score must be a finite number');
-  const id = db.transaction(() => {
+  const id = writeTransaction(db, () => {
     if (!sightingRow(db, req.sightingId)) throw new BookmarkError(`sighting ${req.sightingId} does not exist in this case`);
     const now = new Date().toISOString();
     const r = db.prepare('INSERT INTO bookmarks(sighting_id, note, query, score, created_at, updated_at) VALUES (?,?,?,?,?,?)')
@@ -68,26 +68,26 @@ export function addBookmark(db: Db, user: string, req: AddBookmarkRequest): Book
     const bookmarkId = Number(r.lastInsertRowid);
     appendAudit(db, user, 'bookmark added', { bookmarkId, sightingId: req.sightingId, note, query: req.query ?? null, score: req.score ?? null });
     return bookmarkId;
-  })();
+  });
   return getBookmark(db, id);
 }
 
 export function updateBookmark(db: Db, user: string, id: number, note: string): Bookmark {
   checkNote(note);
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const before = bookmarkRow(db, id);
     db.prepare('UPDATE bookmarks SET note = ?, updated_at = ? WHERE id = ?').run(note, new Date().toISOString(), id);
     appendAudit(db, user, 'bookmark edited', { bookmarkId: id, sightingId: before.sighting_id, noteBefore: before.note, note });
-  })();
+  });
   return getBookmark(db, id);
 }
 
 export function removeBookmark(db: Db, user: string, id: number): void {
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const before = bookmarkRow(db, id);
     db.prepare('DELETE FROM bookmarks WHERE id = ?').run(id);
     appendAudit(db, user, 'bookmark removed', { bookmarkId: id, sightingId: before.sighting_id, note: before.note });
-  })();
+  });
 }
 
 export function listBookmarks(db: Db): Bookmark[] {

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Db } from '../case/caseFile';
+import { writeTransaction, type Db } from '../case/caseFile';
 import { appendAudit, listAuditRows, verifyAuditRows } from '../case/audit';
 import { sha256File } from '../video/hash';
 import type { Manifest } from './manifestTypes';
@@ -67,9 +67,9 @@ export async function writeManifestAndSums(bundle: PendingBundle, manifest: Mani
 export function commitBundle(db: Db, bundle: PendingBundle, user: string, details: Record<string, unknown>, fail: (message: string) => Error): string {
   fs.renameSync(bundle.tempDir, bundle.finalDir);
   try {
-    db.transaction(() => {
+    writeTransaction(db, () => {
       appendAudit(db, user, 'export made', { bundle: bundle.finalDir, ...details });
-    })();
+    });
   } catch (e) {
     fs.rmSync(bundle.finalDir, { recursive: true, force: true });
     throw fail(`export written but the audit entry failed, so ${bundle.finalDir} was removed: ${(e as Error).message}`);

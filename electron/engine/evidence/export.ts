@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Db } from '../case/caseFile';
 import { caseInfo } from '../case/caseFile';
+import { crossCheckAudit } from '../case/audit';
+import { videoRow, type VideoRow } from '../case/videos';
 import type { BBox, Bookmark, ExportReport, ExportRequest, ProgressEvent } from '../../common/contract';
 import { sightingRow, toBBox, wallClock } from '../search/hits';
 import { FfmpegError } from '../video/ffmpeg';
@@ -35,12 +37,6 @@ export class ExportError extends Error {}
 /** A reason to leave one bookmark out while exporting the rest. */
 class Refusal extends Error {}
 
-interface VideoRow {
-  id: number; path: string; file_name: string; sha256: string; size_bytes: number; mtime_ms: number;
-  duration_s: number; fps: number; width: number; height: number; codec: string; camera: string;
-  true_start_time: string | null; creation_time: string | null; index_models: string | null;
-}
-
 interface DetectionRow { t_s: number; x: number; y: number; w: number; h: number }
 
 const DEFAULT_PAD_S = LIMITS.defaultPadS;
@@ -54,6 +50,9 @@ export async function exportEvidence(
   if (!Number.isFinite(padS) || padS < 0 || padS > MAX_PAD_S) throw new ExportError(`padding must be between 0 and ${MAX_PAD_S} seconds, got ${String(req.padS)}`);
   if (typeof req.outDir !== 'string' || req.outDir.trim() === '') throw new ExportError('no output directory given');
   const bookmarks = selectBookmarks(db, req.bookmarks);
+  // A hash or note edited behind the log's back would otherwise be "re-verified" against itself.
+  const disagreements = crossCheckAudit(db);
+  if (disagreements.length) throw new ExportError(`the case disagrees with its audit log, nothing was exported: ${disagreements.join('; ')}`);
   const outDir = path.resolve(req.outDir);
   const info = caseInfo(db);
   const createdAt = new Date();
@@ -140,7 +139,7 @@ async function exportItem(
 ): Promise<ManifestItem> {
   const s = sightingRow(db, b.sightingId);
   if (!s) throw new Refusal(`sighting ${b.sightingId} or its video is no longer in the case`);
-  const v = db.prepare('SELECT * FROM videos WHERE id = ?').get(s.video_id) as VideoRow | undefined;
+  const v = videoRow(db, s.video_id);
   if (!v) throw new Refusal(`video ${s.video_id} is no longer in the case`);
   const src = v.path;
 

@@ -1,6 +1,9 @@
 // One video through the pipeline: sample → detect → crop + embed → track → write, batch by batch,
 // resuming after the last committed frame.
-import type { Db } from '../case/caseFile';
+import { statSync } from 'node:fs';
+import { writeTransaction, type Db } from '../case/caseFile';
+import { claimVideo, markDone, videoRow } from '../case/videos';
+import { VideoError } from '../video/errors';
 import type { BBox, ProgressEvent } from '../contract';
 import type { Detector } from '../vision/detector';
 import type { ImageEncoder } from '../vision/ivt';
@@ -10,7 +13,8 @@ import type { RgbImage } from '../vision/frame';
 import { embeddingSpace } from '../vision/manifest';
 import { sampleFrames, Frame } from '../video/sampler';
 import { StageClock, type StageTimes } from './stages';
-import { DetectionWrite, openTracks, writeBatch } from './store';
+import { checkUnchanged, sameFile } from './importer';
+import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
 import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
 
 export interface IndexModels { detector: Detector; encoder: ImageEncoder; modelKey: string }
@@ -27,13 +31,13 @@ export interface IndexOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** Test hook: called after each committed batch. */
   afterBatch?: (lastFrameT: number) => void;
+  /** Called inside every write transaction: throws when this process lost the case's writer lock. */
+  guard?: () => void;
   /** When given, wall-clock seconds spent per stage are added here (benchmarks). */
   stageTimes?: StageTimes;
 }
 
 export { newStageTimes, type StageTimes } from './stages';
-
-interface VideoRow { id: number; path: string; duration_s: number; sample_fps: number; indexed_until_s: number; width: number; height: number }
 
 /** Longest side frames are decoded at unless IndexOptions.maxSide says otherwise. */
 export const DEFAULT_MAX_SIDE = 1280;
@@ -42,8 +46,13 @@ const THUMB_HEIGHT = 160;
 const CROP_MARGIN = 0.05;
 
 export async function indexVideo(db: Db, videoId: number, models: IndexModels, opts: IndexOptions): Promise<{ frames: number; detections: number }> {
-  const v = db.prepare('SELECT id, path, duration_s, sample_fps, indexed_until_s, width, height FROM videos WHERE id = ?').get(videoId) as VideoRow;
-  db.prepare("UPDATE videos SET status = 'indexing', error = NULL, index_models = ? WHERE id = ?").run(models.modelKey, videoId);
+  const v = videoRow(db, videoId);
+  if (!v) throw new Error(`video ${videoId}: not in this case`);
+  // The bytes decoded must be the bytes imported: checked before, and after (size, mtime, identity).
+  const identity = await checkUnchanged(db, v);
+  // Claimed inside the writer's transaction: a video another run finished meanwhile is left alone.
+  const claimed = writeTransaction(db, () => { opts.guard?.(); return claimVideo(db, videoId, models.modelKey); });
+  if (!claimed) return { frames: 0, detections: 0 };
   const tracker = new Tracker(openTracks(db, videoId));
   const batchFrames = opts.batchFrames ?? 8;
   const started = Date.now();
@@ -98,7 +107,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     }
     const lastFrameT = batch[batch.length - 1].timeS;
     clock.lap('track');
-    writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT) });
+    writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard });
     clock.lap('database');
     frames += batch.length;
     detections += writes.length;
@@ -107,21 +116,39 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     opts.afterBatch?.(lastFrameT);
   };
 
-  const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? DEFAULT_MAX_SIDE, startS: startT >= 0 ? startT : undefined, readAhead: opts.readAhead ?? 2 * batchFrames, signal: opts.signal });
-  clock.restart();
-  for await (const frame of frames$) {
-    clock.lap('decode');
-    batch.push(frame);
-    if (batch.length >= batchFrames) await flush();
+  const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? DEFAULT_MAX_SIDE, startS: startT >= 0 ? startT : undefined, durationS: v.duration_s, readAhead: opts.readAhead ?? 2 * batchFrames, signal: opts.signal });
+  // Decoding errors of a file that changed meanwhile are the change's fault: say that, not "corrupt".
+  const refuseIfChanged = (): void => {
+    const now = statOrNull(v.path);
+    if (now && sameFile(identity, now)) return;
+    clearIndex(db, videoId);
+    throw new VideoError(v.path, 'changed while it was being indexed (size, mtime or identity differ from the imported file); its partial index was discarded');
+  };
+  try {
     clock.restart();
+    for await (const frame of frames$) {
+      clock.lap('decode');
+      batch.push(frame);
+      if (batch.length >= batchFrames) await flush();
+      clock.restart();
+    }
+    await flush();
+  } catch (e) {
+    if (!opts.signal?.aborted) refuseIfChanged();
+    throw e;
   }
-  await flush();
   const closed = tracker.closeAll();
-  db.transaction(() => {
+  refuseIfChanged();
+  writeTransaction(db, () => {
+    opts.guard?.();
     const close = db.prepare('UPDATE sightings SET open = 0 WHERE id = ?');
     for (const tr of closed) if (tr.sightingId !== null) close.run(tr.sightingId);
-    db.prepare("UPDATE videos SET status = 'done', progress = 1, error = NULL WHERE id = ?").run(videoId);
-  })();
+    markDone(db, videoId);
+  });
   opts.onProgress?.({ kind: 'index', videoId, path: v.path, phase: 'done', fraction: 1, etaS: 0 });
   return { frames, detections };
+}
+
+function statOrNull(file: string): import('node:fs').Stats | null {
+  try { return statSync(file); } catch { return null; }
 }

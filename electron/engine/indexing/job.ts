@@ -1,6 +1,9 @@
 // The ingest job: import every input (a bad file is named and skipped, never fatal), then index
-// every video that is not done — including ones a killed process left half-way, which resume.
-import type { Db } from '../case/caseFile';
+// every video that is not done — ones a killed process left half-way and ones that failed, which
+// resume from their last committed batch. The whole job holds the case's writer lock.
+import { describeDbError, writeTransaction, type Db } from '../case/caseFile';
+import { markFailed, videosIndexedByOtherModels, videosNotDone } from '../case/videos';
+import { CaseBusyError, WriterLock } from '../case/writerLock';
 import type { ImportReport, ProgressEvent } from '../contract';
 import { scanPaths } from '../video/scan';
 import { Detector } from '../vision/detector';
@@ -34,6 +37,8 @@ export async function loadIndexModels(opts: { provider?: ProviderPreference; det
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** SQLite errors (disk full, read-only, locked) are about the case file: name it. */
+const reasonOf = (db: Db, e: unknown): string => (String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_') ? describeDbError(e, db.name) : message(e));
 
 export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: LoadedModels): Promise<ImportReport> {
   const report: ImportReport = { indexed: [], duplicates: [], failed: [] };
@@ -41,20 +46,33 @@ export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: Loaded
     // Reasons from the video stage already start with the file name.
     const clean = reason.startsWith(path) ? reason.slice(path.length).replace(/^:\s*/, '') : reason;
     report.failed.push({ path, reason: clean });
-    recordFailure(db, path, clean);
+    try { recordFailure(db, path, clean); } catch { /* the case cannot be written (disk full): the report still names it */ }
     opts.onProgress?.({ kind: 'import', videoId, path, phase: 'failed', fraction: 1, etaS: null, message: clean });
   };
 
-  // Models first: a missing or damaged model is the installation's fault, not the footage's.
-  const m = models ?? (await loadIndexModels(opts));
+  // The lock first: a second writer is told at once who is indexing, before any work.
+  const lock = WriterLock.acquire(db);
   try {
-    await importAll(db, opts, report, fail);
-    await indexQueued(db, opts, m, report, fail);
-  } finally {
-    if (!models) {
-      await m.detector.close();
-      await m.encoder.close();
+    // Models next: a missing or damaged model is the installation's fault, not the footage's.
+    const m = models ?? (await loadIndexModels(opts));
+    try {
+      await importAll(db, opts, report, fail);
+      await indexQueued(db, opts, m, report, fail, () => lock.assertHeld());
+    } finally {
+      if (!models) {
+        await m.detector.close();
+        await m.encoder.close();
+      }
     }
+    if (!opts.signal?.aborted) {
+      // Exit status tells the truth: every video of the case that is still not done is named.
+      const named = new Set(report.failed.map((f) => f.path));
+      for (const v of videosNotDone(db)) {
+        if (!named.has(v.path)) report.failed.push({ path: v.path, reason: `not indexed (${v.status}${v.error ? `: ${v.error}` : ''})` });
+      }
+    }
+  } finally {
+    lock.release();
   }
   return report;
 }
@@ -72,32 +90,41 @@ async function importAll(db: Db, opts: IndexJobOptions, report: ImportReport, fa
       if (r.duplicate) report.duplicates.push({ path: file, videoId: r.videoId });
       opts.onProgress?.({ kind: 'import', videoId: r.videoId, path: file, phase: 'queued', fraction: 0, etaS: null });
     } catch (e) {
-      fail(file, message(e));
+      fail(file, reasonOf(db, e));
     }
   }
 }
 
-async function indexQueued(db: Db, opts: IndexJobOptions, m: LoadedModels, report: ImportReport, fail: Fail): Promise<void> {
+async function indexQueued(db: Db, opts: IndexJobOptions, m: LoadedModels, report: ImportReport, fail: Fail, guard: () => void): Promise<void> {
   // A job still 'running' belongs to a process that was killed: this run resumes its work.
-  db.prepare("UPDATE jobs SET status = 'interrupted', finished_at = ? WHERE status = 'running'").run(new Date().toISOString());
+  writeTransaction(db, () => db.prepare("UPDATE jobs SET status = 'interrupted', finished_at = ? WHERE status = 'running'").run(new Date().toISOString()));
   // A model change means re-indexing, never silently mixing embeddings of two models.
-  const stale = db.prepare('SELECT id FROM videos WHERE index_models IS NOT NULL AND index_models != ?').all(m.modelKey) as { id: number }[];
-  for (const s of stale) clearIndex(db, s.id);
-  const todo = db.prepare("SELECT id, path FROM videos WHERE status IN ('queued', 'indexing') ORDER BY id").all() as { id: number; path: string }[];
-  for (const v of todo) {
+  for (const id of videosIndexedByOtherModels(db, m.modelKey)) clearIndex(db, id);
+  // Queued, interrupted and failed videos alike: each resumes from its last committed batch.
+  for (const v of videosNotDone(db)) {
     if (opts.signal?.aborted) return;
-    const job = Number(db.prepare("INSERT INTO jobs(kind, video_id, status, started_at) VALUES ('index', ?, 'running', ?)").run(v.id, new Date().toISOString()).lastInsertRowid);
+    let job = 0;
     try {
-      const r = await indexVideo(db, v.id, m, { ffmpeg: opts.ffmpeg, signal: opts.signal, onProgress: opts.onProgress, afterBatch: opts.afterBatch });
-      db.prepare("UPDATE jobs SET status = 'done', finished_at = ?, frames = ? WHERE id = ?").run(new Date().toISOString(), r.frames, job);
+      job = Number(writeTransaction(db, () => db.prepare("INSERT INTO jobs(kind, video_id, status, started_at) VALUES ('index', ?, 'running', ?)").run(v.id, new Date().toISOString()).lastInsertRowid));
+      const r = await indexVideo(db, v.id, m, { ffmpeg: opts.ffmpeg, signal: opts.signal, onProgress: opts.onProgress, afterBatch: opts.afterBatch, guard });
+      writeTransaction(db, () => db.prepare("UPDATE jobs SET status = 'done', finished_at = ?, frames = ? WHERE id = ?").run(new Date().toISOString(), r.frames, job));
       report.indexed.push(v.id);
     } catch (e) {
       const aborted = opts.signal?.aborted === true;
-      db.prepare('UPDATE jobs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(aborted ? 'interrupted' : 'failed', new Date().toISOString(), message(e), job);
+      const reason = reasonOf(db, e);
+      // Another process took the case over: it owns the video now, this run writes nothing more.
+      if (e instanceof CaseBusyError) { fail(v.path, reason, v.id); return; }
+      try {
+        writeTransaction(db, () => {
+          if (job) db.prepare('UPDATE jobs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(aborted ? 'interrupted' : 'failed', new Date().toISOString(), reason, job);
+          // What was committed before the failure stays searchable; the next run resumes from there.
+          if (!aborted) markFailed(db, v.id, reason);
+        });
+      } catch {
+        /* the case cannot be written (disk full): the report below still names the file and the reason */
+      }
       if (aborted) return;
-      // What was committed before the failure stays searchable.
-      db.prepare("UPDATE videos SET status = 'failed', error = ? WHERE id = ?").run(message(e), v.id);
-      fail(v.path, message(e), v.id);
+      fail(v.path, reason, v.id);
     }
   }
 }

@@ -1,6 +1,7 @@
 // What indexing writes: one transaction per batch of sampled frames (detections, embeddings,
 // sighting updates, resume point), so a killed process loses at most the batch in flight.
-import type { Db } from '../case/caseFile';
+import { writeTransaction, type Db } from '../case/caseFile';
+import { resetIndex, setResumePoint } from '../case/videos';
 import type { BBox } from '../contract';
 import { blendAppearance, Track } from './tracker';
 
@@ -23,6 +24,8 @@ export interface BatchWrite {
   /** Source time of the last frame of the batch: the resume point. */
   lastFrameT: number;
   progress: number;
+  /** Called first inside the transaction: throws when this process no longer holds the case's writer lock. */
+  guard?: () => void;
 }
 
 export function writeBatch(db: Db, w: BatchWrite): void {
@@ -35,9 +38,9 @@ export function writeBatch(db: Db, w: BatchWrite): void {
   const insertDetection = db.prepare('INSERT INTO detections(video_id, sighting_id, t_s, x, y, w, h, score) VALUES (?,?,?,?,?,?,?,?)');
   const insertEmbedding = db.prepare('INSERT INTO embeddings(detection_id, sighting_id, model_id, vector) VALUES (?,?,?,?)');
   const close = db.prepare('UPDATE sightings SET open = 0 WHERE id = ?');
-  const resume = db.prepare("UPDATE videos SET indexed_until_s = ?, progress = ?, status = 'indexing' WHERE id = ?");
 
-  db.transaction(() => {
+  writeTransaction(db, () => {
+    w.guard?.();
     for (const d of w.detections) {
       const [x, y, bw, bh] = d.bbox;
       if (d.track.sightingId === null) {
@@ -51,8 +54,8 @@ export function writeBatch(db: Db, w: BatchWrite): void {
       insertEmbedding.run(detId, d.track.sightingId, w.modelId, Buffer.from(d.embedding.buffer, d.embedding.byteOffset, d.embedding.byteLength));
     }
     for (const tr of w.closed) if (tr.sightingId !== null) close.run(tr.sightingId);
-    resume.run(w.lastFrameT, w.progress, w.videoId);
-  })();
+    setResumePoint(db, w.videoId, w.lastFrameT, w.progress);
+  });
 }
 
 /**
@@ -75,12 +78,12 @@ export function openTracks(db: Db, videoId: number): Track[] {
 
 /** Forgets a video's index (model change, or re-index requested); the video row and its hash stay. */
 export function clearIndex(db: Db, videoId: number): void {
-  db.transaction(() => {
+  writeTransaction(db, () => {
     db.prepare('DELETE FROM embeddings WHERE sighting_id IN (SELECT id FROM sightings WHERE video_id = ?)').run(videoId);
     db.prepare('DELETE FROM detections WHERE video_id = ?').run(videoId);
     // Bookmarked sightings stay (closed) so the evidence they point to is not lost.
     db.prepare('DELETE FROM sightings WHERE video_id = ? AND id NOT IN (SELECT sighting_id FROM bookmarks)').run(videoId);
     db.prepare('UPDATE sightings SET open = 0 WHERE video_id = ?').run(videoId);
-    db.prepare("UPDATE videos SET indexed_until_s = -1, progress = 0, status = 'queued', error = NULL, index_models = NULL WHERE id = ?").run(videoId);
-  })();
+    resetIndex(db, videoId);
+  });
 }

@@ -5,6 +5,7 @@ import { LIMITS, type QueryReading, type SearchRequest, type SearchResult, type 
 import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
 import { embeddingSpace } from '../vision/manifest';
+import { videoIdsOfCameras } from '../case/videos';
 import { sightingRows, toHit } from './hits';
 import { Filter, SightingScore, VectorIndex } from './vectorIndex';
 
@@ -43,7 +44,7 @@ export class Searcher {
     let videoIds = req.videoIds?.length ? new Set(req.videoIds) : undefined;
     if (req.cameras?.length) {
       const cams = new Set(req.cameras);
-      const ids = (this.db.prepare('SELECT id, camera FROM videos').all() as { id: number; camera: string }[]).filter((v) => cams.has(v.camera)).map((v) => v.id);
+      const ids = videoIdsOfCameras(this.db, cams);
       videoIds = new Set(videoIds ? ids.filter((id) => videoIds!.has(id)) : ids);
     }
     return { videoIds, from: req.from, to: req.to };

@@ -26,7 +26,7 @@ export function cleanLogLine(line: string, file?: string): string {
   let s = line.replace(/^(\[[^\]]*\]\s*)+/, '').trim();
   if (file) {
     // ffmpeg echoes the input name ("file:/x/y.mp4: Invalid data ..."); the caller already names the file.
-    for (const name of [`file:${file}`, file]) {
+    for (const name of [`file:${file}`, file, '<input>']) {
       if (s.startsWith(name + ': ')) s = s.slice(name.length + 2);
     }
   }

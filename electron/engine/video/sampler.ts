@@ -4,7 +4,10 @@
 // How: ffmpeg's `select` keeps the first source frame at or after each 1/fps tick (ticks counted
 // from 0 in absolute source time, so the rate never drifts and a resumed run picks the same frames);
 // `showinfo` logs each kept frame's pts (stderr) before the frame's rgb24 bytes reach stdout;
-// the two streams are paired in order.
+// the two streams are paired in order. ffmpeg's stderr also echoes the input file name (and the
+// container's metadata), which anyone can craft to look like a showinfo line: the showinfo instances
+// are therefore named with a random per-run nonce, and only lines that begin with that exact name count.
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { VideoError, abortError, reasonFromFfmpegLog } from './errors';
@@ -44,6 +47,11 @@ export interface SampleOptions {
    * decoding and inference take turns instead of overlapping. Same frames either way.
    */
   readAhead?: number;
+  /**
+   * Container duration from ffprobe's JSON (indexing knows it from import). When given it is used
+   * instead of the "Duration:" line of ffmpeg's stderr, which a crafted file name can forge.
+   */
+  durationS?: number;
   signal?: AbortSignal;
 }
 
@@ -58,14 +66,19 @@ interface FrameMeta {
 // Tolerance, in ticks, for a frame that lands on a tick but whose pts*timebase rounds a hair below it.
 const TICK_EPS = 1e-6;
 
-/** The -vf chain. Filter order fixes showinfo's instance names: Parsed_showinfo_1 (source) and _4 (output). */
-export function buildFilterChain(fps: number, seekS: number, maxSide?: number): string {
+/** A fresh nonce per ffmpeg run: the showinfo instances are `showinfo@<nonce>s` (source) and `showinfo@<nonce>o` (output). */
+export function newNonce(): string {
+  return randomBytes(12).toString('hex');
+}
+
+/** The -vf chain, with the showinfo instances named by `nonce`. */
+export function buildFilterChain(fps: number, seekS: number, maxSide?: number, nonce = 'x'): string {
   const tick = (t: string) => `floor((${t}+${seekS})*${fps}+${TICK_EPS})`;
   const select = `select='isnan(prev_selected_t)+gt(${tick('t')},${tick('prev_selected_t')})'`;
   const scale = maxSide && maxSide > 0
     ? `scale=w='max(1,round(iw*min(1,${maxSide}/max(iw,ih))))':h='max(1,round(ih*min(1,${maxSide}/max(iw,ih))))':flags=area`
     : 'scale=w=iw:h=ih';
-  return [select, 'showinfo=checksum=0', scale, 'format=rgb24', 'showinfo=checksum=0'].join(',');
+  return [select, `showinfo@${nonce}s=checksum=0`, scale, 'format=rgb24', `showinfo@${nonce}o=checksum=0`].join(',');
 }
 
 /** Where to start decoding for a resume at `startS`: at least one whole tick before startS's tick. */
@@ -76,8 +89,9 @@ export function seekPointFor(startS: number | undefined, fps: number): number {
   return seek > 0 ? Math.floor(seek * 1000) / 1000 : 0;
 }
 
-const SHOWINFO_FRAME = /\[Parsed_showinfo_(\d+) @ [^\]]*\](?: \[\w+\])? n:\s*\d+ pts:\s*(-?\d+|NOPTS) .*? s:(\d+)x(\d+)/;
-const SHOWINFO_CONFIG = /\[Parsed_showinfo_1 @ [^\]]*\](?: \[\w+\])? config in time_base: (\d+)\/(\d+)/;
+// Anchored at the start of the line and keyed by the run's nonce: text from the file name cannot match.
+const showinfoFrame = (nonce: string): RegExp => new RegExp(`^\\[showinfo@${nonce}([so]) @ 0x[0-9a-f]+\\](?: \\[\\w+\\])? n:\\s*\\d+ pts:\\s*(-?\\d+|NOPTS) .*? s:(\\d+)x(\\d+) `);
+const showinfoConfig = (nonce: string): RegExp => new RegExp(`^\\[showinfo@${nonce}s @ 0x[0-9a-f]+\\](?: \\[\\w+\\])? config in time_base: (\\d+)/(\\d+),`);
 const LOG_LEVEL = /^(?:\[[^\]]*\] )?\[(panic|fatal|error|warning)\] /;
 
 /** Incremental parser of ffmpeg's stderr (with -loglevel level+info): frame metadata and problems. */
@@ -90,14 +104,37 @@ export class FfmpegLogParser {
   problemCount = 0;
   private partial = '';
   private pendingSrc: { pts: number; w: number; h: number } | null = null;
+  private readonly frameRe: RegExp;
+  private readonly configRe: RegExp;
 
-  constructor(private readonly onFrame: (meta: FrameMeta) => void) {}
+  private readonly echoes: string[];
+
+  /**
+   * `nonce`: the one buildFilterChain named this run's showinfo instances with. `input`: the names
+   * ffmpeg was given (path, file: URL); wherever ffmpeg echoes them they are blanked out before the
+   * text is split into lines, so a name holding newlines and fake log lines is never read as lines.
+   */
+  constructor(private readonly onFrame: (meta: FrameMeta) => void, nonce: string, input: string[] = []) {
+    if (!/^[0-9a-z]+$/.test(nonce)) throw new Error('sampler nonce must be alphanumeric');
+    this.frameRe = showinfoFrame(nonce);
+    this.configRe = showinfoConfig(nonce);
+    this.echoes = [...new Set(input.filter((n) => n.length > 0))].sort((x, y) => y.length - x.length);
+  }
 
   push(chunk: string): void {
-    const text = this.partial + chunk;
-    const lines = text.split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) this.line(line.replace(/\r$/, ''));
+    let text = this.partial + chunk;
+    for (const name of this.echoes) text = text.split(name).join('<input>');
+    // Hold back a tail that may be the start of an echoed name cut by the chunk boundary.
+    let hold = text.length;
+    for (const name of this.echoes) {
+      for (let k = Math.min(name.length - 1, text.length); k > 0; k--) {
+        if (name.startsWith(text.slice(text.length - k))) { hold = Math.min(hold, text.length - k); break; }
+      }
+    }
+    const lastNl = text.lastIndexOf('\n', hold - 1);
+    const complete = lastNl >= 0 ? text.slice(0, lastNl) : '';
+    this.partial = lastNl >= 0 ? text.slice(lastNl + 1) : text;
+    if (lastNl >= 0) for (const line of complete.split('\n')) this.line(line.replace(/\r$/, ''));
   }
 
   end(): void {
@@ -106,12 +143,12 @@ export class FfmpegLogParser {
   }
 
   line(line: string): void {
-    const f = SHOWINFO_FRAME.exec(line);
+    const f = this.frameRe.exec(line);
     if (f) {
       const pts = f[2] === 'NOPTS' ? NaN : Number(f[2]);
       const w = Number(f[3]);
       const h = Number(f[4]);
-      if (f[1] === '1') this.pendingSrc = { pts, w, h };
+      if (f[1] === 's') this.pendingSrc = { pts, w, h };
       else {
         const src = this.pendingSrc ?? { pts, w, h };
         this.pendingSrc = null;
@@ -119,7 +156,7 @@ export class FfmpegLogParser {
       }
       return;
     }
-    const c = SHOWINFO_CONFIG.exec(line);
+    const c = this.configRe.exec(line);
     if (c) {
       this.timeBase = [Number(c[1]), Number(c[2])];
       return;
@@ -156,13 +193,14 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
   if (signal?.aborted) throw abortError(signal);
   const seekS = seekPointFor(opts.startS, opts.fps);
   const threads = Math.max(1, Math.floor(opts.threads ?? 2));
+  const nonce = newNonce();
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', '-threads', String(threads)];
   if (opts.keyframesOnly) args.push('-skip_frame', 'nokey');
   if (seekS > 0) args.push('-ss', seekS.toFixed(3));
   args.push('-protocol_whitelist', 'file', '-i', fileUrl(file),
     // First video stream that is not cover art; nothing else.
     '-map', '0:V:0', '-an', '-sn', '-dn',
-    '-vf', buildFilterChain(opts.fps, seekS, opts.maxSide),
+    '-vf', buildFilterChain(opts.fps, seekS, opts.maxSide, nonce),
     '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
 
   const child = spawn(opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
@@ -176,7 +214,7 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
   const log = new FfmpegLogParser((m) => {
     metas.push(m);
     poke();
-  });
+  }, nonce, [fileUrl(file), file]);
   let stderrDone = false;
   let spawnError: Error | null = null;
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
@@ -273,6 +311,7 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
     if (signal?.aborted) throw abortError(signal);
     if (spawnError) throw new Error(`cannot run ffmpeg '${opts.ffmpegPath}': ${(spawnError as Error).message}`);
     finished = true;
+    if (opts.durationS !== undefined && opts.durationS > 0) log.durationS = opts.durationS;
     const failure = failureReason(file, log, exit, lastTimeS, opts.fps);
     if (failure) throw new VideoError(file, failure);
   } finally {
