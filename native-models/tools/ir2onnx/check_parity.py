@@ -7,39 +7,17 @@ The inputs are fixed pseudo-random smooth 0-255 images (batch 2). Prints the max
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
-import tempfile
-from typing import Dict, Tuple
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 from . import convert
 from . import ir_graph
 from . import reference
 from .models import MODELS
-
-ORT_RUN = os.path.join(os.path.dirname(HERE), "tfjs2onnx", "ort_run.js")
-
-
-def run_onnx(model_path: str, feeds: Dict[str, np.ndarray]) -> Tuple[Dict[str, np.ndarray], float]:
-    """Runs an ONNX file through onnxruntime-node (this machine has no Python onnxruntime)."""
-    with tempfile.TemporaryDirectory() as d:
-        spec = {"inputs": {}}
-        for name, arr in feeds.items():
-            arr = np.ascontiguousarray(arr, np.float32)
-            arr.tofile(os.path.join(d, f"{name}.f32"))
-            spec["inputs"][name] = list(arr.shape)
-        with open(os.path.join(d, "spec.json"), "w") as f:
-            json.dump(spec, f)
-        subprocess.run(["node", ORT_RUN, os.path.abspath(model_path), d], check=True, cwd=os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
-        with open(os.path.join(d, "out_spec.json")) as f:
-            out_spec = json.load(f)
-        return ({name: np.fromfile(os.path.join(d, f"out_{name}.f32"), np.float32).reshape(shape)
-                 for name, shape in out_spec["shapes"].items()}, out_spec["ms"])
+# This machine has no Python onnxruntime: ONNX files run through onnxruntime-node.
+from tfjs2onnx.ort_bridge import run_onnx
 
 
 def fixed_inputs(width: int, height: int, n: int = 2, seed: int = 7) -> np.ndarray:
@@ -50,7 +28,7 @@ def fixed_inputs(width: int, height: int, n: int = 2, seed: int = 7) -> np.ndarr
     return np.round(np.clip(img + rng.normal(0, 12, img.shape), 0, 255)).astype(np.float32)
 
 
-def parity(model_id: str, batch: np.ndarray) -> Dict[str, float]:
+def parity(model_id: str, batch: np.ndarray) -> dict[str, float]:
     xml, bin_ = convert.source_paths(model_id)
     ir = ir_graph.load(xml, bin_)
     name = MODELS[model_id]["input"]["name"]

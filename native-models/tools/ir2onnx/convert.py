@@ -7,10 +7,7 @@ Deterministic: the same IR gives the same bytes (test/integration/openvino-artif
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
-import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -19,21 +16,10 @@ NATIVE = os.path.dirname(os.path.dirname(HERE))
 from . import converter
 from . import ir_graph
 from .models import MODELS
+# One manifest layout and file hash for every converter's output.
+from tfjs2onnx.convert_nanodet import format_json, sha256
 
 
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def format_json(obj) -> str:
-    """indent=2, but lists of scalars stay on one line (same layout as tfjs2onnx/convert_nanodet.py's manifests)."""
-    text = json.dumps(obj, indent=2)
-    scalar_list = re.compile(r"\[\s*((?:[^\[\]{}\s][^\[\]{}]*?)?)\s*\]", re.S)
-    return scalar_list.sub(lambda m: "[" + re.sub(r"\s*\n\s*", " ", m.group(1)) + "]", text) + "\n"
 
 
 def source_paths(model_id: str, native: str = NATIVE):
