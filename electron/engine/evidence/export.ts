@@ -13,7 +13,8 @@ import { sightingRow, toBBox, wallClock } from '../search/hits';
 import { FfmpegError } from '../video/ffmpeg';
 import { sha256File } from '../video/hash';
 import { listBookmarks } from './bookmarks';
-import { abandonBundle, commitBundle, startBundle, stamp, toolVersion, writeAuditCopy, writeManifestAndSums } from './bundle';
+import { abandonBundle, commitBundle, startBundle, stamp, toolVersion, writeAuditCopy, writeManifestAndSums, writePublicKey } from './bundle';
+import type { SigningKey } from './signing';
 import { cutOriginal, encodeAnnotated, isClipFailure, OUTPUT_FAILURE, round, SNAPSHOT_FILES, snapshots, toolSupport, type ToolSupport } from './clips';
 import type { BoxSpan } from './filters';
 import { snapshotStamp } from './filters';
@@ -26,8 +27,11 @@ export { toolVersion };
 export interface ExportContext {
   ffmpeg: string;
   ffprobe: string;
+  /** Who exports: named in the manifest, the report and the audit entry. */
   user: string;
   models: { id: string; version: string }[];
+  /** The installation's key: signs manifest.json. */
+  signingKey: SigningKey;
 }
 
 export class ExportError extends Error {}
@@ -87,9 +91,10 @@ export async function exportEvidence(
     const audit = writeAuditCopy(db, bundle);
     const queries = queryTexts(db, bookmarks);
 
+    const signer = writePublicKey(bundle, ctx.signingKey);
     const manifest: Manifest = {
       format: MANIFEST_FORMAT,
-      formatVersion: 1,
+      formatVersion: 2,
       tool: { name: 'sightline', version: toolVersion() },
       createdAt: createdAt.toISOString(),
       user: ctx.user,
@@ -100,15 +105,16 @@ export async function exportEvidence(
       audit,
       items,
       refused,
+      signer,
       files: [],
     };
 
     const pdf = await renderReport(manifest, tempDir);
     fs.writeFileSync(path.join(tempDir, 'report.pdf'), pdf);
 
-    const manifestSha = await writeManifestAndSums(bundle, manifest);
+    const manifestSha = await writeManifestAndSums(bundle, manifest, ctx.signingKey);
     const finalDir = commitBundle(db, bundle, ctx.user, {
-      manifestSha256: manifestSha, bookmarks: items.map((i) => i.bookmarkId), refused, padS, files: manifest.files.length + 2,
+      manifestSha256: manifestSha, signerFingerprint: signer.fingerprint, bookmarks: items.map((i) => i.bookmarkId), refused, padS, files: manifest.files.length + 3,
     }, exportError);
     emit(null, finalDir, 'done', 1, `${items.length} item(s) exported to ${finalDir}`);
     return { bundleDir: finalDir, items: items.length, refused };

@@ -6,6 +6,13 @@ export const MANIFEST_FORMAT = 'sightline-evidence-bundle';
 
 export interface ManifestFile { path: string; sha256: string; size: number }
 
+/** The bundle's signature files: manifest.sig is the Ed25519 signature of manifest.json's exact bytes. */
+export const SIGNATURE_FILE = 'manifest.sig';
+export const PUBLIC_KEY_FILE = 'public-key.pem';
+
+/** Who signed: the public key is in the bundle; the fingerprint is what a recipient pins. */
+export interface ManifestSigner { algorithm: 'Ed25519'; publicKey: typeof PUBLIC_KEY_FILE; signature: typeof SIGNATURE_FILE; fingerprint: string }
+
 export interface ManifestItem {
   bookmarkId: number;
   sightingId: number;
@@ -40,7 +47,8 @@ export interface ManifestItem {
 
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
-  formatVersion: 1;
+  /** 2: signed (signer, manifest.sig, public-key.pem). Version 1 bundles were unsigned. */
+  formatVersion: 2;
   tool: { name: string; version: string };
   createdAt: string;
   user: string;
@@ -51,6 +59,7 @@ export interface Manifest {
   audit: { file: string; entries: number; headSeq: number; headHash: string; chainVerified: boolean; problems: string[] };
   items: ManifestItem[];
   refused: { bookmarkId: number; reason: string }[];
-  /** Every file of the bundle except manifest.json and SHA256SUMS. */
+  signer: ManifestSigner;
+  /** Every file of the bundle except manifest.json, manifest.sig and SHA256SUMS. */
   files: ManifestFile[];
 }
