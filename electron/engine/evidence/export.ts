@@ -20,6 +20,8 @@ import type { BoxSpan } from './filters';
 import { snapshotStamp } from './filters';
 import { itemFolderName, slug } from './names';
 import { renderReport } from './report';
+import { FRAME_JPEG_FILE, reportImages } from './exhibit';
+import { modelMethods } from './method';
 import { MANIFEST_FORMAT, type Manifest, type ManifestItem } from './manifestTypes';
 
 export { toolVersion };
@@ -83,6 +85,7 @@ export async function exportEvidence(
         emit(b.hit.videoId || null, b.hit.video, 'failed', 1, `bookmark ${b.id} refused: ${e.message}`);
       }
     }
+    items.forEach((it, i) => { it.exhibit = exhibitNumber(info.caseNumber, i + 1); });
     if (items.length === 0) {
       throw new ExportError(`nothing exported: every bookmark was refused (${refused.map((r) => `bookmark ${r.bookmarkId}: ${r.reason}`).join('; ')})`);
     }
@@ -101,6 +104,7 @@ export async function exportEvidence(
       case: { caseNumber: info.caseNumber, title: info.title, investigator: info.investigator, createdAt: info.createdAt, caseFile: info.path },
       request: { bookmarks: req.bookmarks, padS },
       models: ctx.models,
+      method: modelMethods(ctx.models),
       queries,
       audit,
       items,
@@ -184,6 +188,7 @@ async function exportItem(
     for (const f of SNAPSHOT_FILES) {
       if (!fs.existsSync(path.join(dir, f)) || fs.statSync(path.join(dir, f)).size === 0) throw new Refusal(`ffmpeg wrote no ${f} at ${s.best_s.toFixed(3)} s of ${src}`);
     }
+    const crop = await reportImages(ctx.ffmpeg, dir, bbox, v.width, v.height);
 
     // The original must still be the one we hashed: a file replaced while we cut is refused too.
     const after = statOrNull(src);
@@ -193,7 +198,7 @@ async function exportItem(
     emit(v.id, src, 'done', 1, `bookmark ${b.id}: done`);
 
     return {
-      bookmarkId: b.id, sightingId: s.id, note: b.note, query: b.query, score: b.score,
+      exhibit: '', bookmarkId: b.id, bookmarkedBy: bookmarkedBy(db, b.id), sightingId: s.id, note: b.note, query: b.query, score: b.score,
       createdAt: b.createdAt, updatedAt: b.updatedAt, camera: v.camera, folder: `items/${folder}`,
       source: {
         videoId: v.id, path: src, fileName: v.file_name, sha256: v.sha256, sizeBytes: v.size_bytes,
@@ -212,6 +217,8 @@ async function exportItem(
         snapshot: { path: rel('frame.png'), timeS: s.best_s, width: v.width, height: v.height },
         snapshotAnnotated: { path: rel('frame-annotated.png'), timeS: s.best_s },
         thumbnail: { path: rel('thumbnail.jpg') },
+        personCrop: { ...crop, path: rel(crop.path) },
+        frameJpeg: { path: rel(FRAME_JPEG_FILE) },
       },
     };
   } catch (e) {
@@ -246,6 +253,20 @@ async function checkSource(v: VideoRow, verified: Map<number, string>): Promise<
     verified.set(v.id, now);
   }
   return st;
+}
+
+/** Exhibit references: the case number (or CASE) and the item's place in the bundle, E001 on. */
+export function exhibitNumber(caseNumber: string, n: number): string {
+  return `${caseNumber.trim() || 'CASE'}-E${String(n).padStart(3, '0')}`;
+}
+
+/** The user of the "bookmark added" entry of a bookmark. */
+function bookmarkedBy(db: Db, bookmarkId: number): string | null {
+  const rows = db.prepare("SELECT user, details FROM audit_log WHERE action = 'bookmark added' ORDER BY seq DESC").all() as { user: string; details: string }[];
+  for (const r of rows) {
+    try { if ((JSON.parse(r.details) as { bookmarkId?: number }).bookmarkId === bookmarkId) return r.user; } catch { /* reported by the audit check */ }
+  }
+  return null;
 }
 
 /** Texts of the searches behind the exported bookmarks, and every search run in the case. */

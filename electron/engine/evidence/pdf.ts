@@ -254,7 +254,7 @@ export class PdfDocument {
       hex += gid.toString(16).padStart(4, '0');
     }
     const rgb = color ?? [0, 0, 0];
-    const paint = `${rgb.map(num).join(' ')} rg ${rgb.map(num).join(' ')} RG ${bold ? `2 Tr ${num(size * 0.035)} w` : '0 Tr'}`;
+    const paint = `${rgb.map(num).join(' ')} rg ${rgb.map(num).join(' ')} RG ${bold ? `2 Tr ${num(size * 0.02)} w` : '0 Tr'}`;
     return `q ${paint} BT /F1 ${num(size)} Tf ${num(x)} ${num(y)} Td <${hex}> Tj ET Q`;
   }
 
