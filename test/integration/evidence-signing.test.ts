@@ -208,3 +208,23 @@ test('a private key file that others can read is refused, naming the file and th
     fs.chmodSync(keyFile, 0o600);
   }
 });
+
+test('docs/evidence.md: the recipient\'s commands (openssl, python3, sha256sum) pass on the bundle and fail on a recomputed forgery', () => {
+  const doc = fs.readFileSync(path.resolve(__dirname, '../../../docs/evidence.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('### With nothing but the bundle and the public key'));
+  const script = /```sh\n([\s\S]*?)```/.exec(section)![1];
+  assert.match(script, /openssl pkeyutl -verify/);
+  const run = (dir: string) => spawnSync('bash', ['-c', `set -eo pipefail\n${script}`], { cwd: dir, encoding: 'utf8' });
+  const ok = run(bundle);
+  assert.equal(ok.status, 0, ok.stderr);
+  const fp = (JSON.parse(fs.readFileSync(path.join(bundle, 'manifest.json'), 'utf8')) as { signer: { fingerprint: string } }).signer.fingerprint.replace(/ /g, '');
+  assert.ok(ok.stdout.includes(fp), 'step 1 prints the fingerprint');
+  assert.match(ok.stdout, /Signature Verified Successfully/);
+  assert.match(ok.stdout, /manifest: all files match/);
+  const forged = copy('docs-recomputed');
+  fs.appendFileSync(framePng(forged), Buffer.from('x'));
+  recomputeEverything(forged);
+  const bad = run(forged);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stdout + bad.stderr, /Signature Verification Failure/);
+});
