@@ -4,6 +4,7 @@ import { UsageError } from './args';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
   index: { summary: 'import and index videos or folders into a case', load: () => import('./commands/index') },
   search: { summary: 'find sightings matching a description (or --similar to a sighting)', load: () => import('./commands/search') },
+  case: { summary: 'show or set the case number, investigator and title', load: () => import('./commands/case') },
   status: { summary: 'videos, progress, failures, models and execution provider of a case', load: () => import('./commands/status') },
   bookmark: { summary: 'add, list or remove bookmarks', load: () => import('./commands/bookmark') },
   export: { summary: 'write an evidence bundle for bookmarks', load: () => import('./commands/export') },

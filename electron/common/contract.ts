@@ -72,6 +72,24 @@ export const CreateCaseRequestSchema = obj({
   title: text(LIMITS.searchText).optional(),
 });
 
+/** Changes to the open case's identity (audited); fields left out stay as they are. */
+export const CaseDetailsPatchSchema = obj({
+  caseNumber: text(LIMITS.shortText).optional(),
+  /** The investigator acting on the case: every later audit entry carries this name. */
+  investigator: text(LIMITS.shortText, { nonEmpty: true }).optional(),
+  title: text(LIMITS.searchText).optional(),
+});
+
+/** This installation's evidence-signing key (Ed25519): what a recipient compares a bundle's signer with. */
+export const SigningKeyInfoSchema = z.object({
+  algorithm: z.literal('Ed25519'),
+  /** SHA-256 of the raw 32-byte public key, hex in groups of four. */
+  fingerprint: z.string(),
+  publicKeyPem: z.string(),
+  /** Where the private key is kept (owner-only permissions). */
+  privateKeyFile: z.string(),
+});
+
 export const VIDEO_STATUSES = ['queued', 'indexing', 'done', 'failed'] as const;
 
 /** What ffprobe tells of a video file (video/probe.ts), as stored in the case. */
@@ -302,6 +320,7 @@ export const API = {
   createCase: method(['req'], z.tuple([CreateCaseRequestSchema]), CaseInfoSchema, 'create a case file and open it'),
   openCase: method(['path'], z.tuple([absPath]), CaseInfoSchema, 'open an existing case file'),
   getCase: method([], z.tuple([]), CaseInfoSchema.nullable(), 'the open case, or null'),
+  setCaseDetails: method(['patch'], z.tuple([CaseDetailsPatchSchema]), CaseInfoSchema, 'change the case number, investigator or title (audited)'),
   importPaths: method(['req'], z.tuple([ImportRequestSchema]), ImportReportSchema, 'import files/folders and index them; resolves when all are done or failed'),
   listVideos: method([], z.tuple([]), z.array(VideoInfoSchema), 'videos of the open case'),
   setCamera: method(['videoId', 'camera'], z.tuple([idSchema, cameraName]), VideoInfoSchema, 'name the camera of a video'),
@@ -318,6 +337,7 @@ export const API = {
   getSettings: method([], z.tuple([]), SettingsSchema, 'the settings'),
   setSettings: method(['patch'], z.tuple([UiSettingsPatchSchema]), SettingsSchema, 'change settings the UI may change (not executables)'),
   status: method([], z.tuple([]), EngineStatusSchema, 'case, videos, models, execution provider, ffmpeg'),
+  getSigningKey: method([], z.tuple([]), SigningKeyInfoSchema, "this installation's evidence-signing key (made on first use)"),
 };
 
 export type ApiTable = typeof API;
@@ -343,6 +363,8 @@ export const ARITY = Object.fromEntries(API_METHODS.map((m) => [m, API[m].names.
 export type BBox = z.infer<typeof BBoxSchema>;
 export type CaseInfo = z.infer<typeof CaseInfoSchema>;
 export type CreateCaseRequest = z.infer<typeof CreateCaseRequestSchema>;
+export type CaseDetailsPatch = z.infer<typeof CaseDetailsPatchSchema>;
+export type SigningKeyInfo = z.infer<typeof SigningKeyInfoSchema>;
 export type VideoStatus = (typeof VIDEO_STATUSES)[number];
 export type VideoMetadata = z.infer<typeof VideoMetadataSchema>;
 export type VideoInfo = z.infer<typeof VideoInfoSchema>;

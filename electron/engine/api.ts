@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  type AddBookmarkRequest, type AuditVerdict, type Bookmark, type CaseInfo, type CreateCaseRequest, type EngineStatus, type ExportReport,
+  type AddBookmarkRequest, type AuditVerdict, type Bookmark, type CaseDetailsPatch, type CaseInfo, type CreateCaseRequest, type SigningKeyInfo, type EngineStatus, type ExportReport,
   type ExportRequest, type ImportReport, type ImportRequest, type ModelInfo, type ProgressEvent, type SearchRequest, type SearchResult,
   type Settings, type SightlineApi, type Sighting, type SimilarRequest, ToolPathsSchema, type ToolPaths, type UiSettingsPatch, type VideoInfo,
 } from '../common/contract';
@@ -11,11 +11,13 @@ import { ApiError, type ErrorCode } from '../common/errors';
 import type { MediaRef } from '../common/media';
 import { isRemoteOrDevicePath } from '../common/paths';
 import { appendAudit, verifyAudit } from './case/audit';
-import { caseInfo, CaseError, CaseExistsError, createCase, Db, defaultUser, openDb, writeTransaction } from './case/caseFile';
+import { caseInfo, CaseError, CaseExistsError, createCase, Db, defaultUser, getMeta, openDb, setMeta, writeTransaction } from './case/caseFile';
 import { CaseBusyError } from './case/writerLock';
 import { listVideos, setCamera, setTrueStartTime, statusCounts, videoById, videoRow } from './case/videos';
+import { installationKey, keyInfo, type SigningKey } from './evidence/signing';
 import { addBookmark, listBookmarks, removeBookmark, updateBookmark } from './evidence/bookmarks';
 import { exportEvidence } from './evidence/export';
+import { checkAgainstCase, fingerprintOfKeyFile, verifyBundle, type BundleVerdict } from './evidence/verify';
 import type { WorkerInput, WorkerMessage } from './indexing/worker';
 import { sightingRow, toSighting } from './search/hits';
 import { Searcher } from './search/search';
@@ -26,7 +28,10 @@ import { createSession } from './vision/providers';
 
 export interface EngineOptions {
   settingsFile?: string;
+  /** Who acts, when it is not the open case's investigator (a test, a shared workstation's login). */
   user?: string;
+  /** Folder of this installation's signing key (default: SIGHTLINE_HOME, else the OS config folder). */
+  keyDir?: string;
   detectorModel?: string;
   ivtModel?: string;
 }
@@ -55,11 +60,20 @@ export class Engine implements SightlineApi {
   private jobs: Promise<unknown> = Promise.resolve();
   private workers = new Set<Worker>();
   private provider: string | null = null;
-  readonly user: string;
+  private signingKey: SigningKey | null = null;
 
   constructor(private opts: EngineOptions = {}) {
     this.settings = new SettingsStore(opts.settingsFile);
-    this.user = opts.user ?? defaultUser();
+  }
+
+  /**
+   * The name every audit entry carries: the one given to the engine (option, SIGHTLINE_USER), else
+   * the open case's investigator, else the operating-system account.
+   */
+  get user(): string {
+    const given = this.opts.user || process.env.SIGHTLINE_USER;
+    if (given) return given;
+    return (this.db && getMeta(this.db, 'investigator')) || defaultUser();
   }
 
   // A model folder of the user's (e.g. an IVT trained on CUHK-PEDES) replaces the shipped default.
@@ -91,23 +105,61 @@ export class Engine implements SightlineApi {
     return this.openCase(file, { readonly: true });
   }
 
-  /** Opens the case file, creating it when it does not exist yet (the CLI's behaviour). */
-  async openOrCreateCase(file: string): Promise<CaseInfo> {
+  /**
+   * Opens the case file, creating it when it does not exist yet (the CLI's behaviour). `details`
+   * name the case when it is created, and change it (audited) when it already exists.
+   */
+  async openOrCreateCase(file: string, details: CaseDetailsPatch = {}): Promise<CaseInfo> {
     try {
-      return await this.openCase(file);
+      await this.openCase(file);
     } catch (e) {
       if (!(e instanceof EngineError && e.code === 'CASE_FILE' && /no such case file/.test(e.message))) throw e;
       try {
-        return await this.createCase({ path: file, caseNumber: '', investigator: this.user });
+        return await this.createCase({ path: file, caseNumber: details.caseNumber ?? '', investigator: details.investigator || this.user, title: details.title });
       } catch (c) {
         // Another process created it meanwhile (exclusive create): open theirs.
-        if (c instanceof EngineError && c.exists) return this.openCase(file);
-        throw c;
+        if (!(c instanceof EngineError && c.exists)) throw c;
+        await this.openCase(file);
       }
     }
+    return this.setCaseDetails(details);
   }
 
   async getCase(): Promise<CaseInfo | null> { return this.db ? caseInfo(this.db) : null; }
+
+  /** Case number, investigator, title: one audited change; the entry names who acts after it. */
+  async setCaseDetails(patch: CaseDetailsPatch): Promise<CaseInfo> {
+    const db = this.requireCase();
+    const keys = { caseNumber: 'case_number', investigator: 'investigator', title: 'title' } as const;
+    writeTransaction(db, () => {
+      const changes: Record<string, { from: string; to: string }> = {};
+      for (const [field, key] of Object.entries(keys) as [keyof CaseDetailsPatch, string][]) {
+        const to = patch[field]?.trim();
+        if (to === undefined) continue;
+        const from = getMeta(db, key) ?? '';
+        if (to === from) continue;
+        if (field === 'investigator' && to === '') throw new EngineError('the investigator name must not be empty', 'INVALID_ARGUMENT');
+        setMeta(db, key, to);
+        changes[field] = { from, to };
+      }
+      if (Object.keys(changes).length) appendAudit(db, this.user, 'case details changed', changes);
+    });
+    return caseInfo(db);
+  }
+
+  /** This installation's signing key, made on first use (SIGHTLINE_HOME or the OS config folder). */
+  private key(): SigningKey {
+    if (!this.signingKey) {
+      try {
+        this.signingKey = installationKey(this.opts.keyDir);
+      } catch (e) {
+        throw new EngineError((e as Error).message, 'INTERNAL');
+      }
+    }
+    return this.signingKey;
+  }
+
+  async getSigningKey(): Promise<SigningKeyInfo> { return keyInfo(this.key()); }
 
   ffmpeg(): ReturnType<typeof resolveFfmpeg> {
     const s = this.settings.get();
@@ -214,10 +266,23 @@ export class Engine implements SightlineApi {
   async exportEvidence(req: ExportRequest): Promise<ExportReport> {
     const db = this.requireCase();
     const ff = this.ffmpeg();
-    return exportEvidence(db, { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user: this.user, models: this.models() }, req, (e: ProgressEvent) => this.emit(e));
+    return exportEvidence(db, { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user: this.user, models: this.models(), signingKey: this.key() }, req, (e: ProgressEvent) => this.emit(e));
   }
 
   async verifyAudit(): Promise<AuditVerdict> { return verifyAudit(this.requireCase()); }
+
+  /**
+   * Checks a bundle: hashes and signature, the signer against `key` (a public key file) or
+   * `fingerprint` when given, and — when a case is open — that the case recorded this export.
+   */
+  async verifyBundle(dir: string, pin: { key?: string; fingerprint?: string } = {}): Promise<BundleVerdict> {
+    let expectFingerprint = pin.fingerprint;
+    if (pin.key !== undefined) {
+      try { expectFingerprint = fingerprintOfKeyFile(pin.key); } catch (e) { throw new EngineError((e as Error).message, 'INVALID_ARGUMENT'); }
+    }
+    const verdict = verifyBundle(dir, { expectFingerprint });
+    return this.db ? checkAgainstCase(this.db, verdict) : verdict;
+  }
 
   async getSettings(): Promise<Settings> { return this.settings.get(); }
   /** What the UI may change. Executables are refused here: see setToolPaths. */

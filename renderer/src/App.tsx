@@ -96,7 +96,7 @@ export function App() {
 
       <div className={`workspace${playerShown ? ' with-player' : ''}`}>
         <main className="content">
-          <div hidden={tab !== 'case'}><CasePage current={c.caseInfo} onOpened={(ci) => { c.setCaseInfo(ci); setPlaying(null); setTab('library'); }} /></div>
+          <div hidden={tab !== 'case'}><CasePage current={c.caseInfo} onOpened={(ci) => { c.setCaseInfo(ci); setPlaying(null); setTab('library'); }} onDetailsSaved={(ci) => c.setCaseInfo(ci)} /></div>
           {c.caseInfo && (
             <>
               <div hidden={tab !== 'library'}><LibraryPage videos={c.videos} progress={c.progress} onChanged={() => { void c.refreshVideos(); void c.refreshStatus(); }} /></div>

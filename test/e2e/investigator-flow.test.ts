@@ -57,7 +57,7 @@ before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-e2e-'));
   // SIGHTLINE_E2E_IVT_MODEL: another model folder, for trying the flow while the shipped model is rebuilt.
   // The engine as Electron main runs it: in its own worker thread, reached by messages.
-  engine = startEngineHost({ settingsFile: path.join(work, 'settings.json'), ivtModel: process.env.SIGHTLINE_E2E_IVT_MODEL || undefined });
+  engine = startEngineHost({ settingsFile: path.join(work, 'settings.json'), keyDir: path.join(work, 'signing-key'), ivtModel: process.env.SIGHTLINE_E2E_IVT_MODEL || undefined });
   bridge = await startBridge({ engine, rendererDir: RENDERER });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -222,6 +222,22 @@ async function investigatorFlow(): Promise<void> {
   assert.equal(await page.getByLabel('ffmpeg path').count(), 1);
   assert.equal(await page.locator('input[aria-label="ffmpeg path"]').count(), 0);
   await shot('11-settings');
+
+  // The installation's signing key: Settings shows the fingerprint the exported bundle is signed with.
+  const fingerprint = await page.getByTestId('key-fingerprint').innerText();
+  assert.match(fingerprint, /^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
+  const evidenceDir = (await engine.getCase())!.evidenceDir;
+  const exported = fs.readdirSync(evidenceDir, { recursive: true, encoding: 'utf8' }).filter((f) => path.basename(f) === 'manifest.json');
+  assert.equal(exported.length, 1, `one bundle in ${evidenceDir}`);
+  assert.equal((JSON.parse(fs.readFileSync(path.join(evidenceDir, exported[0]), 'utf8')) as { signer: { fingerprint: string } }).signer.fingerprint, fingerprint);
+
+  // Who investigates: renamed on the Case page (audited); later entries carry the new name.
+  await page.getByRole('tab', { name: 'Case' }).click();
+  await page.getByLabel('Open case investigator', { exact: true }).fill('DS Анна Петрова');
+  await page.getByRole('button', { name: 'Save case details' }).click();
+  await page.getByText('Saved (recorded in the audit log).').waitFor();
+  assert.equal((await engine.getCase())!.investigator, 'DS Анна Петрова');
+  await shot('12-case-details');
 
   assert.deepEqual(problems, [], 'no console errors, CSP violations or outside requests');
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeEvidenceCase, insertVideo, insertSightings, makeTestVideo, TEST_MODELS, type EvidenceFixture, type FixtureSighting } from '../fixtures/evidenceCase';
+import { makeEvidenceCase, insertVideo, insertSightings, makeTestVideo, TEST_MODELS, testSigningKey, type EvidenceFixture, type FixtureSighting } from '../fixtures/evidenceCase';
 import { addBookmark, listBookmarks } from '../../electron/engine/evidence/bookmarks';
 import { exportEvidence, ExportError, type ExportContext } from '../../electron/engine/evidence/export';
 import { verifyBundle } from '../../electron/engine/evidence/verify';
@@ -25,7 +25,7 @@ const exportsMade = (): number => listAudit(fx.db).filter((e) => e.action === 'e
 
 before(async () => {
   fx = await makeEvidenceCase();
-  ctx = { ffmpeg: fx.ffmpeg, ffprobe: fx.ffprobe, user: 'DC Test', models: TEST_MODELS };
+  ctx = { ffmpeg: fx.ffmpeg, ffprobe: fx.ffprobe, user: 'DC Test', models: TEST_MODELS, signingKey: testSigningKey(fx.dir) };
   cam2 = path.join(fx.dir, 'cam2.mp4');
   makeTestVideo(cam2, { creationTime: '2026-03-14T10:00:00Z' });
   const v2 = await insertVideo(fx.db, cam2, { camera: 'Car park' });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { makeEvidenceCase, TEST_MODELS } from '../fixtures/evidenceCase';
+import { makeEvidenceCase, TEST_MODELS, testSigningKey } from '../fixtures/evidenceCase';
 import { addBookmark } from '../../electron/engine/evidence/bookmarks';
 import { exportEvidence } from '../../electron/engine/evidence/export';
 import { verifyBundle } from '../../electron/engine/evidence/verify';
@@ -15,7 +15,7 @@ for (const [fileName, container] of [['cam.avi', 'avi'], ['cam.dav', 'mkv']] as 
     const fx = await makeEvidenceCase({ fileName });
     try {
       addBookmark(fx.db, 'u', { sightingId: fx.sightings[1].id });
-      const r = await exportEvidence(fx.db, { ffmpeg: fx.ffmpeg, ffprobe: fx.ffprobe, user: 'u', models: TEST_MODELS }, { outDir: path.join(fx.dir, 'out'), bookmarks: 'all', padS: 0.3 });
+      const r = await exportEvidence(fx.db, { ffmpeg: fx.ffmpeg, ffprobe: fx.ffprobe, user: 'u', models: TEST_MODELS, signingKey: testSigningKey(fx.dir) }, { outDir: path.join(fx.dir, 'out'), bookmarks: 'all', padS: 0.3 });
       const m = require(path.join(r.bundleDir, 'manifest.json')) as Manifest;
       const clip = m.items[0].files.originalClip;
       assert.equal(clip.container, container);

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeEvidenceCase, TEST_MODELS, type EvidenceFixture } from '../fixtures/evidenceCase';
+import { makeEvidenceCase, TEST_MODELS, testSigningKey, type EvidenceFixture } from '../fixtures/evidenceCase';
 import { addBookmark } from '../../electron/engine/evidence/bookmarks';
 import { exportEvidence } from '../../electron/engine/evidence/export';
 import { verifyBundle } from '../../electron/engine/evidence/verify';
@@ -22,7 +22,7 @@ before(async () => {
   fx = await makeEvidenceCase();
   addBookmark(fx.db, 'DC Test', { sightingId: fx.sightings[0].id, note: 'Suspect enters, red jacket', query: 'man in a red jacket', score: 0.4312 });
   addBookmark(fx.db, 'DC Test', { sightingId: fx.sightings[1].id, note: '' });
-  const report = await exportEvidence(fx.db, { ffmpeg: fx.ffmpeg, ffprobe: fx.ffprobe, user: 'DC Test', models: TEST_MODELS },
+  const report = await exportEvidence(fx.db, { ffmpeg: fx.ffmpeg, ffprobe: fx.ffprobe, user: 'DC Test', models: TEST_MODELS, signingKey: testSigningKey(fx.dir) },
     { outDir: path.join(fx.dir, 'out'), bookmarks: 'all', padS: 1 }, (e) => progress.push(`${e.phase}:${e.fraction}`));
   assert.equal(report.items, 2);
   assert.deepEqual(report.refused, []);
@@ -160,7 +160,7 @@ test('verify reports missing and extra files by name', () => {
 
 test("the investigator's clock correction wins over the container time, in manifest and burned-in text", async () => {
   fx.db.prepare('UPDATE videos SET true_start_time = ? WHERE id = ?').run('2026-03-14T08:00:00.000Z', fx.videoId);
-  const r = await exportEvidence(fx.db, { ffmpeg: fx.ffmpeg, ffprobe: fx.ffprobe, user: 'DC Test', models: TEST_MODELS },
+  const r = await exportEvidence(fx.db, { ffmpeg: fx.ffmpeg, ffprobe: fx.ffprobe, user: 'DC Test', models: TEST_MODELS, signingKey: testSigningKey(fx.dir) },
     { outDir: path.join(fx.dir, 'out-corrected'), bookmarks: [1], padS: 0 });
   const m = JSON.parse(fs.readFileSync(path.join(r.bundleDir, 'manifest.json'), 'utf8')) as Manifest;
   assert.equal(m.items[0].wallClock.time, '2026-03-14T08:00:02.000Z');

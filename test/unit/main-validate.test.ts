@@ -13,6 +13,7 @@ const GOOD: { [M in ApiMethod]: unknown[][] } = {
   createCase: [[{ path: abs('cases/a.sightline'), caseNumber: 'C-1', investigator: 'Ann' }], [{ path: abs('x.db'), caseNumber: '7', investigator: 'B', title: 'Robbery' }]],
   openCase: [[abs('cases/a.sightline')]],
   getCase: [[]],
+  setCaseDetails: [[{}], [{ investigator: 'DC A. Jones' }], [{ caseNumber: '2024-0173', investigator: 'Анна Петрова', title: 'Robbery' }], [{ caseNumber: '' }]],
   importPaths: [[{ paths: [abs('v/a.mp4'), abs('v/folder')] }], [{ paths: [abs('a.mp4')], fps: 2 }]],
   listVideos: [[]],
   setCamera: [[1, 'Cam 3 — High St'], [2, '']],
@@ -29,6 +30,7 @@ const GOOD: { [M in ApiMethod]: unknown[][] } = {
   verifyAudit: [[]],
   setSettings: [[{}], [{ sampleFps: 2, executionProvider: 'cpu' }], [{ sampleFps: LIMITS.maxFps }]],
   status: [[]],
+  getSigningKey: [[]],
 };
 
 const BAD: { [M in ApiMethod]: unknown[][] } = {
@@ -37,6 +39,7 @@ const BAD: { [M in ApiMethod]: unknown[][] } = {
     [{ path: abs('a') + '\0', caseNumber: 'C', investigator: 'A' }]],
   openCase: [['rel.sightline'], [''], [42], [abs('a'), abs('b')], []],
   getCase: [[1]],
+  setCaseDetails: [[], [{ investigator: '' }], [{ investigator: 'x'.repeat(LIMITS.shortText + 1) }], [{ caseNumber: 7 }], [{ user: 'admin' }], ['Ann']],
   importPaths: [[{ paths: [] }], [{ paths: ['a.mp4'] }], [{ paths: abs('a.mp4') }], [{ paths: [abs('a')], fps: 0 }], [{ paths: [abs('a')], fps: 1000 }],
     [{ paths: [abs('a')], recursive: true }], [{ paths: Array(LIMITS.importPaths + 1).fill(abs('a')) }], [{ paths: [abs('a')], fps: Number.NaN }]],
   listVideos: [['x']],
@@ -60,6 +63,7 @@ const BAD: { [M in ApiMethod]: unknown[][] } = {
   setSettings: [[{ ffmpegPath: 'ffmpeg' }], [{ executionProvider: 'tpu' }], [{ sampleFps: 0 }], [{ theme: 'dark' }], [null], [[]],
     [{ ffmpegPath: '' }], [{ ffmpegPath: abs('usr/bin/ffmpeg') }], [{ ffprobePath: abs('tmp/evil.sh') }], [{ sampleFps: LIMITS.maxFps + 1 }]],
   status: [['now']],
+  getSigningKey: [['/tmp/key.pem']],
 };
 
 for (const method of API_METHODS) {

@@ -1,21 +1,25 @@
-// sightline index <path...> --db <case.sqlite> [--fps N] [--json]
+// sightline index <path...> --db <case.sqlite> [--fps N] [--investigator NAME] [--case-number N] [--json]
 import { Engine } from '../../engine/api';
 import { fpsSchema } from '../../common/contract';
 import { checkedNumber, parse, requireDb, UsageError } from '../args';
 import { progressPrinter } from '../progress';
 
-const USAGE = 'sightline index <path...> --db <case.sqlite> [--fps N] [--json]';
+const USAGE = 'sightline index <path...> --db <case.sqlite> [--fps N] [--investigator "<name>"] [--case-number <number>] [--json]';
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { db: { type: 'string' }, fps: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+  const { values, positionals } = parse(args, {
+    db: { type: 'string' }, fps: { type: 'string' }, json: { type: 'boolean' }, investigator: { type: 'string' }, 'case-number': { type: 'string' },
+  }, USAGE);
   const db = requireDb(values.db, USAGE);
   if (positionals.length === 0) throw new UsageError(`give at least one video file or folder\nusage: ${USAGE}`);
   const fps = checkedNumber(values.fps, '--fps', fpsSchema, USAGE);
+  if (values.investigator !== undefined && values.investigator.trim() === '') throw new UsageError(`--investigator must not be empty\nusage: ${USAGE}`);
   const engine = new Engine();
   const stop = (): void => { void engine.close().then(() => process.exit(130)); };
   process.once('SIGINT', stop);
   try {
-    await engine.openOrCreateCase(db);
+    // Names a new case; on an existing case they change it, audited, as "sightline case set" does.
+    await engine.openOrCreateCase(db, { investigator: values.investigator, caseNumber: values['case-number'] });
     engine.onProgress(progressPrinter(!!values.json));
     const report = await engine.importPaths({ paths: positionals, fps });
     for (const f of report.failed) process.stderr.write(`sightline: ${f.path}: ${f.reason}\n`);

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { writeTransaction, type Db } from '../case/caseFile';
 import { appendAudit, listAuditRows, verifyAuditRows } from '../case/audit';
 import { sha256File } from '../video/hash';
-import type { Manifest } from './manifestTypes';
+import { PUBLIC_KEY_FILE, SIGNATURE_FILE, type Manifest, type ManifestSigner } from './manifestTypes';
+import { SIGNATURE_ALGORITHM, signBytes, type SigningKey } from './signing';
 
 /** A bundle being written: `tempDir` now, `finalDir` once committed. */
 export interface PendingBundle { outDir: string; finalDir: string; tempDir: string }
@@ -43,17 +44,28 @@ export function writeAuditCopy(db: Db, bundle: PendingBundle): Manifest['audit']
   return { file, entries: auditRows.length, headSeq: head?.seq ?? 0, headHash: head?.hash ?? '', chainVerified: verdict.ok, problems: verdict.problems };
 }
 
+/** Puts the signer's public key into the bundle; returns the manifest's signer section. */
+export function writePublicKey(bundle: PendingBundle, key: SigningKey): ManifestSigner {
+  fs.writeFileSync(path.join(bundle.tempDir, PUBLIC_KEY_FILE), key.publicKeyPem);
+  return { algorithm: SIGNATURE_ALGORITHM, publicKey: PUBLIC_KEY_FILE, signature: SIGNATURE_FILE, fingerprint: key.fingerprint };
+}
+
 /**
  * Fills manifest.files from what is on disk (after flushing it, never what we meant to write), then
- * writes manifest.json and SHA256SUMS. Returns the manifest's own SHA-256.
+ * writes manifest.json, its signature (manifest.sig: Ed25519 over the file's exact bytes) and
+ * SHA256SUMS. Returns the manifest's own SHA-256.
  */
-export async function writeManifestAndSums(bundle: PendingBundle, manifest: Manifest): Promise<string> {
+export async function writeManifestAndSums(bundle: PendingBundle, manifest: Manifest, key: SigningKey): Promise<string> {
   const dir = bundle.tempDir;
-  manifest.files = await hashTree(dir, new Set(['manifest.json', 'SHA256SUMS']));
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  manifest.files = await hashTree(dir, new Set(['manifest.json', 'SHA256SUMS', SIGNATURE_FILE]));
+  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+  fs.writeFileSync(path.join(dir, 'manifest.json'), manifestBytes);
   syncFile(path.join(dir, 'manifest.json'));
+  fs.writeFileSync(path.join(dir, SIGNATURE_FILE), signBytes(key, manifestBytes));
+  syncFile(path.join(dir, SIGNATURE_FILE));
   const manifestSha = await sha256File(path.join(dir, 'manifest.json'));
-  const sums = [...manifest.files.map((f) => ({ path: f.path, sha256: f.sha256 })), { path: 'manifest.json', sha256: manifestSha }]
+  const sigSha = await sha256File(path.join(dir, SIGNATURE_FILE));
+  const sums = [...manifest.files.map((f) => ({ path: f.path, sha256: f.sha256 })), { path: 'manifest.json', sha256: manifestSha }, { path: SIGNATURE_FILE, sha256: sigSha }]
     .sort((a, b) => a.path.localeCompare(b.path));
   fs.writeFileSync(path.join(dir, 'SHA256SUMS'), sums.map((s) => `${s.sha256}  ${s.path}\n`).join(''));
   syncFile(path.join(dir, 'SHA256SUMS'));

@@ -15,12 +15,15 @@ import { sightingRow, toBBox, wallClock } from '../search/hits';
 import { FfmpegError } from '../video/ffmpeg';
 import { sha256File } from '../video/hash';
 import { listBookmarks } from './bookmarks';
-import { abandonBundle, commitBundle, startBundle, stamp, toolVersion, writeAuditCopy, writeManifestAndSums } from './bundle';
+import { abandonBundle, commitBundle, startBundle, stamp, toolVersion, writeAuditCopy, writeManifestAndSums, writePublicKey } from './bundle';
+import type { SigningKey } from './signing';
 import { cutOriginal, encodeAnnotated, isClipFailure, OUTPUT_FAILURE, round, SNAPSHOT_FILES, snapshots, toolSupport, type ToolSupport } from './clips';
 import type { BoxSpan } from './filters';
 import { snapshotStamp } from './filters';
 import { itemFolderName, slug } from './names';
 import { renderReport } from './report';
+import { FRAME_JPEG_FILE, reportImages } from './exhibit';
+import { modelMethods } from './method';
 import { MANIFEST_FORMAT, type Manifest, type ManifestItem } from './manifestTypes';
 
 export { toolVersion };
@@ -28,8 +31,11 @@ export { toolVersion };
 export interface ExportContext {
   ffmpeg: string;
   ffprobe: string;
+  /** Who exports: named in the manifest, the report and the audit entry. */
   user: string;
   models: { id: string; version: string }[];
+  /** The installation's key: signs manifest.json. */
+  signingKey: SigningKey;
 }
 
 export class ExportError extends Error {}
@@ -78,6 +84,7 @@ export async function exportEvidence(
         emit(b.hit.videoId || null, b.hit.video, 'failed', 1, `bookmark ${b.id} refused: ${e.message}`);
       }
     }
+    items.forEach((it, i) => { it.exhibit = exhibitNumber(info.caseNumber, i + 1); });
     if (items.length === 0) {
       throw new ExportError(`nothing exported: every bookmark was refused (${refused.map((r) => `bookmark ${r.bookmarkId}: ${r.reason}`).join('; ')})`);
     }
@@ -86,28 +93,31 @@ export async function exportEvidence(
     const audit = writeAuditCopy(db, bundle);
     const queries = queryTexts(db, bookmarks);
 
+    const signer = writePublicKey(bundle, ctx.signingKey);
     const manifest: Manifest = {
       format: MANIFEST_FORMAT,
-      formatVersion: 1,
+      formatVersion: 2,
       tool: { name: 'sightline', version: toolVersion() },
       createdAt: createdAt.toISOString(),
       user: ctx.user,
       case: { caseNumber: info.caseNumber, title: info.title, investigator: info.investigator, createdAt: info.createdAt, caseFile: info.path },
       request: { bookmarks: req.bookmarks, padS },
       models: ctx.models,
+      method: modelMethods(ctx.models),
       queries,
       audit,
       items,
       refused,
+      signer,
       files: [],
     };
 
     const pdf = await renderReport(manifest, tempDir);
     fs.writeFileSync(path.join(tempDir, 'report.pdf'), pdf);
 
-    const manifestSha = await writeManifestAndSums(bundle, manifest);
+    const manifestSha = await writeManifestAndSums(bundle, manifest, ctx.signingKey);
     const finalDir = commitBundle(db, bundle, ctx.user, {
-      manifestSha256: manifestSha, bookmarks: items.map((i) => i.bookmarkId), refused, padS, files: manifest.files.length + 2,
+      manifestSha256: manifestSha, signerFingerprint: signer.fingerprint, bookmarks: items.map((i) => i.bookmarkId), refused, padS, files: manifest.files.length + 3,
     }, exportError);
     emit(null, finalDir, 'done', 1, `${items.length} item(s) exported to ${finalDir}`);
     return { bundleDir: finalDir, items: items.length, refused };
@@ -177,6 +187,7 @@ async function exportItem(
     for (const f of SNAPSHOT_FILES) {
       if (!fs.existsSync(path.join(dir, f)) || fs.statSync(path.join(dir, f)).size === 0) throw new Refusal(`ffmpeg wrote no ${f} at ${s.best_s.toFixed(3)} s of ${src}`);
     }
+    const crop = await reportImages(ctx.ffmpeg, dir, bbox, v.width, v.height);
 
     // The original must still be the one we hashed: a file replaced while we cut is refused too.
     const after = statOrNull(src);
@@ -186,7 +197,7 @@ async function exportItem(
     emit(v.id, src, 'done', 1, `bookmark ${b.id}: done`);
 
     return {
-      bookmarkId: b.id, sightingId: s.id, note: b.note, query: b.query, score: b.score,
+      exhibit: '', bookmarkId: b.id, bookmarkedBy: bookmarkedBy(db, b.id), sightingId: s.id, note: b.note, query: b.query, score: b.score,
       createdAt: b.createdAt, updatedAt: b.updatedAt, camera: v.camera, folder: `items/${folder}`,
       source: {
         videoId: v.id, path: src, fileName: v.file_name, sha256: v.sha256, sizeBytes: v.size_bytes,
@@ -205,6 +216,8 @@ async function exportItem(
         snapshot: { path: rel('frame.png'), timeS: s.best_s, width: v.width, height: v.height },
         snapshotAnnotated: { path: rel('frame-annotated.png'), timeS: s.best_s },
         thumbnail: { path: rel('thumbnail.jpg') },
+        personCrop: { ...crop, path: rel(crop.path) },
+        frameJpeg: { path: rel(FRAME_JPEG_FILE) },
       },
     };
   } catch (e) {
@@ -239,6 +252,20 @@ async function checkSource(v: VideoRow, verified: Map<number, string>): Promise<
     verified.set(v.id, now);
   }
   return st;
+}
+
+/** Exhibit references: the case number (or CASE) and the item's place in the bundle, E001 on. */
+export function exhibitNumber(caseNumber: string, n: number): string {
+  return `${caseNumber.trim() || 'CASE'}-E${String(n).padStart(3, '0')}`;
+}
+
+/** The user of the "bookmark added" entry of a bookmark. */
+function bookmarkedBy(db: Db, bookmarkId: number): string | null {
+  const rows = db.prepare("SELECT user, details FROM audit_log WHERE action = 'bookmark added' ORDER BY seq DESC").all() as { user: string; details: string }[];
+  for (const r of rows) {
+    try { if ((JSON.parse(r.details) as { bookmarkId?: number }).bookmarkId === bookmarkId) return r.user; } catch { /* reported by the audit check */ }
+  }
+  return null;
 }
 
 /** Texts of the searches behind the exported bookmarks, and every search run in the case. */

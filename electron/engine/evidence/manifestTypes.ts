@@ -1,13 +1,25 @@
 // Shape of manifest.json in an evidence bundle: what was exported, from which original, by whom,
 // with which tool and models, and every file's SHA-256. Read back by verify.ts and the report.
 import type { BBox } from '../contract';
+import type { ModelMethod } from './method';
 
 export const MANIFEST_FORMAT = 'sightline-evidence-bundle';
 
 export interface ManifestFile { path: string; sha256: string; size: number }
 
+/** The bundle's signature files: manifest.sig is the Ed25519 signature of manifest.json's exact bytes. */
+export const SIGNATURE_FILE = 'manifest.sig';
+export const PUBLIC_KEY_FILE = 'public-key.pem';
+
+/** Who signed: the public key is in the bundle; the fingerprint is what a recipient pins. */
+export interface ManifestSigner { algorithm: 'Ed25519'; publicKey: typeof PUBLIC_KEY_FILE; signature: typeof SIGNATURE_FILE; fingerprint: string }
+
 export interface ManifestItem {
+  /** Exhibit reference for this item: <case number>-E001, -E002 ... in bundle order. */
+  exhibit: string;
   bookmarkId: number;
+  /** Who bookmarked it (from the case's audit log), or null when the log does not say. */
+  bookmarkedBy: string | null;
   sightingId: number;
   note: string;
   query: string | null;
@@ -35,22 +47,30 @@ export interface ManifestItem {
     snapshot: { path: string; timeS: number; width: number; height: number };
     snapshotAnnotated: { path: string; timeS: number };
     thumbnail: { path: string };
+    /** The person enlarged for the report: cut from frame.png (region in source pixels), scaled up by `scale`. */
+    personCrop: { path: string; region: BBox; scale: number };
+    /** frame-annotated.png as JPEG, for the report. */
+    frameJpeg: { path: string };
   };
 }
 
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
-  formatVersion: 1;
+  /** 2: signed (signer, manifest.sig, public-key.pem). Version 1 bundles were unsigned. */
+  formatVersion: 2;
   tool: { name: string; version: string };
   createdAt: string;
   user: string;
   case: { caseNumber: string; title: string; investigator: string; createdAt: string; caseFile: string };
   request: { bookmarks: 'all' | number[]; padS: number };
   models: { id: string; version: string }[];
+  /** What the report's method section quotes: each model's card and its marked passages. */
+  method: ModelMethod[];
   queries: string[];
   audit: { file: string; entries: number; headSeq: number; headHash: string; chainVerified: boolean; problems: string[] };
   items: ManifestItem[];
   refused: { bookmarkId: number; reason: string }[];
-  /** Every file of the bundle except manifest.json and SHA256SUMS. */
+  signer: ManifestSigner;
+  /** Every file of the bundle except manifest.json, manifest.sig and SHA256SUMS. */
   files: ManifestFile[];
 }

@@ -1,6 +1,13 @@
-// A small PDF 1.4 writer for the evidence report: A4 pages, flowing Helvetica text with WinAnsi
-// encoding and word wrapping, embedded JPEG images (DCTDecode, so the JPEG bytes go in unchanged).
+// A small PDF 1.4 writer for the evidence report: A4 pages, flowing Unicode text with word wrapping
+// in an embedded TrueType font (a subset of DejaVu Sans as a CIDFontType2 with Identity-H encoding
+// and a ToUnicode map, so names and notes in any script the font covers print and copy as written),
+// embedded JPEG images (DCTDecode, so the JPEG bytes go in unchanged).
 // Written here rather than pulled from npm so every byte of a court exhibit comes from code we own.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { packageRoot } from '../vision/manifest';
+import { TrueTypeFont } from './truetype';
 
 export interface JpegInfo { width: number; height: number; components: number }
 
@@ -26,94 +33,71 @@ export function jpegInfo(jpeg: Buffer): JpegInfo {
   throw new PdfError('corrupt JPEG: no frame header (SOF) found');
 }
 
-// Unicode -> WinAnsiEncoding byte for the 0x80..0x9F block; Latin-1 covers 0xA0..0xFF unchanged.
-const WIN_ANSI_HIGH: Record<number, number> = {
-  0x20ac: 0x80, 0x201a: 0x82, 0x0192: 0x83, 0x201e: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87,
-  0x02c6: 0x88, 0x2030: 0x89, 0x0160: 0x8a, 0x2039: 0x8b, 0x0152: 0x8c, 0x017d: 0x8e, 0x2018: 0x91,
-  0x2019: 0x92, 0x201c: 0x93, 0x201d: 0x94, 0x2022: 0x95, 0x2013: 0x96, 0x2014: 0x97, 0x02dc: 0x98,
-  0x2122: 0x99, 0x0161: 0x9a, 0x203a: 0x9b, 0x0153: 0x9c, 0x017e: 0x9e, 0x0178: 0x9f,
-};
-
-/**
- * Maps text to WinAnsi bytes (one byte per char, as a latin1 string). Control characters become
- * spaces and anything the standard fonts cannot show becomes '?', so nothing typed by a user can
- * break the content stream.
- */
-export function toWinAnsi(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0)) out += ' ';
-    else if (cp < 0x7f || (cp >= 0xa0 && cp <= 0xff)) out += ch;
-    else if (WIN_ANSI_HIGH[cp] !== undefined) out += String.fromCharCode(WIN_ANSI_HIGH[cp]);
-    else out += '?';
-  }
-  return out;
-}
-
-/** Escapes a WinAnsi string for a PDF literal string: (, ) and \ are escaped, non-ASCII as octal. */
-export function pdfString(winAnsi: string): string {
+/** Escapes a PDF literal string of ASCII text: (, ) and \\ are escaped, anything else as octal. */
+export function pdfString(ascii: string): string {
   let out = '(';
-  for (let i = 0; i < winAnsi.length; i++) {
-    const c = winAnsi.charCodeAt(i);
-    if (c === 0x28 || c === 0x29 || c === 0x5c) out += '\\' + winAnsi[i];
-    else if (c < 0x20 || c > 0x7e) out += '\\' + c.toString(8).padStart(3, '0');
-    else out += winAnsi[i];
+  for (let i = 0; i < ascii.length; i++) {
+    const c = ascii.charCodeAt(i);
+    if (c === 0x28 || c === 0x29 || c === 0x5c) out += '\\' + ascii[i];
+    else if (c < 0x20 || c > 0x7e) out += '\\' + (c & 0xff).toString(8).padStart(3, '0');
+    else out += ascii[i];
   }
   return out + ')';
 }
 
-// Advance widths (1/1000 em) of the standard-14 fonts for ASCII 32..126 (Adobe AFM).
-const HELVETICA = [
-  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556,
-  556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
-  667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556,
-  556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-];
-const HELVETICA_BOLD = [
-  278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556,
-  556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,
-  667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611,
-  611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
-];
+/** A PDF text string for metadata (document title): UTF-16BE with a byte-order mark, as hex. */
+export function pdfTextString(text: string): string {
+  const units: string[] = ['FEFF'];
+  for (let i = 0; i < text.length; i++) units.push(text.charCodeAt(i).toString(16).padStart(4, '0').toUpperCase());
+  return `<${units.join('')}>`;
+}
 
-/** Width in points of WinAnsi text; characters outside ASCII use a wide default so lines never overflow. */
-export function textWidth(winAnsi: string, size: number, bold = false): number {
-  const table = bold ? HELVETICA_BOLD : HELVETICA;
-  let w = 0;
-  for (let i = 0; i < winAnsi.length; i++) {
-    const c = winAnsi.charCodeAt(i);
-    w += c >= 32 && c <= 126 ? table[c - 32] : 722;
+let defaultFont: TrueTypeFont | null = null;
+/** DejaVu Sans, vendored in resources/fonts (see its README and LICENSE). */
+export function reportFont(): TrueTypeFont {
+  if (!defaultFont) {
+    const file = path.join(packageRoot(), 'resources', 'fonts', 'DejaVuSans.ttf');
+    let data: Buffer;
+    try { data = fs.readFileSync(file); } catch (e) { throw new PdfError(`report font missing: ${file} (${(e as Error).message})`); }
+    defaultFont = new TrueTypeFont(data, file);
   }
+  return defaultFont;
+}
+
+/** Text as it is drawn: control characters become spaces (a tab four), nothing else is changed. */
+export function printable(text: string): string {
+  return text.replace(/\t/g, '    ').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+/** Width in points of text in the report font. */
+export function textWidth(text: string, size: number, font: TrueTypeFont = reportFont()): number {
+  let w = 0;
+  for (const ch of text) w += font.advance(font.glyph(ch.codePointAt(0)!));
   return (w * size) / 1000;
 }
 
 /** Splits text into lines no wider than maxWidth: at spaces where possible, mid-word when a word alone is too wide. */
-export function wrapText(text: string, size: number, maxWidth: number, bold = false): string[] {
+export function wrapText(text: string, size: number, maxWidth: number, font: TrueTypeFont = reportFont()): string[] {
   const lines: string[] = [];
-  for (const paragraph of toWinAnsiLines(text)) {
+  for (const paragraph of text.replace(/\r\n?/g, '\n').split('\n').map(printable)) {
     let line = '';
     for (const word of paragraph.split(' ')) {
       const candidate = line === '' ? word : `${line} ${word}`;
-      if (textWidth(candidate, size, bold) <= maxWidth) { line = candidate; continue; }
+      if (textWidth(candidate, size, font) <= maxWidth) { line = candidate; continue; }
       if (line !== '') lines.push(line);
-      // A word wider than the line (a hash, a pasted blob) is broken by character.
-      let rest = word;
-      while (textWidth(rest, size, bold) > maxWidth) {
+      // A word wider than the line (a hash, a pasted blob) is broken by character (never inside a surrogate pair).
+      let rest = [...word];
+      while (textWidth(rest.join(''), size, font) > maxWidth) {
         let n = 1;
-        while (n < rest.length && textWidth(rest.slice(0, n + 1), size, bold) <= maxWidth) n++;
-        lines.push(rest.slice(0, n));
+        while (n < rest.length && textWidth(rest.slice(0, n + 1).join(''), size, font) <= maxWidth) n++;
+        lines.push(rest.slice(0, n).join(''));
         rest = rest.slice(n);
       }
-      line = rest;
+      line = rest.join('');
     }
     lines.push(line);
   }
   return lines;
-}
-
-function toWinAnsiLines(text: string): string[] {
-  return text.replace(/\r\n?/g, '\n').split('\n').map((l) => toWinAnsi(l.replace(/\t/g, '    ')));
 }
 
 interface Page { ops: string[] }
@@ -121,6 +105,8 @@ interface Image { name: string; jpeg: Buffer; info: JpegInfo }
 
 export interface PdfOptions {
   title?: string;
+  /** The TrueType font for all text (default: the vendored DejaVu Sans). */
+  font?: TrueTypeFont;
   /** Printed at the bottom of every page together with "page n of N". */
   footer?: string;
 }
@@ -138,9 +124,13 @@ export class PdfDocument {
   private pages: Page[] = [];
   private images: Image[] = [];
   private y = 0;
+  /** Glyphs drawn so far, and the text each stands for (for the ToUnicode map). */
+  private glyphs = new Map<number, string>();
+  private readonly font: TrueTypeFont;
   readonly width = A4_W - 2 * MARGIN;
 
   constructor(private readonly opts: PdfOptions = {}) {
+    this.font = opts.font ?? reportFont();
     this.addPage();
   }
 
@@ -164,41 +154,82 @@ export class PdfDocument {
     const bold = opts.bold ?? false;
     const indent = opts.indent ?? 0;
     const leading = size * 1.25;
-    for (const line of wrapText(text, size, this.width - indent, bold)) {
+    for (const line of wrapText(text, size, this.width - indent, this.font)) {
       this.ensureSpace(leading);
       this.y -= leading;
-      if (line !== '') this.page.ops.push(textOp(line, MARGIN + indent, this.y + size * 0.22, size, bold, opts.color));
+      if (line !== '') this.page.ops.push(this.textOp(line, MARGIN + indent, this.y + size * 0.22, size, bold, opts.color));
     }
     this.y -= opts.gapAfter ?? 0;
   }
 
   /** "Label: value" with the value wrapped in a column right of the label. */
-  field(label: string, value: string, size = 9.5): void {
+  field(label: string, value: string, size = 9.5, color?: [number, number, number]): void {
     const labelW = 130;
     const leading = size * 1.25;
-    const lines = wrapText(value === '' ? '-' : value, size, this.width - labelW, false);
-    lines.forEach((line, i) => {
+    const lines = wrapText(value === '' ? '-' : value, size, this.width - labelW, this.font);
+    const labelLines = wrapText(label, size, labelW - 6, this.font);
+    for (let i = 0; i < Math.max(lines.length, labelLines.length); i++) {
       this.ensureSpace(leading);
       this.y -= leading;
       const base = this.y + size * 0.22;
-      if (i === 0) this.page.ops.push(textOp(toWinAnsi(label), MARGIN, base, size, true));
-      if (line !== '') this.page.ops.push(textOp(line, MARGIN + labelW, base, size, false));
-    });
+      if (labelLines[i]) this.page.ops.push(this.textOp(labelLines[i], MARGIN, base, size, true, color));
+      if (lines[i]) this.page.ops.push(this.textOp(lines[i], MARGIN + labelW, base, size, false, color));
+    }
   }
 
   /** Embeds a JPEG scaled to fit maxWidth x maxHeight points (never enlarged past 1 px = 1 pt). */
   image(jpeg: Buffer, maxWidth: number, maxHeight: number, gapAfter = 6): void {
-    const info = jpegInfo(jpeg);
-    if (info.components !== 1 && info.components !== 3) throw new PdfError(`unsupported JPEG with ${info.components} components`);
-    const scale = Math.min(maxWidth / info.width, maxHeight / info.height, 1);
-    const w = info.width * scale;
-    const h = info.height * scale;
-    this.ensureSpace(h + gapAfter);
-    const name = `Im${this.images.length + 1}`;
-    this.images.push({ name, jpeg, info });
-    this.y -= h;
-    this.page.ops.push(`q ${num(w)} 0 0 ${num(h)} ${num(MARGIN)} ${num(this.y)} cm /${name} Do Q`);
-    this.y -= gapAfter;
+    this.imageRow([{ jpeg, maxWidth, maxHeight }], gapAfter);
+  }
+
+  /**
+   * JPEGs side by side, each scaled to fit its box (never enlarged past 1 px = 1 pt), each with an
+   * optional caption under it; the row starts a new page when it does not fit.
+   */
+  imageRow(cells: { jpeg: Buffer; maxWidth: number; maxHeight: number; caption?: string }[], gapAfter = 6, gap = 12): void {
+    const placed = cells.map((c) => {
+      const info = jpegInfo(c.jpeg);
+      if (info.components !== 1 && info.components !== 3) throw new PdfError(`unsupported JPEG with ${info.components} components`);
+      const scale = Math.min(c.maxWidth / info.width, c.maxHeight / info.height, 1);
+      return { ...c, info, w: info.width * scale, h: info.height * scale };
+    });
+    const captionSize = 8;
+    const hasCaption = placed.some((c) => c.caption);
+    const rowH = Math.max(...placed.map((c) => c.h)) + (hasCaption ? captionSize * 1.6 : 0);
+    this.ensureSpace(rowH + gapAfter);
+    const top = this.y;
+    let x = MARGIN;
+    for (const c of placed) {
+      const name = `Im${this.images.length + 1}`;
+      this.images.push({ name, jpeg: c.jpeg, info: c.info });
+      const bottom = top - c.h;
+      this.page.ops.push(`q ${num(c.w)} 0 0 ${num(c.h)} ${num(x)} ${num(bottom)} cm /${name} Do Q`);
+      if (c.caption) {
+        const line = wrapText(c.caption, captionSize, Math.max(c.w, 120), this.font)[0] ?? '';
+        this.page.ops.push(this.textOp(line, x, bottom - captionSize * 1.2, captionSize, false, [0.3, 0.3, 0.3]));
+      }
+      x += c.w + gap;
+    }
+    this.y = top - rowH - gapAfter;
+  }
+
+  /** A box with a tinted background around a block of text (warnings, caveats). */
+  callout(text: string, opts: { size?: number; fill?: [number, number, number]; bold?: boolean } = {}): void {
+    const size = opts.size ?? 9.5;
+    const leading = size * 1.25;
+    const pad = 6;
+    const lines = wrapText(text, size, this.width - 2 * pad, this.font);
+    const h = lines.length * leading + 2 * pad;
+    this.ensureSpace(h + 4);
+    const top = this.y;
+    const fill = opts.fill ?? [1, 0.93, 0.8];
+    this.page.ops.push(`q ${fill.map(num).join(' ')} rg ${num(MARGIN)} ${num(top - h)} ${num(this.width)} ${num(h)} re f Q`);
+    this.y -= pad;
+    for (const line of lines) {
+      this.y -= leading;
+      if (line !== '') this.page.ops.push(this.textOp(line, MARGIN + pad, this.y + size * 0.22, size, opts.bold ?? false));
+    }
+    this.y = top - h - 4;
   }
 
   /** Horizontal rule across the text column. */
@@ -211,29 +242,68 @@ export class PdfDocument {
 
   space(points: number): void { this.y -= points; }
 
+  /**
+   * One line of text as glyph ids (Identity-H: two bytes per glyph, hex, so nothing typed by a user
+   * can break the content stream). Bold is the regular face drawn with a thin outline.
+   */
+  private textOp(text: string, x: number, y: number, size: number, bold: boolean, color?: [number, number, number]): string {
+    let hex = '';
+    for (const ch of printable(text)) {
+      const gid = this.font.glyph(ch.codePointAt(0)!);
+      if (!this.glyphs.has(gid)) this.glyphs.set(gid, gid === 0 ? '\ufffd' : ch);
+      hex += gid.toString(16).padStart(4, '0');
+    }
+    const rgb = color ?? [0, 0, 0];
+    const paint = `${rgb.map(num).join(' ')} rg ${rgb.map(num).join(' ')} RG ${bold ? `2 Tr ${num(size * 0.02)} w` : '0 Tr'}`;
+    return `q ${paint} BT /F1 ${num(size)} Tf ${num(x)} ${num(y)} Td <${hex}> Tj ET Q`;
+  }
+
+  /** The font objects: Type0 (Identity-H) → CIDFontType2 → descriptor → subset FontFile2; ToUnicode. */
+  private fontObjects(add: (o: string | Buffer) => number): number {
+    const f = this.font;
+    const em = (v: number): number => Math.round((v * 1000) / f.metrics.unitsPerEm);
+    const used = [...this.glyphs.keys()].sort((a, b) => a - b);
+    // A subset tag from the glyphs used (the PDF convention: six capital letters, then "+").
+    let h = 0;
+    for (const g of used) h = (h * 31 + g) >>> 0;
+    const tag = Array.from({ length: 6 }, (_, i) => String.fromCharCode(65 + (Math.floor(h / 26 ** i) % 26))).join('');
+    const name = `${tag}+DejaVuSans`;
+    const fontFile = f.subset(used);
+    const packed = deflateSync(fontFile);
+    const file = add(stream(`/Length1 ${fontFile.length} /Filter /FlateDecode`, packed));
+    const [x0, y0, x1, y1] = f.metrics.bbox.map(em);
+    const descriptor = add(`<< /Type /FontDescriptor /FontName /${name} /Flags 32 /FontBBox [${x0} ${y0} ${x1} ${y1}] /ItalicAngle 0 /Ascent ${em(f.metrics.ascent)} /Descent ${em(f.metrics.descent)} /CapHeight ${em(f.metrics.capHeight)} /StemV 80 /FontFile2 ${file} 0 R >>`);
+    const widths = used.map((g) => `${g} [${Math.round(f.advance(g))}]`).join(' ');
+    const cidFont = add(`<< /Type /Font /Subtype /CIDFontType2 /BaseFont /${name} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} 0 R /DW 1000 /W [${widths}] /CIDToGIDMap /Identity >>`);
+    const toUnicode = add(stream('', Buffer.from(toUnicodeCMap(this.glyphs), 'latin1')));
+    return add(`<< /Type /Font /Subtype /Type0 /BaseFont /${name} /Encoding /Identity-H /DescendantFonts [${cidFont} 0 R] /ToUnicode ${toUnicode} 0 R >>`);
+  }
+
   toBuffer(): Buffer {
     const objects: (string | Buffer)[] = [];
     const add = (o: string | Buffer): number => { objects.push(o); return objects.length; };
     const catalog = add('');
     const pagesObj = add('');
-    const fontRegular = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
-    const fontBold = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>');
     const imageRefs = this.images.map((im) => {
-      const dict = `<< /Type /XObject /Subtype /Image /Width ${im.info.width} /Height ${im.info.height} /ColorSpace /${im.info.components === 1 ? 'DeviceGray' : 'DeviceRGB'} /BitsPerComponent 8 /Filter /DCTDecode /Length ${im.jpeg.length} >>`;
-      return { name: im.name, ref: add(Buffer.concat([Buffer.from(`${dict}\nstream\n`, 'latin1'), im.jpeg, Buffer.from('\nendstream', 'latin1')])) };
+      const dict = `/Type /XObject /Subtype /Image /Width ${im.info.width} /Height ${im.info.height} /ColorSpace /${im.info.components === 1 ? 'DeviceGray' : 'DeviceRGB'} /BitsPerComponent 8 /Filter /DCTDecode`;
+      return { name: im.name, ref: add(stream(dict, im.jpeg)) };
     });
     const xobjects = imageRefs.length ? `/XObject << ${imageRefs.map((r) => `/${r.name} ${r.ref} 0 R`).join(' ')} >>` : '';
     const total = this.pages.length;
-    const pageRefs = this.pages.map((p, i) => {
+    // Footers first, so their glyphs are in the font subset.
+    const contents = this.pages.map((p, i) => {
       const footer = `${this.opts.footer ? `${this.opts.footer}  -  ` : ''}page ${i + 1} of ${total}`;
-      const ops = [...p.ops, textOp(toWinAnsi(footer), MARGIN, MARGIN - 10, 8, false, [0.35, 0.35, 0.35])];
-      const content = Buffer.from(ops.join('\n'), 'latin1');
-      const contentRef = add(Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`, 'latin1'), content, Buffer.from('\nendstream', 'latin1')]));
-      return add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 ${num(A4_W)} ${num(A4_H)}] /Resources << /Font << /F1 ${fontRegular} 0 R /F2 ${fontBold} 0 R >> ${xobjects} >> /Contents ${contentRef} 0 R >>`);
+      return [...p.ops, ...wrapText(footer, 8, this.width, this.font).slice(0, 1).map((l) => this.textOp(l, MARGIN, MARGIN - 10, 8, false, [0.35, 0.35, 0.35]))].join('\n');
+    });
+    const font = this.fontObjects(add);
+    const pageRefs = contents.map((c) => {
+      const content = Buffer.from(c, 'latin1');
+      const contentRef = add(stream('', content));
+      return add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 ${num(A4_W)} ${num(A4_H)}] /Resources << /Font << /F1 ${font} 0 R >> ${xobjects} >> /Contents ${contentRef} 0 R >>`);
     });
     objects[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R >>`;
     objects[pagesObj - 1] = `<< /Type /Pages /Kids [${pageRefs.map((r) => `${r} 0 R`).join(' ')}] /Count ${total} >>`;
-    const info = add(`<< /Title ${pdfString(toWinAnsi(this.opts.title ?? ''))} /Producer (Sightline) >>`);
+    const info = add(`<< /Title ${pdfTextString(this.opts.title ?? '')} /Producer (Sightline) >>`);
 
     const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
     let offset = chunks[0].length;
@@ -251,12 +321,24 @@ export class PdfDocument {
   }
 }
 
-function num(x: number): string {
-  return (Math.round(x * 100) / 100).toString();
+function stream(dict: string, data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`<< ${dict}${dict ? ' ' : ''}/Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
 }
 
-function textOp(winAnsi: string, x: number, y: number, size: number, bold: boolean, color?: [number, number, number]): string {
-  const rgb = color ? `${color.map(num).join(' ')} rg ` : '';
-  const reset = color ? ' 0 g' : '';
-  return `BT ${rgb}/${bold ? 'F2' : 'F1'} ${num(size)} Tf ${num(x)} ${num(y)} Td ${pdfString(winAnsi)} Tj ET${reset}`;
+/** ToUnicode CMap: each glyph id back to the text it was drawn for (UTF-16BE). */
+function toUnicodeCMap(glyphs: Map<number, string>): string {
+  const utf16 = (s: string): string => [...Array(s.length).keys()].map((i) => s.charCodeAt(i).toString(16).padStart(4, '0')).join('');
+  const entries = [...glyphs.entries()].sort((a, b) => a[0] - b[0]).map(([g, t]) => `<${g.toString(16).padStart(4, '0')}> <${utf16(t)}>`);
+  const blocks: string[] = [];
+  for (let i = 0; i < entries.length; i += 100) {
+    const chunk = entries.slice(i, i + 100);
+    blocks.push(`${chunk.length} beginbfchar\n${chunk.join('\n')}\nendbfchar`);
+  }
+  return ['/CIDInit /ProcSet findresource begin', '12 dict begin', 'begincmap',
+    '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def', '/CMapName /Adobe-Identity-UCS def', '/CMapType 2 def',
+    '1 begincodespacerange', '<0000> <FFFF>', 'endcodespacerange', ...blocks, 'endcmap', 'CMapName currentdict /CMapResource defineresource pop', 'end', 'end'].join('\n');
+}
+
+function num(x: number): string {
+  return (Math.round(x * 100) / 100).toString();
 }

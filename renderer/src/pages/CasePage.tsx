@@ -1,9 +1,9 @@
 // Create a new case file or open an existing one.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CaseInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
 
-export function CasePage({ current, onOpened }: { current: CaseInfo | null; onOpened(c: CaseInfo): void }) {
+export function CasePage({ current, onOpened, onDetailsSaved }: { current: CaseInfo | null; onOpened(c: CaseInfo): void; onDetailsSaved(c: CaseInfo): void }) {
   const [path, setPath] = useState('');
   const [caseNumber, setCaseNumber] = useState('');
   const [investigator, setInvestigator] = useState('');
@@ -20,18 +20,7 @@ export function CasePage({ current, onOpened }: { current: CaseInfo | null; onOp
 
   return (
     <div className="page case-page">
-      {current && (
-        <section className="card" aria-label="Open case">
-          <h2>Case {current.caseNumber}</h2>
-          <dl className="facts">
-            <dt>Title</dt><dd>{current.title || '—'}</dd>
-            <dt>Investigator</dt><dd>{current.investigator}</dd>
-            <dt>Case file</dt><dd className="mono">{current.path}</dd>
-            <dt>Evidence folder</dt><dd className="mono">{current.evidenceDir}</dd>
-            <dt>Created</dt><dd>{new Date(current.createdAt).toLocaleString()}</dd>
-          </dl>
-        </section>
-      )}
+      {current && <CaseDetails current={current} onSaved={onDetailsSaved} />}
       {!current && (
         <p className="muted intro">
           Create a case file for the investigation (or open one), import the CCTV footage, then describe the person you are looking for.
@@ -65,5 +54,49 @@ export function CasePage({ current, onOpened }: { current: CaseInfo | null; onOp
       </div>
       {error && <div className="error" role="alert">{error}</div>}
     </div>
+  );
+}
+
+/**
+ * The open case and who works on it. The investigator named here is the name every later audit
+ * entry carries and the report prints; changing it (or the case number) is itself audited.
+ */
+function CaseDetails({ current, onSaved }: { current: CaseInfo; onSaved(c: CaseInfo): void }) {
+  const [investigator, setInvestigator] = useState(current.investigator);
+  const [caseNumber, setCaseNumber] = useState(current.caseNumber);
+  const [title, setTitle] = useState(current.title);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { setInvestigator(current.investigator); setCaseNumber(current.caseNumber); setTitle(current.title); }, [current]);
+  const changed = investigator.trim() !== current.investigator || caseNumber.trim() !== current.caseNumber || title.trim() !== current.title;
+
+  const save = async () => {
+    setError(null);
+    setMessage(null);
+    try {
+      onSaved(await api!.setCaseDetails({ investigator: investigator.trim(), caseNumber: caseNumber.trim(), title: title.trim() }));
+      setMessage('Saved (recorded in the audit log).');
+    } catch (e) { setError(errorText(e)); }
+  };
+
+  return (
+    <section className="card" aria-label="Open case">
+      <h2>Case {current.caseNumber || '(no number)'}</h2>
+      <form aria-label="Case details" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+        <label>Investigator (named in every audit entry and in exported reports)
+          <input value={investigator} onChange={(e) => { setInvestigator(e.target.value); setMessage(null); }} aria-label="Open case investigator" required maxLength={200} />
+        </label>
+        <label>Case number<input value={caseNumber} onChange={(e) => { setCaseNumber(e.target.value); setMessage(null); }} aria-label="Open case number" maxLength={200} /></label>
+        <label>Title<input value={title} onChange={(e) => { setTitle(e.target.value); setMessage(null); }} aria-label="Open case title" maxLength={1000} /></label>
+        <button type="submit" disabled={!changed || !investigator.trim()}>Save case details</button>
+        {message && <span className="muted small" role="status"> {message}</span>}
+        {error && <div className="error" role="alert">{error}</div>}
+      </form>
+      <dl className="facts">
+        <dt>Case file</dt><dd className="mono">{current.path}</dd>
+        <dt>Evidence folder</dt><dd className="mono">{current.evidenceDir}</dd>
+        <dt>Created</dt><dd>{new Date(current.createdAt).toLocaleString()}</dd>
+      </dl>
+    </section>
   );
 }

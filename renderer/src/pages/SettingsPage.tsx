@@ -1,14 +1,17 @@
 // Engine settings (ffmpeg, sampling rate, execution provider) and what is actually in use.
 import { useEffect, useState } from 'react';
-import { EXECUTION_PROVIDERS, LIMITS, type EngineStatus, type Settings } from '../../../electron/common/contract';
+import { EXECUTION_PROVIDERS, LIMITS, type EngineStatus, type Settings, type SigningKeyInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
 
 export function SettingsPage({ status, onSaved }: { status: EngineStatus | null; onSaved(): void }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [key, setKey] = useState<SigningKeyInfo | null>(null);
+  const [keyError, setKeyError] = useState<string | null>(null);
 
   useEffect(() => { void api?.getSettings().then(setSettings, (e) => setError(errorText(e))); }, []);
+  useEffect(() => { void api?.getSigningKey().then(setKey, (e) => setKeyError(errorText(e))); }, []);
 
   const save = async () => {
     if (!api || !settings) return;
@@ -59,6 +62,18 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
             <dt>Videos</dt><dd>{status.videos.done}/{status.videos.total} indexed{status.videos.failed ? `, ${status.videos.failed} failed` : ''}</dd>
             <dt>Sightings</dt><dd>{status.sightings}</dd>
             <dt>Embeddings</dt><dd>{status.embeddings}</dd>
+          </dl>
+        )}
+      </section>
+      <section className="card" aria-label="Evidence signing key">
+        <h2>Evidence signing key</h2>
+        <p className="muted small">Every exported bundle is signed with this installation's Ed25519 key. Give recipients this fingerprint
+          by another channel (e-mail, phone, a signed statement) so they can check a bundle came from here: <span className="mono">sightline verify &lt;bundle&gt; --fingerprint &lt;fingerprint&gt;</span>.</p>
+        {keyError && <div className="error" role="alert">{keyError}</div>}
+        {key && (
+          <dl className="facts">
+            <dt>Fingerprint (SHA-256)</dt><dd className="mono" data-testid="key-fingerprint">{key.fingerprint}</dd>
+            <dt>Private key</dt><dd className="mono">{key.privateKeyFile}</dd>
           </dl>
         )}
       </section>

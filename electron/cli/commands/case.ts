@@ -1,0 +1,34 @@
+// sightline case set --db <case.sqlite> [--investigator NAME] [--case-number N] [--title T]
+// sightline case show --db <case.sqlite> [--json]
+// The case's identity: who investigates (every later audit entry carries the name) and its number.
+import { Engine } from '../../engine/api';
+import { parse, requireDb, UsageError } from '../args';
+
+const USAGE = [
+  'sightline case set --db <case.sqlite> [--investigator "<name>"] [--case-number <number>] [--title "<title>"] [--json]',
+  '       sightline case show --db <case.sqlite> [--json]',
+].join('\n');
+
+export async function run(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'set' && sub !== 'show') throw new UsageError(`expected "set" or "show"\nusage: ${USAGE}`);
+  const { values, positionals } = parse(rest, {
+    db: { type: 'string' }, investigator: { type: 'string' }, 'case-number': { type: 'string' }, title: { type: 'string' }, json: { type: 'boolean' },
+  }, USAGE);
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
+  const patch = { investigator: values.investigator, caseNumber: values['case-number'], title: values.title };
+  if (sub === 'set') {
+    if (Object.values(patch).every((v) => v === undefined)) throw new UsageError(`give --investigator, --case-number or --title\nusage: ${USAGE}`);
+    if (patch.investigator !== undefined && patch.investigator.trim() === '') throw new UsageError(`--investigator must not be empty\nusage: ${USAGE}`);
+  }
+  const engine = new Engine();
+  try {
+    await engine.openCase(requireDb(values.db, USAGE));
+    const info = sub === 'set' ? await engine.setCaseDetails(patch) : await engine.getCase();
+    if (values.json) process.stdout.write(`${JSON.stringify(info)}\n`);
+    else process.stdout.write(`case number   ${info?.caseNumber || '(none)'}\ninvestigator  ${info?.investigator || '(none)'}\ntitle         ${info?.title || '(none)'}\ncase file     ${info?.path}\n`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
