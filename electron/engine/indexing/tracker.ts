@@ -66,7 +66,7 @@ export interface TrackerOptions {
 }
 
 export const DEFAULT_TRACKER: TrackerOptions = {
-  maxGapS: 10, startScore: 0.45, minAppearance: 0.55, strongAppearance: 0.75, shortGapS: 1.1, weakAppearance: 0.65, minSizeRatio: 0.6, reachCapS: 6, gallery: 4,
+  maxGapS: 10, startScore: 0.45, minAppearance: 0.58, strongAppearance: 0.75, shortGapS: 1.1, weakAppearance: 0.65, minSizeRatio: 0.6, reachCapS: 6, gallery: 4,
 };
 
 export const cosine = (a: Float32Array, b: Float32Array): number => {
