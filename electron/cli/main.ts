@@ -3,7 +3,8 @@ import { UsageError } from './args';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
   index: { summary: 'import and index videos or folders into a case', load: () => import('./commands/index') },
-  search: { summary: 'find sightings matching a description (or --similar to a sighting)', load: () => import('./commands/search') },
+  search: { summary: 'find sightings matching a description (or --similar / --same-person as a sighting)', load: () => import('./commands/search') },
+  sightings: { summary: 'list every sighting with its detections (time, box, score)', load: () => import('./commands/sightings') },
   case: { summary: 'show or set the case number, investigator and title', load: () => import('./commands/case') },
   status: { summary: 'videos, progress, failures, models and execution provider of a case', load: () => import('./commands/status') },
   bookmark: { summary: 'add, list or remove bookmarks', load: () => import('./commands/bookmark') },

@@ -212,6 +212,36 @@ export const SearchResultSchema = z.object({
   tookMs: z.number(),
 });
 
+/** One step of a "follow" timeline: a sighting of the same person, in corrected wall-clock order. */
+export const FollowStepSchema = z.object({
+  sighting: z.number(),
+  videoId: z.number(),
+  camera: z.string(),
+  /** ReID cosine to the sighting asked about (1 for itself). */
+  score: z.number(),
+  /** Corrected wall-clock time the sighting starts, null when the video's clock is unknown (those come last). */
+  wallClock: z.string().nullable(),
+  /** Seconds from the end of the previous step to the start of this one (null: first, or a clock unknown). */
+  gapS: z.number().nullable(),
+  /** True when this step is on another camera (or another video without a camera name) than the previous one. */
+  cameraChanged: z.boolean(),
+});
+
+/** "Same person": the ranked sightings (ReID), plus the follow timeline of the confident ones. */
+export const SamePersonResultSchema = SearchResultSchema.extend({ follow: z.array(FollowStepSchema) });
+
+export const ListSightingsRequestSchema = obj({ videoId: idSchema.optional() });
+
+/** A sighting with every detection in it: what the tracker grouped, for anyone to check. */
+export const SightingTrackSchema = z.object({
+  id: z.number(),
+  videoId: z.number(),
+  video: z.string(),
+  start: z.number(),
+  end: z.number(),
+  detections: z.array(z.object({ time: z.number(), bbox: BBoxSchema, score: z.number() })),
+});
+
 export const BookmarkSchema = z.object({
   id: z.number(),
   sightingId: z.number(),
@@ -326,7 +356,9 @@ export const API = {
   setCamera: method(['videoId', 'camera'], z.tuple([idSchema, cameraName]), VideoInfoSchema, 'name the camera of a video'),
   setClockCorrection: method(['videoId', 'trueStartTime'], z.tuple([idSchema, isoTime.nullable()]), VideoInfoSchema, 'ISO 8601 wall-clock time of the first frame, or null to clear'),
   search: method(['req'], z.tuple([SearchRequestSchema]), SearchResultSchema, 'sightings matching a description'),
-  searchSimilar: method(['req'], z.tuple([SimilarRequestSchema]), SearchResultSchema, 'sightings that look like a given one'),
+  searchSimilar: method(['req'], z.tuple([SimilarRequestSchema]), SearchResultSchema, 'sightings that look like a given one (person re-identification)'),
+  searchSamePerson: method(['req'], z.tuple([SimilarRequestSchema]), SamePersonResultSchema, 'the person of a sighting in every video (ReID), with a follow timeline'),
+  listSightings: method(['req'], z.tuple([ListSightingsRequestSchema]), z.array(SightingTrackSchema), 'every sighting (of one video) with its detections'),
   getSighting: method(['id'], z.tuple([idSchema]), SightingSchema, 'one sighting'),
   addBookmark: method(['req'], z.tuple([AddBookmarkRequestSchema]), BookmarkSchema, 'bookmark a sighting'),
   updateBookmark: method(['id', 'note'], z.tuple([idSchema, text(LIMITS.noteChars)]), BookmarkSchema, 'change the note of a bookmark'),
@@ -377,6 +409,10 @@ export type SimilarRequest = z.infer<typeof SimilarRequestSchema>;
 export type SearchHit = z.infer<typeof SearchHitSchema>;
 export type QueryReading = z.infer<typeof QueryReadingSchema>;
 export type SearchResult = z.infer<typeof SearchResultSchema>;
+export type FollowStep = z.infer<typeof FollowStepSchema>;
+export type SamePersonResult = z.infer<typeof SamePersonResultSchema>;
+export type ListSightingsRequest = z.infer<typeof ListSightingsRequestSchema>;
+export type SightingTrack = z.infer<typeof SightingTrackSchema>;
 export type Bookmark = z.infer<typeof BookmarkSchema>;
 export type AddBookmarkRequest = z.infer<typeof AddBookmarkRequestSchema>;
 export type ExportRequest = z.infer<typeof ExportRequestSchema>;

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import {
   type AddBookmarkRequest, type AuditVerdict, type Bookmark, type CaseDetailsPatch, type CaseInfo, type CreateCaseRequest, type SigningKeyInfo, type EngineStatus, type ExportReport,
   type ExportRequest, type ImportReport, type ImportRequest, type ModelInfo, type ProgressEvent, type SearchRequest, type SearchResult,
-  type Settings, type SightlineApi, type Sighting, type SimilarRequest, ToolPathsSchema, type ToolPaths, type UiSettingsPatch, type VideoInfo,
+  type Settings, type SightlineApi, type Sighting, type SimilarRequest, type SamePersonResult, type ListSightingsRequest, type SightingTrack, ToolPathsSchema, type ToolPaths, type UiSettingsPatch, type VideoInfo,
 } from '../common/contract';
 import { ApiError, type ErrorCode } from '../common/errors';
 import type { MediaRef } from '../common/media';
@@ -20,6 +20,7 @@ import { exportEvidence } from './evidence/export';
 import { checkAgainstCase, fingerprintOfKeyFile, verifyBundle, type BundleVerdict } from './evidence/verify';
 import type { WorkerInput, WorkerMessage } from './indexing/worker';
 import { sightingRow, toSighting } from './search/hits';
+import { listSightings, samePerson } from './search/samePerson';
 import { Searcher } from './search/search';
 import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
@@ -245,11 +246,23 @@ export class Engine implements SightlineApi {
     return result;
   }
 
+  /** "More like this": the person of the sighting, by re-identification (the follow timeline left out). */
   async searchSimilar(req: SimilarRequest): Promise<SearchResult> {
-    const result = (await this.openSearcher()).similar(req);
     const db = this.requireCase();
+    const { follow: _follow, ...result } = samePerson(db, req);
     writeTransaction(db, () => appendAudit(db, this.user, 'search run', { similarTo: req.sightingId, hits: result.hits.length, model: result.modelId }));
     return result;
+  }
+
+  async searchSamePerson(req: SimilarRequest): Promise<SamePersonResult> {
+    const db = this.requireCase();
+    const result = samePerson(db, req);
+    writeTransaction(db, () => appendAudit(db, this.user, 'search run', { samePersonAs: req.sightingId, hits: result.hits.length, model: result.modelId }));
+    return result;
+  }
+
+  async listSightings(req: ListSightingsRequest): Promise<SightingTrack[]> {
+    return listSightings(this.requireCase(), req.videoId);
   }
 
   async getSighting(id: number): Promise<Sighting> {

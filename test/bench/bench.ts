@@ -7,7 +7,7 @@
 // (an id or a folder). Threads: SIGHTLINE_THREADS (ONNX Runtime intra-op).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { loadIndexModels } from '../../electron/engine/indexing/job';
+import { closeIndexModels, loadIndexModels } from '../../electron/engine/indexing/job';
 import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { loadIvtManifest } from '../../electron/engine/vision/manifest';
 import { street1080p, vtestAvi } from './fixtures';
@@ -58,8 +58,7 @@ async function main(): Promise<void> {
       videos.push({ ...f, load: load() });
       log(`  ${f.rtf.toFixed(2)}× real time, decode-only ${f.decodeOnlyRtf.toFixed(2)}×, ${f.overDecode.toFixed(2)}× decode time`);
     }
-    await models.detector.close();
-    await models.encoder.close();
+    await closeIndexModels(models);
     const by = (key: keyof IndexFigures): Record<string, number> => Object.fromEntries(videos.map((v) => [v.clip, Math.round((v[key] as number) * 100) / 100]));
     out.index = { sampleFps: 2, rtf: by('rtf'), decodeOnlyRtf: by('decodeOnlyRtf'), overDecode: by('overDecode'), cpuCeilingRtf: by('cpuCeilingRtf'), videos };
     out.memory = { peakRssMb: Math.max(...videos.map((v) => v.peakRssMb)), during: 'indexing (node + ffmpeg)' };

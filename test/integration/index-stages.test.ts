@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { openOrCreateCase } from '../../electron/engine/case/caseFile';
 import { importVideo } from '../../electron/engine/indexing/importer';
 import { indexVideo } from '../../electron/engine/indexing/indexVideo';
-import { loadIndexModels } from '../../electron/engine/indexing/job';
+import { closeIndexModels, loadIndexModels } from '../../electron/engine/indexing/job';
 import { formatStageTimes, newStageTimes, STAGES } from '../../electron/engine/indexing/stages';
 import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { SAMPLE_VIDEO, tempDir } from '../helpers/cli';
@@ -24,8 +24,7 @@ test('indexVideo charges wall time to every stage of STAGES, in the list\'s name
     for (const s of STAGES) assert.ok(times[s.name] > 0, `stage ${s.name} was charged no time: ${formatStageTimes(times, 4)}`);
     assert.match(formatStageTimes(times), new RegExp(`^${STAGES.map((s) => `${s.label.replace('+', '\\+')} \\d+\\.\\d`).join(' ')}$`));
   } finally {
-    await models.detector.close();
-    await models.encoder.close();
+    await closeIndexModels(models);
     db.close();
   }
 });

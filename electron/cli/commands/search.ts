@@ -1,32 +1,40 @@
-// sightline search "<description>" --db <case.sqlite> [--top K] [--video ID] [--from S --to S] [--min-score X] [--similar SIGHTING] [--json]
+// sightline search "<description>" --db <case.sqlite> [--top K] [--video ID] [--from S --to S] [--min-score X] [--similar SIGHTING] [--same-person SIGHTING] [--json]
 import { Engine } from '../../engine/api';
-import { idSchema, LIMITS, scoreSchema, timeSchema, topSchema, type SearchResult } from '../../common/contract';
+import { type FollowStep, idSchema, LIMITS, scoreSchema, timeSchema, topSchema, type SearchResult } from '../../common/contract';
 import { checkedNumber, parse, requireDb, UsageError } from '../args';
 import { formatDuration } from '../progress';
 
-const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--json]';
+const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> [--top K] [--video ID]... [--json]';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     db: { type: 'string' }, top: { type: 'string' }, video: { type: 'string', multiple: true }, camera: { type: 'string', multiple: true },
-    from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, similar: { type: 'string' }, json: { type: 'boolean' },
+    from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, similar: { type: 'string' }, 'same-person': { type: 'string' }, json: { type: 'boolean' },
   }, USAGE);
   const db = requireDb(values.db, USAGE);
   // The same limits as the IPC layer (one table, common/limits.ts): --top=-1, 0 or 1e9 and --from after --to are usage errors.
   const top = checkedNumber(values.top, '--top', topSchema, USAGE) ?? LIMITS.defaultTop;
   const videoIds = values.video?.map((v) => checkedNumber(v, '--video', idSchema, USAGE)!);
   const similar = checkedNumber(values.similar, '--similar', idSchema, USAGE);
+  const samePerson = checkedNumber(values['same-person'], '--same-person', idSchema, USAGE);
+  if (samePerson !== undefined && (similar !== undefined || positionals.length)) throw new UsageError(`--same-person takes a sighting, not a description or --similar\nusage: ${USAGE}`);
   const minScore = checkedNumber(values['min-score'], '--min-score', scoreSchema, USAGE);
   const from = checkedNumber(values.from, '--from', timeSchema, USAGE);
   const to = checkedNumber(values.to, '--to', timeSchema, USAGE);
   if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${values.from} is after --to ${values.to}\nusage: ${USAGE}`);
   const text = positionals.join(' ').trim();
-  if (!text && similar === undefined) throw new UsageError(`describe the person, e.g. "woman in a red jacket with a black backpack"\nusage: ${USAGE}`);
+  if (!text && similar === undefined && samePerson === undefined) throw new UsageError(`describe the person, e.g. "woman in a red jacket with a black backpack"\nusage: ${USAGE}`);
   if (text.length > LIMITS.searchText) throw new UsageError(`the description is longer than ${LIMITS.searchText} characters\nusage: ${USAGE}`);
   const engine = new Engine();
   try {
     await engine.openCase(db);
     const filters = { top, videoIds, cameras: values.camera, minScore };
+    if (samePerson !== undefined) {
+      const r = await engine.searchSamePerson({ sightingId: samePerson, ...filters });
+      if (values.json) process.stdout.write(`${JSON.stringify({ hits: r.hits, follow: r.follow, modelId: r.modelId })}\n`);
+      else { printTable(r); printFollow(r.follow); }
+      return 0;
+    }
     const result = similar !== undefined
       ? await engine.searchSimilar({ sightingId: similar, ...filters })
       : await engine.search({ text, ...filters, from, to });
@@ -44,6 +52,14 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   } finally {
     await engine.close();
+  }
+}
+
+function printFollow(steps: FollowStep[]): void {
+  process.stdout.write(`follow (same person, corrected wall clock):\n`);
+  for (const s of steps) {
+    const gap = s.gapS === null ? '' : `  +${s.gapS.toFixed(1)} s${s.cameraChanged ? ' (camera change)' : ''}`;
+    process.stdout.write(`  ${(s.wallClock ?? 'clock unknown').padEnd(26)}sighting ${String(s.sighting).padEnd(8)}video ${s.videoId}${s.camera ? ` (${s.camera})` : ''}  score ${s.score.toFixed(2)}${gap}\n`);
   }
 }
 

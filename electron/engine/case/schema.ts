@@ -125,6 +125,17 @@ export const MIGRATIONS: string[] = [
   );
   ALTER TABLE videos ADD COLUMN file_id TEXT;
   `,
+  // 3 (sightings): a person re-identification vector per detection (float32 BLOB, keyed by ReID model
+  // id@version), what the tracker matched on and what "same person" search compares.
+  `
+  CREATE TABLE reid_vectors (
+    detection_id INTEGER PRIMARY KEY REFERENCES detections(id) ON DELETE CASCADE,
+    sighting_id  INTEGER NOT NULL REFERENCES sightings(id) ON DELETE CASCADE,
+    model_id     TEXT NOT NULL,
+    vector       BLOB NOT NULL
+  );
+  CREATE INDEX reid_vectors_sighting ON reid_vectors(sighting_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,4 @@
-// One video through the pipeline: sample → detect → crop + embed → track → write, batch by batch,
+// One video through the pipeline: sample → detect (+ person filter) → crop + embed → ReID → track → write, batch by batch,
 // resuming after the last committed frame.
 import { statSync } from 'node:fs';
 import { writeTransaction, type Db } from '../case/caseFile';
@@ -7,6 +7,7 @@ import { VideoError } from '../video/errors';
 import type { BBox, ProgressEvent } from '../contract';
 import type { Detector } from '../vision/detector';
 import type { ImageEncoder } from '../vision/ivt';
+import type { ReidEncoder } from '../vision/reid';
 import { clipBox, cropToImage } from '../vision/crop';
 import { encodePng } from '../vision/png';
 import type { RgbImage } from '../vision/frame';
@@ -15,9 +16,10 @@ import { sampleFrames, Frame } from '../video/sampler';
 import { StageClock, type StageTimes } from './stages';
 import { checkUnchanged, sameFile } from './importer';
 import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
+import { plausiblePeople } from './personFilter';
 import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
 
-export interface IndexModels { detector: Detector; encoder: ImageEncoder; modelKey: string }
+export interface IndexModels { detector: Detector; encoder: ImageEncoder; reid: ReidEncoder; modelKey: string }
 
 export interface IndexOptions {
   ffmpeg: string;
@@ -53,7 +55,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
   // Claimed inside the writer's transaction: a video another run finished meanwhile is left alone.
   const claimed = writeTransaction(db, () => { opts.guard?.(); return claimVideo(db, videoId, models.modelKey); });
   if (!claimed) return { frames: 0, detections: 0 };
-  const tracker = new Tracker(openTracks(db, videoId));
+  const tracker = new Tracker(openTracks(db, videoId, models.reid.space));
   const batchFrames = opts.batchFrames ?? 8;
   const started = Date.now();
   const startT = v.indexed_until_s;
@@ -74,32 +76,36 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     clock.restart();
-    const frameBoxes = await models.detector.detect(batch);
+    // Boxes that do not look like people (traffic cones) are dropped before anything is spent on them.
+    const frameBoxes = (await models.detector.detect(batch)).map((boxes, fi) => plausiblePeople(boxes, batch[fi].width, batch[fi].height));
     clock.lap('detect');
     // Boxes come in sampled-frame pixels; the index stores source-video pixels.
-    const crops: { image: RgbImage; bbox: BBox; frame: Frame; score: number; source: BBox }[] = [];
+    const crops: { image: RgbImage; bbox: BBox; tight: BBox; frame: Frame; score: number; source: BBox }[] = [];
     frameBoxes.forEach((boxes, fi) => {
       const f = batch[fi];
       for (const d of boxes) {
         const src: BBox = [d.bbox[0] / f.scale, d.bbox[1] / f.scale, d.bbox[2] / f.scale, d.bbox[3] / f.scale];
-        crops.push({ image: f, bbox: clipBox(d.bbox, f.width, f.height, CROP_MARGIN), frame: f, score: d.score, source: src });
+        crops.push({ image: f, bbox: clipBox(d.bbox, f.width, f.height, CROP_MARGIN), tight: clipBox(d.bbox, f.width, f.height, 0), frame: f, score: d.score, source: src });
       }
     });
     const vectors = await models.encoder.embedCrops(crops);
     clock.lap('embed');
+    // ReID sees the detector's box itself (no margin), as the network was trained on.
+    const appearances = await models.reid.embed(crops.map((c) => ({ image: c.image, bbox: c.tight })));
+    clock.lap('reid');
     const writes: DetectionWrite[] = [];
     const closed: Track[] = [];
     for (const f of batch) {
-      const cropOf = new Map<TrackedDetection, (typeof crops)[number]>();
+      const cropOf = new Map<TrackedDetection, { crop: (typeof crops)[number]; embedding: Float32Array }>();
       crops.forEach((c, i) => {
-        if (c.frame === f) cropOf.set({ t: f.timeS, bbox: c.source, score: c.score, embedding: vectors[i] }, c);
+        if (c.frame === f) cropOf.set({ t: f.timeS, bbox: c.source, score: c.score, appearance: appearances[i] }, { crop: c, embedding: vectors[i] });
       });
       const step = tracker.step(f.timeS, [...cropOf.keys()]);
       closed.push(...step.closed);
       for (const a of step.assignments) {
-        const c = cropOf.get(a.detection)!;
+        const { crop: c, embedding } = cropOf.get(a.detection)!;
         writes.push({
-          t: f.timeS, bbox: c.source, score: c.score, embedding: a.detection.embedding, track: a.track,
+          t: f.timeS, bbox: c.source, score: c.score, embedding, reid: a.detection.appearance, track: a.track,
           quality: detectionQuality(c.source, c.score, v.width, v.height),
           thumbnail: () => encodePng(cropToImage(f, c.bbox, THUMB_HEIGHT)),
         });
@@ -107,7 +113,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     }
     const lastFrameT = batch[batch.length - 1].timeS;
     clock.lap('track');
-    writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard });
+    writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), reidModelId: models.reid.space, detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard });
     clock.lap('database');
     frames += batch.length;
     detections += writes.length;

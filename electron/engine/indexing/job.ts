@@ -8,10 +8,12 @@ import type { ImportReport, ProgressEvent } from '../contract';
 import { scanPaths } from '../video/scan';
 import { Detector } from '../vision/detector';
 import { ImageEncoder } from '../vision/ivt';
+import { ReidEncoder } from '../vision/reid';
 import type { ProviderPreference } from '../vision/providers';
 import { importVideo, recordFailure } from './importer';
 import { indexVideo, IndexModels } from './indexVideo';
 import { clearIndex } from './store';
+import { TRACKER_VERSION } from './tracker';
 
 export interface IndexJobOptions {
   paths: string[];
@@ -22,6 +24,7 @@ export interface IndexJobOptions {
   provider?: ProviderPreference;
   detectorModel?: string;
   ivtModel?: string;
+  reidModel?: string;
   signal?: AbortSignal;
   onProgress?: (e: ProgressEvent) => void;
   afterBatch?: (lastFrameT: number) => void;
@@ -29,11 +32,24 @@ export interface IndexJobOptions {
 
 export interface LoadedModels extends IndexModels { provider: string }
 
-export async function loadIndexModels(opts: { provider?: ProviderPreference; detectorModel?: string; ivtModel?: string }): Promise<LoadedModels> {
+export async function loadIndexModels(opts: { provider?: ProviderPreference; detectorModel?: string; ivtModel?: string; reidModel?: string }): Promise<LoadedModels> {
   const detector = await Detector.load(opts.detectorModel, opts.provider);
   const encoder = await ImageEncoder.load(opts.ivtModel, opts.provider);
-  const modelKey = `${detector.manifest.id}@${detector.manifest.version}+${encoder.manifest.id}@${encoder.manifest.version}`;
-  return { detector, encoder, modelKey, provider: encoder.provider };
+  const reid = await ReidEncoder.load(opts.reidModel, { provider: opts.provider });
+  // Everything that shapes a video's index: a change of any part re-indexes the case's videos
+  // (sightings of two trackers, or vectors of two models, are never mixed).
+  const modelKey = [
+    `${detector.manifest.id}@${detector.manifest.version}`, `${encoder.manifest.id}@${encoder.manifest.version}`,
+    reid.space, `tracker@${TRACKER_VERSION}`,
+  ].join('+');
+  return { detector, encoder, reid, modelKey, provider: encoder.provider };
+}
+
+/** Releases the index models' sessions. */
+export async function closeIndexModels(m: IndexModels): Promise<void> {
+  await m.detector.close();
+  await m.encoder.close();
+  await m.reid.close();
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -59,10 +75,7 @@ export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: Loaded
       await importAll(db, opts, report, fail);
       await indexQueued(db, opts, m, report, fail, () => lock.assertHeld());
     } finally {
-      if (!models) {
-        await m.detector.close();
-        await m.encoder.close();
-      }
+      if (!models) await closeIndexModels(m);
     }
     if (!opts.signal?.aborted) {
       // Exit status tells the truth: every video of the case that is still not done is named.

@@ -3,10 +3,11 @@
 // docs/architecture.md ("Adding a stage or a model") all follow it.
 export const STAGES = [
   { name: 'decode', label: 'decode-wait', code: 'video/sampler.ts', does: 'ffmpeg decodes and samples frames at 1/fps ticks (time spent waiting for the next frame)' },
-  { name: 'detect', label: 'detect', code: 'vision/detector.ts', does: 'person detector (NanoDet ONNX) on a batch of frames' },
+  { name: 'detect', label: 'detect', code: 'vision/detector.ts, indexing/personFilter.ts', does: 'person detector (NanoDet ONNX) on a batch of frames; boxes that do not look like people dropped' },
   { name: 'embed', label: 'crop+embed', code: 'vision/crop.ts, vision/ivt.ts', does: 'crops of each person, IVT image encoder → unit vectors' },
-  { name: 'track', label: 'track', code: 'indexing/tracker.ts', does: 'detections associated into tracks (= sightings)' },
-  { name: 'database', label: 'db', code: 'indexing/store.ts', does: 'one SQLite transaction per batch: detections, embeddings, sightings, resume point' },
+  { name: 'reid', label: 'reid', code: 'vision/reid.ts', does: 'the same crops, person re-identification network → appearance vectors (tracking, same person)' },
+  { name: 'track', label: 'track', code: 'indexing/tracker.ts', does: 'detections associated by motion + ReID appearance into tracks (= sightings)' },
+  { name: 'database', label: 'db', code: 'indexing/store.ts', does: 'one SQLite transaction per batch: detections, embeddings, ReID vectors, sightings, resume point' },
 ] as const;
 
 export type StageName = (typeof STAGES)[number]['name'];

@@ -3,7 +3,7 @@
 import { writeTransaction, type Db } from '../case/caseFile';
 import { resetIndex, setResumePoint } from '../case/videos';
 import type { BBox } from '../contract';
-import { blendAppearance, Track } from './tracker';
+import { Track, Tracker } from './tracker';
 
 export interface DetectionWrite {
   t: number;
@@ -11,6 +11,8 @@ export interface DetectionWrite {
   score: number;
   quality: number;
   embedding: Float32Array;
+  /** Person re-identification vector. */
+  reid: Float32Array;
   track: Track;
   /** PNG thumbnail, produced only when this detection may become the sighting's best. */
   thumbnail: () => Buffer;
@@ -19,6 +21,8 @@ export interface DetectionWrite {
 export interface BatchWrite {
   videoId: number;
   modelId: string;
+  /** ReID model id@version of the `reid` vectors. */
+  reidModelId: string;
   detections: DetectionWrite[];
   closed: Track[];
   /** Source time of the last frame of the batch: the resume point. */
@@ -37,6 +41,7 @@ export function writeBatch(db: Db, w: BatchWrite): void {
   const setBest = db.prepare('UPDATE sightings SET best_s = ?, best_x = ?, best_y = ?, best_w = ?, best_h = ?, best_quality = ?, thumbnail = ? WHERE id = ?');
   const insertDetection = db.prepare('INSERT INTO detections(video_id, sighting_id, t_s, x, y, w, h, score) VALUES (?,?,?,?,?,?,?,?)');
   const insertEmbedding = db.prepare('INSERT INTO embeddings(detection_id, sighting_id, model_id, vector) VALUES (?,?,?,?)');
+  const insertReid = db.prepare('INSERT INTO reid_vectors(detection_id, sighting_id, model_id, vector) VALUES (?,?,?,?)');
   const close = db.prepare('UPDATE sightings SET open = 0 WHERE id = ?');
 
   writeTransaction(db, () => {
@@ -51,35 +56,47 @@ export function writeBatch(db: Db, w: BatchWrite): void {
       }
       extend.run(d.t, x, y, bw, bh, d.track.sightingId);
       const detId = insertDetection.run(w.videoId, d.track.sightingId, d.t, x, y, bw, bh, d.score).lastInsertRowid;
-      insertEmbedding.run(detId, d.track.sightingId, w.modelId, Buffer.from(d.embedding.buffer, d.embedding.byteOffset, d.embedding.byteLength));
+      insertEmbedding.run(detId, d.track.sightingId, w.modelId, vectorBlob(d.embedding));
+      insertReid.run(detId, d.track.sightingId, w.reidModelId, vectorBlob(d.reid));
     }
     for (const tr of w.closed) if (tr.sightingId !== null) close.run(tr.sightingId);
     setResumePoint(db, w.videoId, w.lastFrameT, w.progress);
   });
 }
 
+/** A float32 vector as the compact BLOB the case stores. */
+export function vectorBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+/** A stored float32 BLOB as a vector (copied: SQLite's buffer may be unaligned). */
+export function blobVector(blob: Buffer): Float32Array {
+  return new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+}
+
 /**
- * Open tracks of a video whose indexing was interrupted: the tracker continues them, with the same
- * appearance it had (replayed from the stored embeddings), so a resumed run matches an uninterrupted one.
+ * Open tracks of a video whose indexing was interrupted: the tracker continues them, rebuilt from
+ * their stored detections and ReID vectors (Tracker.restore replays the same updates), so a resumed
+ * run matches an uninterrupted one.
  */
-export function openTracks(db: Db, videoId: number): Track[] {
-  const rows = db.prepare('SELECT id, end_s, last_x, last_y, last_w, last_h FROM sightings WHERE video_id = ? AND open = 1').all(videoId) as
-    { id: number; end_s: number; last_x: number; last_y: number; last_w: number; last_h: number }[];
-  const vectors = db.prepare('SELECT e.vector FROM embeddings e JOIN detections d ON d.id = e.detection_id WHERE e.sighting_id = ? ORDER BY d.t_s, d.id').pluck();
-  return rows.map((r) => {
-    let appearance: Float32Array | null = null;
-    for (const blob of vectors.iterate(r.id) as IterableIterator<Buffer>) {
-      const v = new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
-      appearance = appearance ? blendAppearance(appearance, v) : Float32Array.from(v);
-    }
-    return { sightingId: r.id, lastT: r.end_s, lastBox: [r.last_x, r.last_y, r.last_w, r.last_h], appearance };
-  });
+export function openTracks(db: Db, videoId: number, reidModelId: string): Track[] {
+  const ids = db.prepare('SELECT id FROM sightings WHERE video_id = ? AND open = 1 ORDER BY id').pluck().all(videoId) as number[];
+  const detections = db.prepare(`SELECT d.t_s, d.x, d.y, d.w, d.h, d.score, r.vector FROM detections d
+      JOIN reid_vectors r ON r.detection_id = d.id AND r.model_id = ? WHERE d.sighting_id = ? ORDER BY d.t_s, d.id`);
+  const tracks: Track[] = [];
+  for (const id of ids) {
+    const rows = detections.all(reidModelId, id) as { t_s: number; x: number; y: number; w: number; h: number; score: number; vector: Buffer }[];
+    if (!rows.length) continue;
+    tracks.push(Tracker.restore(id, rows.map((r) => ({ t: r.t_s, bbox: [r.x, r.y, r.w, r.h], score: r.score, appearance: blobVector(r.vector) }))));
+  }
+  return tracks;
 }
 
 /** Forgets a video's index (model change, or re-index requested); the video row and its hash stay. */
 export function clearIndex(db: Db, videoId: number): void {
   writeTransaction(db, () => {
     db.prepare('DELETE FROM embeddings WHERE sighting_id IN (SELECT id FROM sightings WHERE video_id = ?)').run(videoId);
+    db.prepare('DELETE FROM reid_vectors WHERE sighting_id IN (SELECT id FROM sightings WHERE video_id = ?)').run(videoId);
     db.prepare('DELETE FROM detections WHERE video_id = ?').run(videoId);
     // Bookmarked sightings stay (closed) so the evidence they point to is not lost.
     db.prepare('DELETE FROM sightings WHERE video_id = ? AND id NOT IN (SELECT sighting_id FROM bookmarks)').run(videoId);
