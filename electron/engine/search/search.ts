@@ -1,7 +1,7 @@
 // Description → tokenizer → IVT text encoder → top-k over crop embeddings (exact, or int8 scan + exact
 // re-rank for large cases) → per-sighting ranking.
 import type { Db } from '../case/caseFile';
-import { LIMITS, type QueryReading, type SearchRequest, type SearchResult, type SimilarRequest } from '../../common/contract';
+import { LIMITS, type QueryReading, type SearchRequest, type SearchResult } from '../../common/contract';
 import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
 import { embeddingSpace } from '../vision/manifest';
@@ -64,16 +64,6 @@ export class Searcher {
     const q = await this.encoder.embed(text);
     const ranked = this.currentIndex().nearestSightings(q.vector, req.top ?? DEFAULT_TOP, this.filterOf(req));
     return this.result(ranked, req.minScore, q.unknownWords, started, q.reading);
-  }
-
-  /** "More like this": sightings that look like a given one. */
-  similar(req: SimilarRequest): SearchResult {
-    const started = performance.now();
-    const index = this.currentIndex();
-    const q = index.sightingVector(req.sightingId);
-    if (!q) throw new SearchError(`sighting ${req.sightingId}: not in this case's index`);
-    const ranked = index.nearestSightings(q, req.top ?? DEFAULT_TOP, this.filterOf(req), req.sightingId);
-    return this.result(ranked, req.minScore, [], started);
   }
 
   async close(): Promise<void> { await this.encoder.close(); }
