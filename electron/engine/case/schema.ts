@@ -112,6 +112,24 @@ export const MIGRATIONS: string[] = [
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
   `,
+  // 2 (playback + review): playable proxies of videos Chromium cannot play (video/proxy.ts; no row =
+  // none made yet or none needed), and results the investigator rejected (hidden from later searches).
+  `
+  CREATE TABLE proxies (
+    video_id   INTEGER PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE,
+    state      TEXT NOT NULL CHECK (state IN ('making','ready','failed')),
+    path       TEXT NOT NULL,
+    size_bytes INTEGER,
+    recipe     TEXT NOT NULL,
+    error      TEXT,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE rejections (
+    sighting_id INTEGER PRIMARY KEY REFERENCES sightings(id) ON DELETE CASCADE,
+    reason      TEXT NOT NULL CHECK (reason IN ('not a person','not relevant')),
+    at          TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

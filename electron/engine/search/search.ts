@@ -12,6 +12,8 @@ export const DEFAULT_TOP = LIMITS.defaultTop;
 
 export class SearchError extends Error {}
 
+type Paging = Pick<SearchRequest, 'top' | 'offset' | 'minScore' | 'includeRejected'>;
+
 export class Searcher {
   private index: VectorIndex | null = null;
 
@@ -49,11 +51,24 @@ export class Searcher {
     return { videoIds, from: req.from, to: req.to };
   }
 
-  private result(ranked: SightingScore[], minScore: number | undefined, unknownWords: string[], started: number, query?: QueryReading): SearchResult {
-    const kept = ranked.filter((r) => minScore === undefined || r.score >= minScore);
+  /**
+   * How deep to rank for one page: past the skipped results, one more (to know whether a next page
+   * exists) and, unless rejected results are wanted, past as many as were rejected (they drop out).
+   */
+  private depth(req: Paging): number {
+    const rejected = req.includeRejected ? 0 : (this.db.prepare('SELECT count(*) AS n FROM rejections').get() as { n: number }).n;
+    return (req.offset ?? 0) + (req.top ?? DEFAULT_TOP) + 1 + rejected;
+  }
+
+  private result(ranked: SightingScore[], req: Paging, unknownWords: string[], started: number, query?: QueryReading): SearchResult {
+    const kept = ranked.filter((r) => req.minScore === undefined || r.score >= req.minScore);
     const rows = sightingRows(this.db, kept.map((r) => r.sighting));
-    const hits = kept.filter((r) => rows.has(r.sighting)).map((r) => toHit(rows.get(r.sighting)!, r.score));
-    return { hits, unknownWords, ...(query ? { query } : {}), modelId: this.modelId, tookMs: Math.round((performance.now() - started) * 10) / 10 };
+    const all = kept.filter((r) => rows.has(r.sighting) && (req.includeRejected || rows.get(r.sighting)!.rejected === null));
+    const offset = req.offset ?? 0;
+    const top = req.top ?? DEFAULT_TOP;
+    const hits = all.slice(offset, offset + top).map((r) => toHit(rows.get(r.sighting)!, r.score));
+    const nextOffset = all.length > offset + top && offset + top <= LIMITS.maxOffset ? offset + top : null;
+    return { hits, unknownWords, ...(query ? { query } : {}), modelId: this.modelId, tookMs: Math.round((performance.now() - started) * 10) / 10, nextOffset };
   }
 
   async search(req: SearchRequest): Promise<SearchResult> {
@@ -61,8 +76,8 @@ export class Searcher {
     const text = req.text.trim();
     if (!text) throw new SearchError('empty description: type what the person looks like');
     const q = await this.encoder.embed(text);
-    const ranked = this.currentIndex().nearestSightings(q.vector, req.top ?? DEFAULT_TOP, this.filterOf(req));
-    return this.result(ranked, req.minScore, q.unknownWords, started, q.reading);
+    const ranked = this.currentIndex().nearestSightings(q.vector, this.depth(req), this.filterOf(req));
+    return this.result(ranked, req, q.unknownWords, started, q.reading);
   }
 
   /** "More like this": sightings that look like a given one. */
@@ -71,8 +86,8 @@ export class Searcher {
     const index = this.currentIndex();
     const q = index.sightingVector(req.sightingId);
     if (!q) throw new SearchError(`sighting ${req.sightingId}: not in this case's index`);
-    const ranked = index.nearestSightings(q, req.top ?? DEFAULT_TOP, this.filterOf(req), req.sightingId);
-    return this.result(ranked, req.minScore, [], started);
+    const ranked = index.nearestSightings(q, this.depth(req), this.filterOf(req), req.sightingId);
+    return this.result(ranked, req, [], started);
   }
 
   async close(): Promise<void> { await this.encoder.close(); }
