@@ -193,3 +193,65 @@ test('the player on real CCTV (vtest.avi): proxy, box moving between detections,
   await page.screenshot({ path: path.join(SHOTS, 'playback-vtest-player.png') });
   assert.deepEqual(problems, []);
 });
+
+test('review in the UI: separate axes without a clock, ISO clock correction, reject, bulk bookmark, paging, relink refusal', { timeout: 5 * 60_000, skip: fs.existsSync(VTEST) ? false : `${VTEST} not installed (Debian opencv-doc)` }, async () => {
+  await page.goto(bridge.pageUrl);
+  await page.getByRole('tab', { name: /Search/ }).click();
+  await page.getByLabel('Description of the person', { exact: true }).fill('man in a dark jacket');
+  await page.getByLabel('Results per page').fill('5');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('region', { name: 'Results' }).waitFor();
+  const hits = page.getByTestId('hit');
+  await hits.first().waitFor();
+  assert.equal(await hits.count(), 5);
+  // Cameras without a clock: each on its own axis of time into its footage, never one shared 0:00.
+  const axes = page.getByTestId('timeline-axis');
+  const cams = new Set((await engine.search({ text: 'man in a dark jacket', top: 5 })).hits.map((h) => h.camera));
+  assert.equal(await axes.count(), cams.size);
+  assert.equal(await page.locator('[data-testid="timeline-axis"][data-axis="wall"]').count(), 0);
+  // Paging past the first page.
+  await page.getByRole('button', { name: 'Load more results' }).click();
+  await hits.nth(9).waitFor();
+  assert.equal(await hits.count(), 10);
+  // Reject the first result: gone from the list now and from the next search.
+  const victim = Number(await hits.first().getAttribute('data-sighting'));
+  await hits.first().getByRole('button', { name: /^Mark sighting 1 not a person/ }).click();
+  await page.getByTestId('search-notice').filter({ hasText: 'not a person' }).waitFor();
+  assert.equal(await page.locator(`[data-testid="hit"][data-sighting="${victim}"]`).count(), 0);
+  // Bulk bookmark two results.
+  await page.getByLabel('Select sighting 1').check();
+  await page.getByLabel('Select sighting 2').check();
+  await page.getByRole('button', { name: 'Bookmark selected' }).click();
+  await page.getByTestId('search-notice').filter({ hasText: 'Bookmarked 2 sightings' }).waitFor();
+  assert.equal((await engine.listBookmarks()).length, 2);
+  await page.screenshot({ path: path.join(SHOTS, 'review-search.png') });
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('region', { name: 'Results' }).waitFor();
+  await hits.first().waitFor();
+  assert.equal(await page.locator(`[data-testid="hit"][data-sighting="${victim}"]`).count(), 0, 'rejected result hidden from the next search');
+
+  // Library: the clock correction is ISO 8601 24-hour with a zone; the moved-file relink refuses another file.
+  await page.getByRole('tab', { name: /Library/ }).click();
+  const vtestRow = page.getByTestId('video-row').filter({ hasText: 'vtest.avi' });
+  assert.match(await vtestRow.getByTestId('video-playback').innerText(), /playable copy .*MB/);
+  await vtestRow.getByLabel('True start time of vtest.avi', { exact: true }).fill('2013-06-01 9:30');
+  await vtestRow.getByRole('button', { name: 'Set true start time of vtest.avi' }).click();
+  await vtestRow.getByRole('alert').filter({ hasText: 'ISO 8601' }).waitFor();
+  await vtestRow.getByLabel('True start time of vtest.avi', { exact: true }).fill('2013-06-01T09:30:00+01:00');
+  await vtestRow.getByRole('button', { name: 'Set true start time of vtest.avi' }).click();
+  await vtestRow.getByRole('button', { name: 'Clear clock correction of vtest.avi' }).waitFor();
+  assert.match(await vtestRow.innerText(), /2013-06-01 \d\d:30:00 [+-]\d\d:\d\d/);
+  await vtestRow.getByRole('button', { name: 'Relink moved file vtest.avi' }).click();
+  await vtestRow.getByLabel('New path of vtest.avi', { exact: true }).fill(clips[0].file);
+  await vtestRow.getByRole('button', { name: 'Relink vtest.avi', exact: true }).click();
+  await vtestRow.getByRole('alert').filter({ hasText: 'not the imported file' }).waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'review-library.png') });
+
+  // Now the cctv camera has a clock: it moves to the wall-clock axis; the clip cameras keep their own axes.
+  await page.getByRole('tab', { name: /Search/ }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.locator('[data-testid="timeline-axis"][data-axis="wall"]').waitFor();
+  assert.match(await page.locator('[data-testid="timeline-axis"][data-axis="wall"]').innerText(), /wall clock, 2013-06-01 \(UTC[+-]\d\d:\d\d\)/);
+  await page.screenshot({ path: path.join(SHOTS, 'review-timeline.png') });
+  assert.deepEqual(problems, []);
+});

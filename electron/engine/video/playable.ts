@@ -33,7 +33,8 @@ export function playability(probeJson: string | unknown): Playability {
   const video = (probe?.streams ?? []).find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
   const codec = video?.codec_name ?? 'unknown';
   const pix = video?.pix_fmt ?? '';
-  const container = MP4.test(format) ? 'mp4' : WEBM.test(format) ? 'webm' : format.split(',')[0] || 'unknown';
+  // "matroska,webm" is WebM only when it holds WebM codecs.
+  const container = MP4.test(format) ? 'mp4' : WEBM.test(format) ? (WEBM_CODECS.has(codec) ? 'webm' : 'matroska') : format.split(',')[0] || 'unknown';
   const codecOk = container === 'mp4' ? MP4_CODECS.has(codec) : container === 'webm' ? WEBM_CODECS.has(codec) : false;
   // VP9/AV1 profiles with other pixel formats do play; the 4:2:0 8-bit rule is H.264's.
   const pixOk = codec !== 'h264' || PIX_FMTS.has(pix);

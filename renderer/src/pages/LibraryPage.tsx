@@ -177,7 +177,7 @@ function VideoRow({ video: v, event, onChanged }: { video: VideoInfo; event: Pro
       <td>{v.status === 'done' ? v.sightingCount : '–'}</td>
       <td>
         <div className="row">
-          <input className="mono" value={start} onChange={(e) => setStart(e.target.value)} placeholder="2024-05-01T14:03:00+01:00" aria-label={`True start time of ${v.fileName}`} />
+          <input className="mono" style={{ minWidth: '17em' }} value={start} onChange={(e) => setStart(e.target.value)} placeholder="2024-05-01T14:03:00+01:00" aria-label={`True start time of ${v.fileName}`} />
           <button type="button" className="small" onClick={() => { const r = parseIsoInput(start); if ('error' in r) setError(r.error); else void saveClock(r.iso); }} disabled={!start.trim()} aria-label={`Set true start time of ${v.fileName}`}>Set</button>
           {v.trueStartTime && <button type="button" className="ghost small" onClick={() => { setStart(''); void saveClock(null); }} aria-label={`Clear clock correction of ${v.fileName}`}>Clear</button>}
         </div>
