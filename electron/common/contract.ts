@@ -187,7 +187,11 @@ export const SearchRequestSchema = obj({
   /** Time range in seconds from the start of each file. */
   from: timeSchema.optional(),
   to: timeSchema.optional(),
-}).refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { error: '"from" is after "to"' });
+  /** Wall-clock range (ISO 8601 with zone): only videos whose clock is known (correction or creation_time) can match. */
+  fromWall: isoTime.optional(),
+  toWall: isoTime.optional(),
+}).refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { error: '"from" is after "to"' })
+  .refine((r) => r.fromWall === undefined || r.toWall === undefined || Date.parse(r.fromWall) <= Date.parse(r.toWall), { error: '"fromWall" is after "toWall"' });
 
 export const SimilarRequestSchema = obj({ sightingId: idSchema, ...filters });
 

@@ -253,5 +253,29 @@ test('review in the UI: separate axes without a clock, ISO clock correction, rej
   await page.locator('[data-testid="timeline-axis"][data-axis="wall"]').waitFor();
   assert.match(await page.locator('[data-testid="timeline-axis"][data-axis="wall"]').innerText(), /wall clock, 2013-06-01 \(UTC[+-]\d\d:\d\d\)/);
   await page.screenshot({ path: path.join(SHOTS, 'review-timeline.png') });
+  // Wall-clock From/To once every camera's clock is known: the clip cameras get one too.
+  for (const c of clips) {
+    const row = page.getByTestId('video-row').filter({ hasText: path.basename(c.file) });
+    await page.getByRole('tab', { name: /Library/ }).click();
+    await row.getByLabel(`True start time of ${path.basename(c.file)}`, { exact: true }).fill('2013-06-01T09:00:00+01:00');
+    await row.getByRole('button', { name: `Set true start time of ${path.basename(c.file)}`, exact: true }).click();
+    await row.getByRole('button', { name: `Clear clock correction of ${path.basename(c.file)}`, exact: true }).waitFor();
+  }
+  await page.getByRole('tab', { name: /Search/ }).click();
+  await page.getByLabel(/^From \(wall clock/).fill('2013-06-01T09:30:30+01:00');
+  await page.getByLabel(/^To \(wall clock/).fill('2013-06-01T09:30:40+01:00');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('region', { name: 'Results' }).waitFor();
+  const inRange = (await engine.search({ text: 'man in a dark jacket', top: 5, fromWall: '2013-06-01T09:30:30+01:00', toWall: '2013-06-01T09:30:40+01:00' })).hits;
+  assert.ok(inRange.length > 0);
+  for (const h of inRange) assert.ok(h.start <= 40 && h.end >= 30, `${h.start}–${h.end}`);
+  await page.locator(`[data-testid="hit"][data-sighting="${inRange[0].sighting}"]`).waitFor();
+  assert.equal(await hits.count(), inRange.length);
+  // Settings: embeddings of the model in use (not 0), and the proxies made with their size.
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByTestId('embeddings').waitFor();
+  assert.ok(Number(await page.getByTestId('embeddings').innerText()) > 0, 'Embeddings 0');
+  assert.match(await page.getByTestId('proxies').innerText(), new RegExp(`^${clips.length + 1} made, [\\d.]+ MB`));
+  await page.screenshot({ path: path.join(SHOTS, 'review-settings.png') });
   assert.deepEqual(problems, []);
 });

@@ -82,6 +82,25 @@ test('a result marked "not a person" is hidden from later searches (unless asked
   assert.deepEqual(rows.map((r) => [r.user, r.action, JSON.parse(r.details).sightingId]), [['DC Jones', 'result rejected', victim], ['DC Jones', 'result restored', victim]]);
 });
 
+test('a wall-clock From/To keeps only sightings inside it, in each clocked video\'s own time', async () => {
+  const e = new Engine();
+  try {
+    await e.openCase(db);
+    const all = (await e.search({ text: 'red jacket', top: 100 })).hits;
+    const none = await e.search({ text: 'red jacket', top: 100, fromWall: '2024-05-01T14:00:00Z' });
+    assert.equal(none.hits.length, 0, 'a video without a clock cannot match a wall-clock range');
+    await e.setClockCorrection(1, '2024-05-01T14:00:00+01:00');
+    const from = '2024-05-01T13:00:05Z';
+    const to = '2024-05-01T14:00:12+01:00';
+    const hits = (await e.search({ text: 'red jacket', top: 100, fromWall: from, toWall: to })).hits;
+    // 13:00:05Z–14:00:12+01:00 is [5 s, 12 s] of a file that starts at 14:00:00+01:00.
+    assert.ok(hits.length > 0 && hits.length < all.length, `${hits.length} of ${all.length}`);
+    for (const h of hits) assert.ok(h.start <= 12 && h.end >= 5, `sighting ${h.sighting} ${h.start}–${h.end} outside the range`);
+    assert.deepEqual(hits.map((h) => h.sighting), (await e.search({ text: 'red jacket', top: 100, from: 5, to: 12 })).hits.map((h) => h.sighting));
+    await e.setClockCorrection(1, null);
+  } finally { await e.close(); }
+});
+
 test('--thumbnails writes a PNG per hit and puts its path in the JSON', async () => {
   const out = path.join(dir, 'thumbs');
   const hits = await search('--top', '3', '--thumbnails', out);

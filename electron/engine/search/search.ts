@@ -5,7 +5,7 @@ import { LIMITS, type QueryReading, type SearchRequest, type SearchResult, type 
 import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
 import { embeddingSpace } from '../vision/manifest';
-import { sightingRows, toHit } from './hits';
+import { sightingRows, toHit, wallClock } from './hits';
 import { Filter, SightingScore, VectorIndex } from './vectorIndex';
 
 export const DEFAULT_TOP = LIMITS.defaultTop;
@@ -41,14 +41,28 @@ export class Searcher {
     }
   }
 
-  private filterOf(req: { videoIds?: number[]; cameras?: string[]; from?: number; to?: number }): Filter {
+  private filterOf(req: { videoIds?: number[]; cameras?: string[]; from?: number; to?: number; fromWall?: string; toWall?: string }): Filter {
     let videoIds = req.videoIds?.length ? new Set(req.videoIds) : undefined;
     if (req.cameras?.length) {
       const cams = new Set(req.cameras);
       const ids = (this.db.prepare('SELECT id, camera FROM videos').all() as { id: number; camera: string }[]).filter((v) => cams.has(v.camera)).map((v) => v.id);
       videoIds = new Set(videoIds ? ids.filter((id) => videoIds!.has(id)) : ids);
     }
-    return { videoIds, from: req.from, to: req.to };
+    return { videoIds, from: req.from, to: req.to, ranges: this.wallRanges(req.fromWall, req.toWall) };
+  }
+
+  /** A wall-clock range as each clocked video's own seconds (the clock as hits show it: correction, else creation_time). */
+  private wallRanges(fromWall?: string, toWall?: string): Map<number, [number, number]> | undefined {
+    if (fromWall === undefined && toWall === undefined) return undefined;
+    const ranges = new Map<number, [number, number]>();
+    const rows = this.db.prepare('SELECT id, true_start_time, creation_time FROM videos').all() as { id: number; true_start_time: string | null; creation_time: string | null }[];
+    for (const v of rows) {
+      const base = wallClock(v.true_start_time, v.creation_time, 0);
+      if (!base) continue;
+      const t0 = Date.parse(base);
+      ranges.set(v.id, [fromWall ? (Date.parse(fromWall) - t0) / 1000 : -Infinity, toWall ? (Date.parse(toWall) - t0) / 1000 : Infinity]);
+    }
+    return ranges;
   }
 
   /**

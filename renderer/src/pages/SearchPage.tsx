@@ -5,7 +5,7 @@ import { LIMITS, type RejectReason, type SearchHit, type SearchResult, type Vide
 import { api, errorText } from '../api';
 import { HitCard } from '../components/HitCard';
 import { Timeline } from '../components/Timeline';
-import { parseClock } from '../format';
+import { parseClock, parseIsoInput, wallClockMs } from '../format';
 
 export interface SearchHandle {
   focus(): void;
@@ -45,17 +45,30 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
   const allCameras = useMemo(() => [...new Set(videos.map((v) => v.camera).filter(Boolean))].sort(), [videos]);
   const indexed = videos.filter((v) => v.status === 'done').length;
 
+  // From/To in wall clock when every video's clock is known (ISO 8601 with zone), else time into footage.
+  const allClocked = videos.length > 0 && videos.every((v) => wallClockMs(v, 0) !== null);
+  const wallOf = (text: string, which: string): string | undefined => {
+    if (!text.trim() || !/\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
+    const r = parseIsoInput(text);
+    if ('error' in r) throw new Error(`${which}: ${r.error}`);
+    return r.iso;
+  };
+
   const filters = () => {
-    const f = parseClock(from);
-    const t = parseClock(to);
+    const fromWall = wallOf(from, 'From');
+    const toWall = wallOf(to, 'To');
+    const f = fromWall ? null : parseClock(from);
+    const t = toWall ? null : parseClock(to);
     const m = minScore.trim() === '' ? undefined : Number(minScore);
     const n = Number(top);
-    if ((from.trim() && f === null) || (to.trim() && t === null)) throw new Error('Time range: use seconds or m:ss, e.g. 1:30');
+    if ((from.trim() && f === null && !fromWall) || (to.trim() && t === null && !toWall)) throw new Error('Time range: a wall-clock time (2024-05-01T14:03:00+01:00) or time into footage (seconds or m:ss, e.g. 1:30)');
     if (m !== undefined && !(m >= -1 && m <= 1)) throw new Error('Minimum score must be between -1 and 1');
     return {
       cameras: cameras.length ? cameras : undefined,
       from: f ?? undefined,
       to: t ?? undefined,
+      fromWall,
+      toWall,
       minScore: m,
       top: Number.isInteger(n) && n > 0 ? Math.min(n, 10000) : undefined,
     };
@@ -146,8 +159,8 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
               </label>
             ))}
           </fieldset>
-          <label className="inline">From<input className="narrow" value={from} onChange={(e) => setFrom(e.target.value)} placeholder="0:00" aria-label="From time into footage (m:ss)" /></label>
-          <label className="inline">To<input className="narrow" value={to} onChange={(e) => setTo(e.target.value)} placeholder="end" aria-label="To time into footage (m:ss)" /></label>
+          <label className="inline">From<input className={allClocked ? 'mono' : 'narrow'} value={from} onChange={(e) => setFrom(e.target.value)} placeholder={allClocked ? '2024-05-01T14:00:00+01:00' : '0:00'} aria-label={allClocked ? 'From (wall clock, ISO 8601, or m:ss into footage)' : 'From time into footage (m:ss)'} /></label>
+          <label className="inline">To<input className={allClocked ? 'mono' : 'narrow'} value={to} onChange={(e) => setTo(e.target.value)} placeholder={allClocked ? '2024-05-01T14:30:00+01:00' : 'end'} aria-label={allClocked ? 'To (wall clock, ISO 8601, or m:ss into footage)' : 'To time into footage (m:ss)'} /></label>
           <label className="inline">Min score<input className="narrow" type="number" step={0.01} min={-1} max={1} value={minScore} onChange={(e) => setMinScore(e.target.value)} placeholder="any" aria-label="Minimum score" /></label>
           <label className="inline">Per page<input className="narrow" type="number" min={1} max={10000} value={top} onChange={(e) => setTop(e.target.value)} aria-label="Results per page" /></label>
           <label className="inline"><input type="checkbox" checked={showRejected} onChange={(e) => setShowRejected(e.target.checked)} aria-label="Show rejected results" /> Show rejected</label>
