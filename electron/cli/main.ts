@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args
   bookmark: { summary: 'add, list or remove bookmarks', load: () => import('./commands/bookmark') },
   export: { summary: 'write an evidence bundle for bookmarks', load: () => import('./commands/export') },
   verify: { summary: 'check every hash of an evidence bundle', load: () => import('./commands/verify') },
+  relink: { summary: 'point a video at its moved file (matched and checked by SHA-256)', load: () => import('./commands/relink') },
   audit: { summary: 'verify the case audit log', load: () => import('./commands/audit') },
   demo: { summary: 'index the bundled sample case and run a description query', load: () => import('./commands/demo') },
 };

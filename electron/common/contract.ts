@@ -108,6 +108,25 @@ export const VideoMetadataSchema = z.object({
   creationTime: z.string().nullable(),
 });
 
+/**
+ * How the player plays a video: the original when Chromium can ('native'), else a proxy (H.264/AAC
+ * fast-start MP4, same timestamps — see video/proxy.ts) that is 'pending' (not started), 'making',
+ * 'ready' or 'failed'. Until a proxy is ready the player tries the original and says so.
+ */
+export const PLAYBACK_STATES = ['native', 'pending', 'making', 'ready', 'failed'] as const;
+export const PlaybackSchema = z.object({
+  state: z.enum(PLAYBACK_STATES),
+  /** Absolute path of the file the player plays now (the proxy when ready, else the original). */
+  file: z.string(),
+  /** media:// URL of that file. */
+  url: z.string(),
+  /** Why a proxy is needed ("avi container, msmpeg4v2 codec"); '' when native. */
+  reason: z.string(),
+  proxyPath: z.string().nullable(),
+  proxySizeBytes: z.number().nullable(),
+  error: z.string().nullable(),
+});
+
 export const VideoInfoSchema = VideoMetadataSchema.extend({
   id: z.number(),
   /** Absolute path of the original file (never modified). */
@@ -127,6 +146,7 @@ export const VideoInfoSchema = VideoMetadataSchema.extend({
   /** Sampling rate used / to use for indexing (frames per second). */
   sampleFps: z.number(),
   sightingCount: z.number(),
+  playback: PlaybackSchema,
 });
 
 export const ImportRequestSchema = obj({
@@ -158,11 +178,25 @@ export const SightingSchema = z.object({
   thumbnail: z.string(),
 });
 
+/** One detection of a sighting: the player and the boxed clip interpolate the box between these. */
+export const TrackPointSchema = z.object({ t: z.number(), bbox: BBoxSchema });
+export const TrackSchema = z.object({ sighting: z.number(), videoId: z.number(), points: z.array(TrackPointSchema) });
+
+/** Why the investigator set a result aside (audited; hidden from later searches unless asked for). */
+export const REJECT_REASONS = ['not a person', 'not relevant'] as const;
+export const RejectReasonSchema = z.enum(REJECT_REASONS, { error: `expected one of ${REJECT_REASONS.join(', ')}` });
+
+export const offsetSchema = between(0, LIMITS.maxOffset).refine(Number.isInteger, { error: 'expected an integer' });
+
 const filters = {
   top: topSchema.optional(),
+  /** Paging: skip this many results (see SearchResult.nextOffset). */
+  offset: offsetSchema.optional(),
   videoIds: idList.optional(),
   cameras: cameraList.optional(),
   minScore: scoreSchema.optional(),
+  /** Also return results the investigator rejected (each marked with its reason). */
+  includeRejected: z.boolean({ error: 'expected true or false' }).optional(),
 };
 
 export const SearchRequestSchema = obj({
@@ -171,7 +205,11 @@ export const SearchRequestSchema = obj({
   /** Time range in seconds from the start of each file. */
   from: timeSchema.optional(),
   to: timeSchema.optional(),
-}).refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { error: '"from" is after "to"' });
+  /** Wall-clock range (ISO 8601 with zone): only videos whose clock is known (correction or creation_time) can match. */
+  fromWall: isoTime.optional(),
+  toWall: isoTime.optional(),
+}).refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { error: '"from" is after "to"' })
+  .refine((r) => r.fromWall === undefined || r.toWall === undefined || Date.parse(r.fromWall) <= Date.parse(r.toWall), { error: '"fromWall" is after "toWall"' });
 
 export const SimilarRequestSchema = obj({ sightingId: idSchema, ...filters });
 
@@ -190,6 +228,8 @@ export const SearchHitSchema = z.object({
   /** Corrected wall-clock time of `time` (ISO 8601) when the video has a true start time or creation time. */
   wallClock: z.string().nullable(),
   thumbnail: z.string(),
+  /** Set when the investigator rejected this result. */
+  rejected: RejectReasonSchema.nullable(),
 });
 
 /** How the text encoder read a description. */
@@ -210,6 +250,8 @@ export const SearchResultSchema = z.object({
   query: QueryReadingSchema.optional(),
   modelId: z.string(),
   tookMs: z.number(),
+  /** Offset of the next page, or null when there are no more results. */
+  nextOffset: z.number().nullable(),
 });
 
 /** One step of a "follow" timeline: a sighting of the same person, in corrected wall-clock order. */
@@ -285,7 +327,9 @@ const toolPath = z.union([z.literal(''), absPath], { error: 'expected an absolut
 /** Settings that name executables: set only from a native dialog (main process) or the CLI, never over the API. */
 export const ToolPathsSchema = obj({ ffmpegPath: toolPath.optional(), ffprobePath: toolPath.optional() });
 /** Settings the UI may change over the API. */
-export const UiSettingsPatchSchema = obj({ sampleFps: fpsSchema.optional(), executionProvider: ExecutionProviderSchema.optional() });
+/** '' = beside the case file (`<case>.proxies/`); else an absolute folder. */
+const proxyDir = z.union([z.literal(''), absPath], { error: 'expected an absolute folder (or "" for beside the case)' });
+export const UiSettingsPatchSchema = obj({ sampleFps: fpsSchema.optional(), executionProvider: ExecutionProviderSchema.optional(), proxyDir: proxyDir.optional() });
 /** Every setting (the stored file is checked against this). */
 export const SettingsPatchSchema = obj({ ...ToolPathsSchema.shape, ...UiSettingsPatchSchema.shape });
 
@@ -295,6 +339,8 @@ export const SettingsSchema = z.object({
   ffprobePath: z.string(),
   sampleFps: z.number(),
   executionProvider: ExecutionProviderSchema,
+  /** Where playable proxies are written ('' = `<case file>.proxies/` beside the case). */
+  proxyDir: z.string(),
 });
 
 export const ModelInfoSchema = z.object({
@@ -314,11 +360,13 @@ export const EngineStatusSchema = z.object({
   ffmpeg: z.object({ ffmpeg: z.string(), ffprobe: z.string(), source: z.enum(['setting', 'ffmpeg-static', 'PATH']) }),
   embeddings: z.number(),
   sightings: z.number(),
+  /** Each video's playable file and proxy state. */
+  playback: z.array(PlaybackSchema.extend({ videoId: z.number(), video: z.string() })),
 });
 
 /** Progress of long work; the CLI progress bar and the UI both consume this one event type. */
 export const ProgressEventSchema = z.object({
-  kind: z.enum(['import', 'index', 'export']),
+  kind: z.enum(['import', 'index', 'export', 'proxy']),
   videoId: z.number().nullable(),
   path: z.string(),
   phase: z.enum(['hashing', 'probing', 'queued', 'indexing', 'done', 'failed', 'writing']),
@@ -360,6 +408,9 @@ export const API = {
   searchSamePerson: method(['req'], z.tuple([SimilarRequestSchema]), SamePersonResultSchema, 'the person of a sighting in every video (ReID), with a follow timeline'),
   listSightings: method(['req'], z.tuple([ListSightingsRequestSchema]), z.array(SightingTrackSchema), 'every sighting (of one video) with its detections'),
   getSighting: method(['id'], z.tuple([idSchema]), SightingSchema, 'one sighting'),
+  getTrack: method(['sightingId'], z.tuple([idSchema]), TrackSchema, "a sighting's detections in time order (for the moving box)"),
+  rejectSighting: method(['sightingId', 'reason'], z.tuple([idSchema, RejectReasonSchema.nullable()]), z.void(), 'mark a result "not a person"/"not relevant" (null: undo); audited'),
+  relinkVideo: method(['videoId', 'path'], z.tuple([idSchema, absPath]), VideoInfoSchema, 'point a video at its moved file; refused unless the SHA-256 equals the imported one'),
   addBookmark: method(['req'], z.tuple([AddBookmarkRequestSchema]), BookmarkSchema, 'bookmark a sighting'),
   updateBookmark: method(['id', 'note'], z.tuple([idSchema, text(LIMITS.noteChars)]), BookmarkSchema, 'change the note of a bookmark'),
   removeBookmark: method(['id'], z.tuple([idSchema]), z.void(), 'remove a bookmark'),
@@ -404,6 +455,11 @@ export type ImportRequest = z.infer<typeof ImportRequestSchema>;
 export type ImportFailure = z.infer<typeof ImportFailureSchema>;
 export type ImportReport = z.infer<typeof ImportReportSchema>;
 export type Sighting = z.infer<typeof SightingSchema>;
+export type Playback = z.infer<typeof PlaybackSchema>;
+export type PlaybackState = (typeof PLAYBACK_STATES)[number];
+export type TrackPoint = z.infer<typeof TrackPointSchema>;
+export type Track = z.infer<typeof TrackSchema>;
+export type RejectReason = (typeof REJECT_REASONS)[number];
 export type SearchRequest = z.infer<typeof SearchRequestSchema>;
 export type SimilarRequest = z.infer<typeof SimilarRequestSchema>;
 export type SearchHit = z.infer<typeof SearchHitSchema>;

@@ -17,6 +17,10 @@ export const LIMITS = {
    * result (thumbnails are URLs, not bytes) well under a megabyte; `--top 1e9` used to crash.
    */
   top: 10_000,
+  /** Paging offset into a ranking: as deep as the deepest top-K. */
+  maxOffset: 10_000,
+  /** Results per page in the UI's result grid. */
+  pageSize: 100,
   /** Default top-K when none is asked for. */
   defaultTop: 20,
   /**

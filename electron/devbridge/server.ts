@@ -193,11 +193,18 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   };
 }
 
-/** `node dist/electron/devbridge/server.js [port]`: the UI for development; prints the URL with its token. */
+/**
+ * `npm run ui [-- --db <case> --port N]` (= `node dist/electron/devbridge/server.js`): the UI in any
+ * browser for people without Electron, on the real engine; prints the URL with its token.
+ */
 if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const flag = (name: string): string | undefined => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+  const port = Number(flag('--port') ?? (/^\d+$/.test(argv[0] ?? '') ? argv[0] : 0));
+  const db = flag('--db');
   const engine = startEngineHost();
   const rendererDir = path.resolve(__dirname, '..', '..', 'renderer');
-  void startBridge({ engine, rendererDir, port: Number(process.argv[2] ?? 0) }).then((b) => {
+  void (db ? engine.openCase(path.resolve(db)) : Promise.resolve()).then(() => startBridge({ engine, rendererDir, port })).then((b) => {
     console.log(`Sightline dev bridge: ${b.pageUrl}`);
     console.log(`API token (header ${TOKEN_HEADER}): ${b.token}`);
     const stop = () => void b.close().then(() => engine.close()).then(() => process.exit(0));

@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import {
   type AddBookmarkRequest, type AuditVerdict, type Bookmark, type CaseDetailsPatch, type CaseInfo, type CreateCaseRequest, type SigningKeyInfo, type EngineStatus, type ExportReport,
   type ExportRequest, type ImportReport, type ImportRequest, type ModelInfo, type ProgressEvent, type SearchRequest, type SearchResult,
-  type Settings, type SightlineApi, type Sighting, type SimilarRequest, type SamePersonResult, type ListSightingsRequest, type SightingTrack, ToolPathsSchema, type ToolPaths, type UiSettingsPatch, type VideoInfo,
+  type RejectReason, type Settings, type SightlineApi, type Sighting, type SimilarRequest, type SamePersonResult, type ListSightingsRequest, type SightingTrack,
+  ToolPathsSchema, type ToolPaths, type Track, type UiSettingsPatch, type VideoInfo,
 } from '../common/contract';
 import { ApiError, type ErrorCode } from '../common/errors';
 import type { MediaRef } from '../common/media';
@@ -13,7 +14,7 @@ import { isRemoteOrDevicePath } from '../common/paths';
 import { appendAudit, verifyAudit } from './case/audit';
 import { caseInfo, CaseError, CaseExistsError, createCase, Db, defaultUser, getMeta, openDb, setMeta, writeTransaction } from './case/caseFile';
 import { CaseBusyError } from './case/writerLock';
-import { listVideos, setCamera, setTrueStartTime, statusCounts, videoById, videoRow } from './case/videos';
+import { listVideos, relinkPath, setCamera, setTrueStartTime, statusCounts, videoById, videoRow } from './case/videos';
 import { installationKey, keyInfo, type SigningKey } from './evidence/signing';
 import { addBookmark, listBookmarks, removeBookmark, updateBookmark } from './evidence/bookmarks';
 import { exportEvidence } from './evidence/export';
@@ -26,6 +27,9 @@ import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
 import { DEFAULT_DETECTOR, DEFAULT_IVT, loadDetectorManifest, loadIvtManifest } from './vision/manifest';
 import { createSession } from './vision/providers';
+import { makeProxies, playbackById, proxyDirFor, readyProxyPath } from './playback';
+import { sha256File } from './video/hash';
+import { embeddingSpace } from './vision/manifest';
 
 export interface EngineOptions {
   settingsFile?: string;
@@ -35,6 +39,11 @@ export interface EngineOptions {
   keyDir?: string;
   detectorModel?: string;
   ivtModel?: string;
+  /**
+   * Make playable proxies in the background after opening a case and after each import (the desktop
+   * app and the bridge). The CLI leaves it off: `index` makes them itself before it exits.
+   */
+  backgroundProxies?: boolean;
 }
 
 export type MediaFile = { kind: 'file'; path: string; mime: string; size?: number } | { kind: 'bytes'; data: Buffer; mime: string };
@@ -62,6 +71,7 @@ export class Engine implements SightlineApi {
   private workers = new Set<Worker>();
   private provider: string | null = null;
   private signingKey: SigningKey | null = null;
+  private proxyJob: { stop: AbortController; done: Promise<unknown> } | null = null;
 
   constructor(private opts: EngineOptions = {}) {
     this.settings = new SettingsStore(opts.settingsFile);
@@ -89,6 +99,7 @@ export class Engine implements SightlineApi {
   private async switchTo(db: Db): Promise<CaseInfo> {
     await this.closeCase();
     this.db = db;
+    if (this.opts.backgroundProxies && !db.readonly) this.startProxies();
     return caseInfo(db);
   }
 
@@ -179,7 +190,31 @@ export class Engine implements SightlineApi {
     // One job at a time: a second import waits for the first instead of fighting it for the cores.
     const run = this.jobs.then(() => this.runWorker(input));
     this.jobs = run.catch(() => undefined);
+    if (this.opts.backgroundProxies) void run.finally(() => this.startProxies()).catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Makes the playable proxies the open case still lacks (video/proxy.ts, engine/playback.ts);
+   * resolves when done. Joins a run already going rather than starting a second ffmpeg.
+   */
+  async makeProxies(): Promise<{ made: number; failed: number }> {
+    const db = this.requireCase();
+    while (this.proxyJob) await this.proxyJob.done;
+    const stop = new AbortController();
+    const dir = proxyDirFor(db, this.settings.get().proxyDir);
+    const done = makeProxies(db, { ffmpeg: this.ffmpeg().ffmpeg, dir, signal: stop.signal, onProgress: (e) => this.emit(e) });
+    this.proxyJob = { stop, done: done.catch(() => undefined) };
+    try {
+      return await done;
+    } finally {
+      this.proxyJob = null;
+    }
+  }
+
+  private startProxies(): void {
+    if (!this.db || this.proxyJob) return;
+    void this.makeProxies().catch(() => undefined);
   }
 
   private runWorker(input: WorkerInput): Promise<ImportReport> {
@@ -265,6 +300,47 @@ export class Engine implements SightlineApi {
     return listSightings(this.requireCase(), req.videoId);
   }
 
+  async getTrack(sightingId: number): Promise<Track> {
+    const db = this.requireCase();
+    const r = sightingRow(db, sightingId);
+    if (!r) throw new EngineError(`sighting ${sightingId}: not in this case`, 'NOT_FOUND');
+    const rows = db.prepare('SELECT t_s, x, y, w, h FROM detections WHERE sighting_id = ? ORDER BY t_s').raw(true).all(sightingId) as number[][];
+    return { sighting: sightingId, videoId: r.video_id, points: rows.map(([t, x, y, w, h]) => ({ t, bbox: [x, y, w, h] })) };
+  }
+
+  async rejectSighting(sightingId: number, reason: RejectReason | null): Promise<void> {
+    const db = this.requireCase();
+    if (!sightingRow(db, sightingId)) throw new EngineError(`sighting ${sightingId}: not in this case`, 'NOT_FOUND');
+    writeTransaction(db, () => {
+      const before = (db.prepare('SELECT reason FROM rejections WHERE sighting_id = ?').pluck().get(sightingId) as string | undefined) ?? null;
+      if (reason === null) db.prepare('DELETE FROM rejections WHERE sighting_id = ?').run(sightingId);
+      else db.prepare('INSERT INTO rejections(sighting_id, reason, at) VALUES (?, ?, ?) ON CONFLICT(sighting_id) DO UPDATE SET reason = excluded.reason, at = excluded.at').run(sightingId, reason, new Date().toISOString());
+      appendAudit(db, this.user, reason === null ? 'result restored' : 'result rejected', { sightingId, from: before, to: reason });
+    });
+  }
+
+  /** Moved footage: accepts the new path only when its SHA-256 is the one recorded at import. */
+  async relinkVideo(videoId: number, file: string): Promise<VideoInfo> {
+    const db = this.requireCase();
+    const before = videoById(db, videoId);
+    const abs = path.resolve(file);
+    if (isRemoteOrDevicePath(abs)) throw new EngineError(`${abs}: network share and device paths are not opened`, 'INVALID_ARGUMENT');
+    let hash: string;
+    try {
+      hash = await sha256File(abs);
+    } catch (e) {
+      throw new EngineError(`${abs}: cannot be read (${e instanceof Error ? e.message : String(e)})`, 'INVALID_ARGUMENT');
+    }
+    if (hash !== before.sha256) {
+      throw new EngineError(`${abs}: not the imported file (SHA-256 ${hash.slice(0, 16)}…, the case recorded ${before.sha256.slice(0, 16)}… for video ${videoId})`, 'INVALID_ARGUMENT');
+    }
+    writeTransaction(db, () => {
+      relinkPath(db, videoId, abs);
+      appendAudit(db, this.user, 'video relinked', { videoId, from: before.path, to: abs, sha256: hash });
+    });
+    return videoById(db, videoId);
+  }
+
   async getSighting(id: number): Promise<Sighting> {
     const r = sightingRow(this.requireCase(), id);
     if (!r) throw new EngineError(`sighting ${id}: not in this case`, 'NOT_FOUND');
@@ -343,14 +419,17 @@ export class Engine implements SightlineApi {
     const ff = this.ffmpeg();
     const base: EngineStatus = {
       case: null, videos: { total: 0, done: 0, failed: 0, queued: 0, indexing: 0 }, failures: [], models, executionProvider: provider,
-      ffmpeg: ff, embeddings: 0, sightings: 0,
+      ffmpeg: ff, embeddings: 0, sightings: 0, playback: [],
     };
     if (!this.db) return base;
     const db = this.db;
     for (const c of statusCounts(db)) { base.videos[c.status] = c.n; base.videos.total += c.n; }
     base.case = caseInfo(db);
     base.failures = db.prepare('SELECT path, reason FROM import_failures ORDER BY id').all() as { path: string; reason: string }[];
-    base.embeddings = (db.prepare('SELECT count(*) AS n FROM embeddings WHERE model_id = ?').get(models[1].id) as { n: number }).n;
+    // Embedding rows carry the model as id@version (the embedding space), not the bare id.
+    base.embeddings = (db.prepare('SELECT count(*) AS n FROM embeddings WHERE model_id = ?').get(embeddingSpace(models[1])) as { n: number }).n;
+    const videos = db.prepare('SELECT id, path FROM videos ORDER BY id').all() as { id: number; path: string }[];
+    base.playback = videos.map((v) => ({ videoId: v.id, video: v.path, ...playbackById(db, v.id)! }));
     base.sightings = (db.prepare('SELECT count(*) AS n FROM sightings').get() as { n: number }).n;
     return base;
   }
@@ -358,6 +437,10 @@ export class Engine implements SightlineApi {
   /** What the media protocol may serve: only files of this case, looked up by id. */
   mediaFile(ref: MediaRef): MediaFile | null {
     if (!this.db) return null;
+    if (ref.kind === 'proxy') {
+      const p = readyProxyPath(this.db, ref.videoId);
+      return p ? { kind: 'file', path: p, mime: 'video/mp4' } : null;
+    }
     if (ref.kind === 'video') {
       const v = videoRow(this.db, ref.videoId);
       // A UNC or device path stored in a case is never opened (Windows would authenticate to the share).
@@ -369,6 +452,7 @@ export class Engine implements SightlineApi {
   }
 
   private async closeCase(): Promise<void> {
+    if (this.proxyJob) { this.proxyJob.stop.abort(); await this.proxyJob.done; }
     await Promise.all([...this.workers].map(async (w) => {
       w.postMessage({ type: 'abort' });
       await new Promise((r) => w.once('exit', r));

@@ -5,5 +5,5 @@ import { serveOnPort } from '../rpc/worker';
 import { Engine, type EngineOptions } from './api';
 import { HOST_METHODS } from './host';
 
-const engine = new Engine(workerData as EngineOptions);
+const engine = new Engine({ backgroundProxies: true, ...(workerData as EngineOptions) });
 serveOnPort(parentPort!, engine, HOST_METHODS, (emit) => { engine.onProgress(emit); });

@@ -12,6 +12,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ffprobePath: process.env.SIGHTLINE_FFPROBE ?? '',
   sampleFps: LIMITS.defaultFps,
   executionProvider: envProvider.success ? envProvider.data : 'auto',
+  proxyDir: process.env.SIGHTLINE_PROXY_DIR ?? '',
 };
 
 /** Checks a settings patch; throws with the field at fault. */

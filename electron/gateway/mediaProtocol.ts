@@ -21,8 +21,8 @@ export interface MediaFileSource {
 export const BRIDGE_MEDIA_PREFIX = '/media/';
 
 /**
- * Accepts exactly `media://video/<id>`, `media://thumbnail/<id>` or the bridge's
- * `/media/video/<id>`, `/media/thumbnail/<id>`; anything else (other hosts, extra segments,
+ * Accepts exactly `media://video/<id>`, `media://proxy/<id>`, `media://thumbnail/<id>` or the bridge's
+ * `/media/video/<id>`, `/media/proxy/<id>`, `/media/thumbnail/<id>`; anything else (other hosts, extra segments,
  * dot-segments, encoded characters, non-numeric ids) is null.
  */
 export function mediaRefFromUrl(url: string): MediaRef | null {

@@ -100,7 +100,7 @@ export function App() {
           {c.caseInfo && (
             <>
               <div hidden={tab !== 'library'}><LibraryPage videos={c.videos} progress={c.progress} onChanged={() => { void c.refreshVideos(); void c.refreshStatus(); }} /></div>
-              <div hidden={tab !== 'search'}><SearchPage ref={searchPage} videos={c.videos} selected={playing?.hit.sighting ?? null} onOpen={openHit} /></div>
+              <div hidden={tab !== 'search'}><SearchPage ref={searchPage} videos={c.videos} selected={playing?.hit.sighting ?? null} onOpen={openHit} onBookmarked={() => void c.refreshBookmarks()} /></div>
               <div hidden={tab !== 'bookmarks'}><BookmarksPage caseInfo={c.caseInfo} bookmarks={c.bookmarks} videos={c.videos} progress={c.progress} onOpen={openHit} onChanged={() => void c.refreshBookmarks()} /></div>
             </>
           )}

@@ -39,27 +39,55 @@ export function hitWallClockMs(hit: SearchHit, video: VideoInfo | undefined, tim
   return Date.parse(hit.wallClock) + Math.round((timeS - hit.time) * 1000);
 }
 
-/** "2024-05-01 14:03:07" in the investigator's local time zone. */
+const p2 = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
+
+/** "+01:00" / "-05:00" / "+00:00": the investigator's UTC offset at that instant. */
+export function utcOffset(ms: number): string {
+  const off = -new Date(ms).getTimezoneOffset();
+  return `${off < 0 ? '-' : '+'}${p2(Math.floor(Math.abs(off) / 60))}:${p2(Math.abs(off) % 60)}`;
+}
+
+/**
+ * ISO 8601, 24-hour, in the investigator's time zone with its offset: "2024-05-01 14:03:07 +01:00"
+ * ('no clock' when the camera's clock is unknown). Every wall-clock time in the UI is written this way.
+ */
 export function dateTime(ms: number | null): string {
   if (ms === null) return 'no clock';
   const d = new Date(ms);
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${utcOffset(ms)}`;
 }
 
-/** ISO time → value for <input type="datetime-local" step="1"> (local time). */
-export function toLocalInput(iso: string | null): string {
+/** "14:03:07" (local, 24-hour), for axis ticks whose date and offset are said once. */
+export function timeOfDay(ms: number): string {
+  return dateTime(ms).slice(11, 19);
+}
+
+/** "2024-05-01" (local). */
+export function dayOf(ms: number): string {
+  return dateTime(ms).slice(0, 10);
+}
+
+/** ISO time → the text the clock-correction field shows: ISO 8601 with the local offset, "2024-05-01T14:03:07+01:00". */
+export function toIsoInput(iso: string | null): string {
   if (!iso) return '';
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return '';
-  return dateTime(ms).replace(' ', 'T');
+  const s = dateTime(ms);
+  return `${s.slice(0, 10)}T${s.slice(11, 19)}${s.slice(20)}`;
 }
 
-/** <input type="datetime-local"> value (local time) → ISO 8601 with Z, or null. */
-export function fromLocalInput(value: string): string | null {
-  if (!value) return null;
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+/**
+ * What the investigator typed as a wall-clock time → ISO 8601 UTC. ISO 8601 24-hour with a time zone
+ * ("2024-05-01T14:03:00+01:00", "…Z"); without a zone it is ambiguous evidence and refused.
+ */
+export function parseIsoInput(text: string): { iso: string } | { error: string } {
+  const t = text.trim().replace(' ', 'T');
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(t);
+  if (!m) return { error: 'Use ISO 8601, 24-hour: 2024-05-01T14:03:00+01:00' };
+  if (!m[8]) return { error: 'Add the time zone (e.g. +01:00 or Z): a time without one is ambiguous' };
+  const ms = Date.parse(t);
+  if (Number.isNaN(ms) || Number(m[2]) > 12 || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) return { error: `"${text}" is not a valid date and time` };
+  return { iso: new Date(ms).toISOString() };
 }
 
 /** "1:23", "83", "1:02:03" → seconds; null when empty or unreadable. */

@@ -78,7 +78,7 @@ export function useCase(): CaseState {
   }, [refreshVideos, refreshStatus]);
 
   // Safety net while anything is pending: events can be missed across a reload.
-  const pending = videos.some((v) => v.status === 'queued' || v.status === 'indexing');
+  const pending = videos.some((v) => v.status === 'queued' || v.status === 'indexing' || v.playback.state === 'pending' || v.playback.state === 'making');
   useEffect(() => {
     if (!pending) return;
     const t = window.setInterval(() => void refreshVideos(), 2000);

@@ -137,7 +137,11 @@ async function investigatorFlow(): Promise<void> {
   // Camera name and clock correction: every time shown afterwards is corrected.
   await page.getByLabel(/^Camera name for/).fill('Cam 3 High St');
   await page.getByLabel(/^Camera name for/).press('Enter');
+  // ISO 8601 24-hour with a time zone (the field refuses a bare local time: ambiguous evidence).
   await page.getByLabel(/^True start time of/).fill('2024-05-01T14:03:00');
+  await page.getByRole('button', { name: /^Set true start time of/ }).click();
+  assert.match(await page.getByRole('alert').filter({ hasText: /time zone/ }).innerText(), /Add the time zone/);
+  await page.getByLabel(/^True start time of/).fill('2024-05-01T14:03:00+01:00');
   await page.getByRole('button', { name: /^Set true start time of/ }).click();
   await page.getByRole('button', { name: /^Clear clock correction of/ }).waitFor();
   await shot('05-indexed');
@@ -159,7 +163,7 @@ async function investigatorFlow(): Promise<void> {
   // Thumbnails really load through the media route.
   await page.waitForFunction(() => { const img = document.querySelector('[data-testid=hit] img') as HTMLImageElement | null; return !!img && img.complete && img.naturalWidth > 0; }, undefined, { timeout: 15_000 });
   assert.match(await hits.first().innerText(), /Cam 3 High St/);
-  assert.match(await hits.first().innerText(), /2024-05-01 \d\d:0[3-9]:\d\d|2024-05-01 \d\d:[1-5]\d:\d\d/, 'corrected wall-clock time shown');
+  assert.match(await hits.first().innerText(), /2024-05-01 \d\d:0[3-9]:\d\d [+-]\d\d:\d\d|2024-05-01 \d\d:[1-5]\d:\d\d [+-]\d\d:\d\d/, 'corrected wall-clock time shown, ISO 24-hour with the offset');
   assert.ok(await page.getByRole('figure', { name: 'Timeline of sightings per camera' }).isVisible());
 
   // Player at the sighting

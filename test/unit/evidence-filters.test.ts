@@ -2,7 +2,7 @@
 // checked here; that ffmpeg accepts and draws them is checked by test/integration/evidence-export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { annotationFilters, drawbox, drawtextStatic, snapshotFilter, snapshotStamp, textSize } from '../../electron/engine/evidence/filters';
+import { annotationFilters, trackSpans, drawbox, drawtextStatic, snapshotFilter, snapshotStamp, textSize } from '../../electron/engine/evidence/filters';
 
 const noText = { drawtext: false, fontFile: null };
 const withFont = { drawtext: true, fontFile: 'C:/Windows/Fonts/consola.ttf' };
@@ -19,7 +19,8 @@ test('the clip chain draws only boxes inside the window, at times relative to it
     { from: 40, to: 41, box: [2, 2, 5, 5] as [number, number, number, number] },  // after it
   ];
   const chain = annotationFilters(noText, spans, 640, 360, 8, 20, null);
-  assert.equal(chain, "drawbox=x=1:y=1:w=5:h=5:color=red@1:t=2:enable='between(t,2.000000,3.500000)'");
+  // Half-open span [2, 3.5): a frame at a span boundary gets the next box only, never two.
+  assert.equal(chain, "drawbox=x=1:y=1:w=5:h=5:color=red@1:t=2:enable='gte(t,2.000000)*lt(t,3.500000)'");
   assert.equal(annotationFilters(noText, [], 640, 360, 0, 10, null), 'null');
 });
 
@@ -40,4 +41,19 @@ test('snapshot text keeps only safe characters and fits the frame', () => {
   assert.ok(textSize(320, 240, 40) >= 8 && textSize(320, 240, 40) * 0.62 * 40 <= 320 - 24);
   assert.equal(snapshotFilter(noText, [1, 2, 3, 4], 640, 360, line), drawbox([1, 2, 3, 4], 640));
   assert.ok(snapshotFilter(withFont, [1, 2, 3, 4], 640, 360, line).startsWith(`${drawbox([1, 2, 3, 4], 640)},drawtext=`));
+});
+
+test('the moving box: one span per frame, interpolated between detections, contiguous, exactly one box at any time', () => {
+  const points = [{ t: 1, bbox: [100, 50, 40, 120] as [number, number, number, number] }, { t: 2, bbox: [200, 70, 40, 120] as [number, number, number, number] }];
+  const spans = trackSpans(points, 10);
+  assert.equal(spans.length, 11);
+  assert.deepEqual(spans[0], { from: 1, to: 1.1, box: [100, 50, 40, 120] });
+  const mid = spans.find((s) => Math.abs(s.from - 1.5) < 1e-9)!;
+  assert.deepEqual(mid.box, [150, 60, 40, 120]);
+  for (let i = 1; i < spans.length; i++) assert.ok(Math.abs(spans[i].from - spans[i - 1].to) < 1e-9, `gap or overlap at span ${i}`);
+  assert.deepEqual(spans[spans.length - 1].box, [200, 70, 40, 120]);
+  // x never stays put for more than a frame while the person moves.
+  for (let i = 1; i < spans.length - 1; i++) assert.ok(spans[i].box[0] > spans[i - 1].box[0]);
+  assert.deepEqual(trackSpans([points[0]], 10), [{ from: 1, to: 1.5, box: [100, 50, 40, 120] }]);
+  assert.deepEqual(trackSpans([], 10), []);
 });

@@ -39,6 +39,9 @@ test('media urls: only the two exact shapes parse', () => {
   assert.deepEqual(mediaRefFromUrl('media://thumbnail/3'), { kind: 'thumbnail', sightingId: 3 });
   assert.deepEqual(mediaRefFromUrl('/media/video/12'), { kind: 'video', videoId: 12 });
   assert.deepEqual(mediaRefFromUrl('/media/thumbnail/3?x=1'), { kind: 'thumbnail', sightingId: 3 });
+  assert.deepEqual(mediaRefFromUrl('media://proxy/12'), { kind: 'proxy', videoId: 12 });
+  assert.deepEqual(mediaRefFromUrl('/media/proxy/12'), { kind: 'proxy', videoId: 12 });
+  for (const u of ['media://proxy/0', 'media://proxy/1/../2', 'media://proxies/1', '/media/proxy/x']) assert.equal(mediaRefFromUrl(u), null, u);
   for (const u of ['media://video/../etc/passwd', 'media://video/0', 'media://video/-1', 'media://video/1/2', 'media://file/1', 'media://video/%31',
     '/media/../video/1', '/media/video/abc', 'file:///etc/passwd', 'media://video/C:\\x', '/media/video/1/../../x', 'http://media/video/1']) {
     assert.equal(mediaRefFromUrl(u), null, u);

@@ -1,14 +1,15 @@
-// sightline index <path...> --db <case.sqlite> [--fps N] [--investigator NAME] [--case-number N] [--json]
+// sightline index <path...> --db <case.sqlite> [--fps N] [--investigator NAME] [--case-number N] [--no-proxies] [--json]
 import { Engine } from '../../engine/api';
 import { fpsSchema } from '../../common/contract';
 import { checkedNumber, parse, requireDb, UsageError } from '../args';
 import { progressPrinter } from '../progress';
 
-const USAGE = 'sightline index <path...> --db <case.sqlite> [--fps N] [--investigator "<name>"] [--case-number <number>] [--json]';
+const USAGE = 'sightline index <path...> --db <case.sqlite> [--fps N] [--investigator "<name>"] [--case-number <number>] [--no-proxies] [--json]';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     db: { type: 'string' }, fps: { type: 'string' }, json: { type: 'boolean' }, investigator: { type: 'string' }, 'case-number': { type: 'string' },
+    'no-proxies': { type: 'boolean' },
   }, USAGE);
   const db = requireDb(values.db, USAGE);
   if (positionals.length === 0) throw new UsageError(`give at least one video file or folder\nusage: ${USAGE}`);
@@ -22,6 +23,11 @@ export async function run(args: string[]): Promise<number> {
     await engine.openOrCreateCase(db, { investigator: values.investigator, caseNumber: values['case-number'] });
     engine.onProgress(progressPrinter(!!values.json));
     const report = await engine.importPaths({ paths: positionals, fps });
+    // Playable copies of videos the app's player cannot play as they are (AVI, MJPEG, HEVC, …).
+    if (!values['no-proxies']) {
+      const p = await engine.makeProxies();
+      if (p.made || p.failed) process.stderr.write(`playable proxies: made ${p.made}, failed ${p.failed}\n`);
+    }
     for (const f of report.failed) process.stderr.write(`sightline: ${f.path}: ${f.reason}\n`);
     for (const d of report.duplicates) {
       // A video that was not done yet was resumed by this run, not skipped.

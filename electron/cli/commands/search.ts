@@ -1,15 +1,18 @@
-// sightline search "<description>" --db <case.sqlite> [--top K] [--video ID] [--from S --to S] [--min-score X] [--similar SIGHTING] [--same-person SIGHTING] [--json]
+// sightline search "<description>" --db <case.sqlite> [--top K] [--offset N] [--video ID] [--from S --to S] [--min-score X] [--include-rejected] [--thumbnails DIR] [--similar SIGHTING] [--same-person SIGHTING] [--json]
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Engine } from '../../engine/api';
-import { type FollowStep, idSchema, LIMITS, scoreSchema, timeSchema, topSchema, type SearchResult } from '../../common/contract';
+import { type FollowStep, idSchema, LIMITS, offsetSchema, scoreSchema, timeSchema, topSchema, type SearchResult } from '../../common/contract';
 import { checkedNumber, parse, requireDb, UsageError } from '../args';
 import { formatDuration } from '../progress';
 
-const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> [--top K] [--video ID]... [--json]';
+const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--offset N] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--include-rejected] [--thumbnails DIR] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--offset N] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> [--top K] [--video ID]... [--json]';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     db: { type: 'string' }, top: { type: 'string' }, video: { type: 'string', multiple: true }, camera: { type: 'string', multiple: true },
     from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, similar: { type: 'string' }, 'same-person': { type: 'string' }, json: { type: 'boolean' },
+    offset: { type: 'string' }, 'include-rejected': { type: 'boolean' }, thumbnails: { type: 'string' },
   }, USAGE);
   const db = requireDb(values.db, USAGE);
   // The same limits as the IPC layer (one table, common/limits.ts): --top=-1, 0 or 1e9 and --from after --to are usage errors.
@@ -19,6 +22,7 @@ export async function run(args: string[]): Promise<number> {
   const samePerson = checkedNumber(values['same-person'], '--same-person', idSchema, USAGE);
   if (samePerson !== undefined && (similar !== undefined || positionals.length)) throw new UsageError(`--same-person takes a sighting, not a description or --similar\nusage: ${USAGE}`);
   const minScore = checkedNumber(values['min-score'], '--min-score', scoreSchema, USAGE);
+  const offset = checkedNumber(values.offset, '--offset', offsetSchema, USAGE);
   const from = checkedNumber(values.from, '--from', timeSchema, USAGE);
   const to = checkedNumber(values.to, '--to', timeSchema, USAGE);
   if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${values.from} is after --to ${values.to}\nusage: ${USAGE}`);
@@ -28,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
   const engine = new Engine();
   try {
     await engine.openCase(db);
-    const filters = { top, videoIds, cameras: values.camera, minScore };
+    const filters = { top, offset, videoIds, cameras: values.camera, minScore, includeRejected: values['include-rejected'] || undefined };
     if (samePerson !== undefined) {
       const r = await engine.searchSamePerson({ sightingId: samePerson, ...filters });
       if (values.json) process.stdout.write(`${JSON.stringify({ hits: r.hits, follow: r.follow, modelId: r.modelId })}\n`);
@@ -47,6 +51,19 @@ export async function run(args: string[]): Promise<number> {
       if (values.json) process.stdout.write(`${JSON.stringify({ error: 'no known words', noKnownWords: true, unknownWords: result.unknownWords, hits: [] })}\n`);
       return 1;
     }
+    // Thumbnails as PNG files anything can open (media:// URLs mean something only inside the app).
+    if (values.thumbnails) {
+      const dir = path.resolve(values.thumbnails);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const h of result.hits) {
+        const png = engine.mediaFile({ kind: 'thumbnail', sightingId: h.sighting });
+        if (png?.kind !== 'bytes') continue;
+        const file = path.join(dir, `sighting-${h.sighting}.png`);
+        fs.writeFileSync(file, png.data);
+        h.thumbnail = file;
+      }
+    }
+    if (result.nextOffset !== null && !values.json) process.stderr.write(`sightline: more results: --offset ${result.nextOffset}\n`);
     if (values.json) process.stdout.write(`${JSON.stringify(result.hits)}\n`);
     else printTable(result);
     return 0;

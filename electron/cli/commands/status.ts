@@ -17,6 +17,7 @@ export async function run(args: string[]): Promise<number> {
     out.push(`case         ${s.case?.path}${s.case?.caseNumber ? ` (case ${s.case.caseNumber}, ${s.case.investigator})` : ''}`);
     out.push(`videos       ${s.videos.total} (done ${s.videos.done}, indexing ${s.videos.indexing}, queued ${s.videos.queued}, failed ${s.videos.failed})`);
     for (const v of videos) out.push(`  [${v.id}] ${v.status.padEnd(8)} ${(v.progress * 100).toFixed(0).padStart(3)}%  ${v.durationS.toFixed(1)} s ${v.width}x${v.height} ${v.codec}  ${v.path}${v.error ? `\n        error: ${v.error}` : ''}`);
+    for (const p of s.playback) out.push(`  [${p.videoId}] playback ${p.state}${p.reason ? ` (${p.reason})` : ''}: ${p.file}${p.proxySizeBytes !== null ? ` (${(p.proxySizeBytes / 1e6).toFixed(1)} MB)` : ''}${p.error ? `\n        proxy error: ${p.error}` : ''}`);
     out.push(`sightings    ${s.sightings}, embeddings ${s.embeddings}`);
     for (const m of s.models) out.push(`model        ${m.kind.padEnd(9)}${m.id} ${m.version}`);
     out.push(`provider     ${s.executionProvider}`);

@@ -136,6 +136,24 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX reid_vectors_sighting ON reid_vectors(sighting_id);
   `,
+  // 4 (playback + review): playable proxies of videos Chromium cannot play (video/proxy.ts; no row =
+  // none made yet or none needed), and results the investigator rejected (hidden from later searches).
+  `
+  CREATE TABLE proxies (
+    video_id   INTEGER PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE,
+    state      TEXT NOT NULL CHECK (state IN ('making','ready','failed')),
+    path       TEXT NOT NULL,
+    size_bytes INTEGER,
+    recipe     TEXT NOT NULL,
+    error      TEXT,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE rejections (
+    sighting_id INTEGER PRIMARY KEY REFERENCES sightings(id) ON DELETE CASCADE,
+    reason      TEXT NOT NULL CHECK (reason IN ('not a person','not relevant')),
+    at          TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

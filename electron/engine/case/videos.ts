@@ -1,7 +1,9 @@
 // The `videos` table: its row type and every statement on it, in one place.
 import type * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Db } from './caseFile';
 import type { VideoInfo } from '../contract';
+import { playbackOf } from '../playback';
 
 /** A videos row exactly as stored. */
 export interface VideoRow {
@@ -21,23 +23,23 @@ export function fileIdOf(st: fs.Stats): string {
 
 const SELECT_INFO = `SELECT v.*, (SELECT count(*) FROM sightings s WHERE s.video_id = v.id) AS sighting_count FROM videos v`;
 
-function toVideo(r: VideoRow & { sighting_count: number }): VideoInfo {
+function toVideo(db: Db, r: VideoRow & { sighting_count: number }): VideoInfo {
   return {
     id: r.id, path: r.path, fileName: r.file_name, sha256: r.sha256, sizeBytes: r.size_bytes, mtimeMs: r.mtime_ms, durationS: r.duration_s,
     fps: r.fps, width: r.width, height: r.height, codec: r.codec, rotation: r.rotation, creationTime: r.creation_time, camera: r.camera,
     trueStartTime: r.true_start_time, status: r.status, progress: r.progress, error: r.error, importedAt: r.imported_at,
-    sampleFps: r.sample_fps, sightingCount: r.sighting_count,
+    sampleFps: r.sample_fps, sightingCount: r.sighting_count, playback: playbackOf(db, r),
   };
 }
 
 export function listVideos(db: Db): VideoInfo[] {
-  return (db.prepare(`${SELECT_INFO} ORDER BY v.id`).all() as (VideoRow & { sighting_count: number })[]).map(toVideo);
+  return (db.prepare(`${SELECT_INFO} ORDER BY v.id`).all() as (VideoRow & { sighting_count: number })[]).map((r) => toVideo(db, r));
 }
 
 export function videoById(db: Db, id: number): VideoInfo {
   const r = db.prepare(`${SELECT_INFO} WHERE v.id = ?`).get(id) as (VideoRow & { sighting_count: number }) | undefined;
   if (!r) throw new Error(`video ${id}: not in this case`);
-  return toVideo(r);
+  return toVideo(db, r);
 }
 
 export function videoRow(db: Db, id: number): VideoRow | undefined {
@@ -67,6 +69,11 @@ export function insertVideo(db: Db, v: NewVideo): number {
 /** Re-records size, mtime and identity of an original whose bytes were re-verified by hash (copied back, touched). */
 export function refreshFileIdentity(db: Db, id: number, st: fs.Stats): void {
   db.prepare('UPDATE videos SET size_bytes = ?, mtime_ms = ?, file_id = ? WHERE id = ?').run(st.size, st.mtimeMs, fileIdOf(st), id);
+}
+
+/** Moved footage: the same bytes (checked by the caller) at a new path. */
+export function relinkPath(db: Db, id: number, file: string): void {
+  db.prepare('UPDATE videos SET path = ?, file_name = ? WHERE id = ?').run(file, path.basename(file), id);
 }
 
 export function setCamera(db: Db, id: number, camera: string): void {

@@ -41,7 +41,7 @@ function hitOf(db: Db, row: BookmarkRow): SearchHit {
   if (s) return toHit(s, row.score ?? 0);
   return {
     sighting: row.sighting_id, videoId: 0, video: '', camera: '', time: 0, bbox: [0, 0, 0, 0],
-    score: row.score ?? 0, start: 0, end: 0, wallClock: null, thumbnail: '',
+    score: row.score ?? 0, start: 0, end: 0, wallClock: null, thumbnail: '', rejected: null,
   };
 }
 

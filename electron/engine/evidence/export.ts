@@ -19,7 +19,7 @@ import { abandonBundle, commitBundle, startBundle, stamp, toolVersion, writeAudi
 import type { SigningKey } from './signing';
 import { cutOriginal, encodeAnnotated, isClipFailure, OUTPUT_FAILURE, round, SNAPSHOT_FILES, snapshots, toolSupport, type ToolSupport } from './clips';
 import type { BoxSpan } from './filters';
-import { snapshotStamp } from './filters';
+import { snapshotStamp, trackSpans } from './filters';
 import { itemFolderName, slug } from './names';
 import { renderReport } from './report';
 import { FRAME_JPEG_FILE, reportImages } from './exhibit';
@@ -174,9 +174,9 @@ async function exportItem(
     emit(v.id, src, 'writing', 0.45, `bookmark ${b.id}: encoding the annotated clip`);
     const detections = db.prepare('SELECT t_s, x, y, w, h FROM detections WHERE sighting_id = ? ORDER BY t_s').all(s.id) as DetectionRow[];
     const annotatedName = 'clip-annotated.mp4';
-    // Each detection's box holds until the next detection (the last one until the sighting ends).
+    // One box moving smoothly between detections (interpolated, as in the player).
     const spans: BoxSpan[] = detections.length
-      ? detections.map((d, i) => ({ from: d.t_s, to: detections[i + 1]?.t_s ?? Math.max(d.t_s, s.end_s) + 0.5, box: [d.x, d.y, d.w, d.h].map(Math.round) as BBox }))
+      ? trackSpans(detections.map((d) => ({ t: d.t_s, bbox: [d.x, d.y, d.w, d.h] as BBox })), v.fps)
       : [{ from: s.start_s, to: s.end_s + 0.5, box: bbox }];
     const timestampBurnedIn = await encodeAnnotated(ctx, tools, src, v, spans, winStart, winEnd, clockBase, path.join(dir, annotatedName));
 

@@ -1,15 +1,44 @@
 // ffmpeg filter strings for evidence: the sighting's box and the burned-in source / wall-clock time.
 // Pure string building (no processes), so the escaping rules live in one place.
 import * as fs from 'node:fs';
-import type { BBox } from '../contract';
+import type { BBox, TrackPoint } from '../contract';
+import { boxAt } from '../../common/track';
 import { secs } from '../video/ffmpeg';
 import { hms } from './report';
 
 /** What the installed ffmpeg can draw with. */
 export interface TextSupport { drawtext: boolean; fontFile: string | null }
 
-/** One box shown from `from` to `to` (seconds of source time). */
+/** One box shown from `from` (included) to `to` (excluded), seconds of source time. */
 export interface BoxSpan { from: number; to: number; box: BBox }
+
+/** Most box spans one clip draws (each is a drawbox in the filter script); a longer sighting steps coarser. */
+const MAX_SPANS = 4000;
+
+/**
+ * The moving box of a sighting as spans one frame long: at each step from the first detection to the
+ * last, the box interpolated between the two detections around it (common/track.ts — the player draws
+ * the same), held until the next step. Contiguous and half-open, so exactly one box is on any frame.
+ * This ffmpeg's drawbox evaluates its position once, not per frame: hence one drawbox per step.
+ * A single detection shows for `holdS`.
+ */
+export function trackSpans(points: readonly TrackPoint[], fps: number, holdS = 0.5): BoxSpan[] {
+  if (points.length === 0) return [];
+  const round = (b: BBox): BBox => b.map(Math.round) as BBox;
+  const first = points[0].t;
+  const last = points[points.length - 1].t;
+  const frame = fps > 0 ? 1 / fps : 1 / 25;
+  if (last - first < frame) return [{ from: first, to: first + Math.max(holdS, frame), box: round(points[0].bbox) }];
+  const step = Math.max(frame, (last - first) / MAX_SPANS);
+  const spans: BoxSpan[] = [];
+  for (let k = 0; first + k * step < last; k++) {
+    const from = first + k * step;
+    spans.push({ from, to: Math.min(last, from + step), box: round(boxAt(points, from)!) });
+  }
+  // The frame of the last detection shows its box too.
+  spans.push({ from: last, to: last + frame, box: round(points[points.length - 1].bbox) });
+  return spans;
+}
 
 /** A TrueType font drawtext can use; null falls back to fontconfig's "Sans". */
 export function findFont(): string | null {
@@ -70,11 +99,12 @@ export function annotationFilters(
   start: number, end: number, clockBase: string | null,
 ): string {
   const filters: string[] = [];
-  for (const sp of spans.slice(0, 5000)) {
+  for (const sp of spans.slice(0, MAX_SPANS + 1)) {
     const a = sp.from - start;
     const b = sp.to - start;
     if (b < 0 || a > end - start) continue;
-    filters.push(drawbox(sp.box, width, `between(t,${secs(a)},${secs(b)})`));
+    // Half-open [a, b): where one span ends the next begins, and a frame on the boundary gets one box, not two.
+    filters.push(drawbox(sp.box, width, `gte(t,${secs(a)})*lt(t,${secs(b)})`));
   }
   if (text.drawtext) {
     const size = textSize(width, height, 24); // "UTC 2026-03-14 09:30:01" is the longer line

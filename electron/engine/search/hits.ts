@@ -1,18 +1,19 @@
 // Turns stored sightings into the hits every caller sees (CLI JSON, UI, bookmarks, evidence).
 import type { Db } from '../case/caseFile';
-import type { BBox, SearchHit, Sighting } from '../contract';
+import type { BBox, RejectReason, SearchHit, Sighting } from '../contract';
 import { thumbnailUrl } from '../media';
 
 export interface SightingRow {
   id: number; video_id: number; start_s: number; end_s: number; best_s: number;
   best_x: number; best_y: number; best_w: number; best_h: number; detection_count: number;
   path: string; camera: string; true_start_time: string | null; creation_time: string | null;
+  rejected: RejectReason | null;
 }
 
 const SELECT_SIGHTING = `
   SELECT s.id, s.video_id, s.start_s, s.end_s, s.best_s, s.best_x, s.best_y, s.best_w, s.best_h, s.detection_count,
-         v.path, v.camera, v.true_start_time, v.creation_time
-  FROM sightings s JOIN videos v ON v.id = s.video_id`;
+         v.path, v.camera, v.true_start_time, v.creation_time, r.reason AS rejected
+  FROM sightings s JOIN videos v ON v.id = s.video_id LEFT JOIN rejections r ON r.sighting_id = s.id`;
 
 export function sightingRow(db: Db, id: number): SightingRow | undefined {
   return db.prepare(`${SELECT_SIGHTING} WHERE s.id = ?`).get(id) as SightingRow | undefined;
@@ -59,6 +60,7 @@ export function toHit(r: SightingRow, score: number): SearchHit {
     end: round(r.end_s),
     wallClock: wallClock(r.true_start_time, r.creation_time, r.best_s),
     thumbnail: thumbnailUrl(r.id),
+    rejected: r.rejected,
   };
 }
 

@@ -4,6 +4,7 @@
 // ranked by the cosine of those means. The "follow" timeline puts the confident matches in corrected
 // wall-clock order, with the gap between one camera and the next.
 import type { Db } from '../case/caseFile';
+import { videoIdsOfCameras } from '../case/videos';
 import { LIMITS, type FollowStep, type SamePersonResult, type SearchHit, type SimilarRequest } from '../../common/contract';
 import { blobVector } from '../indexing/store';
 import { cosine } from '../vision/reid';
@@ -73,20 +74,23 @@ export function samePerson(db: Db, req: SimilarRequest): SamePersonResult {
   const modelId = modelOf(db, req.sightingId);
   let videoIds: Set<number> | undefined = req.videoIds?.length ? new Set(req.videoIds) : undefined;
   if (req.cameras?.length) {
-    const cams = db.prepare(`SELECT id FROM videos WHERE camera IN (${req.cameras.map(() => '?').join(',')})`).pluck().all(...req.cameras) as number[];
+    const cams = videoIdsOfCameras(db, new Set(req.cameras));
     videoIds = new Set(videoIds ? cams.filter((id) => videoIds!.has(id)) : cams);
   }
   const all = sightingAppearances(db, modelId);
   const query = all.get(req.sightingId)!;
   const candidates = videoIds ? new Map([...all].filter(([id]) => videoIds!.has(videoOf(db, id)))) : all;
-  const ranked = rankByAppearance(query, candidates, req.sightingId)
-    .filter((r) => req.minScore === undefined || r.score >= req.minScore)
-    .slice(0, req.top ?? LIMITS.defaultTop);
+  const top = req.top ?? LIMITS.defaultTop;
+  const offset = req.offset ?? 0;
+  const matching = rankByAppearance(query, candidates, req.sightingId)
+    .filter((r) => req.minScore === undefined || r.score >= req.minScore);
+  const ranked = matching.slice(offset, offset + top);
+  const nextOffset = matching.length > offset + top && offset + top <= LIMITS.maxOffset ? offset + top : null;
   const rows = sightingRows(db, [req.sightingId, ...ranked.map((r) => r.sighting)]);
   const hits = ranked.filter((r) => rows.has(r.sighting)).map((r) => toHit(rows.get(r.sighting)!, r.score));
   const self = toHit(rows.get(req.sightingId)!, 1);
   const follow = followTimeline([self, ...hits.filter((h) => h.score >= SAME_PERSON_MIN)]);
-  return { hits, unknownWords: [], modelId, tookMs: Math.round((performance.now() - started) * 10) / 10, follow };
+  return { hits, unknownWords: [], modelId, tookMs: Math.round((performance.now() - started) * 10) / 10, nextOffset, follow };
 }
 
 function videoOf(db: Db, sightingId: number): number {

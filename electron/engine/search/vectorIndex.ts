@@ -8,6 +8,8 @@ export interface Filter {
   videoIds?: Set<number>;
   from?: number;
   to?: number;
+  /** Per-video [from, to] in seconds into that video (a wall-clock range turned into each video's time); other videos are out. */
+  ranges?: Map<number, [number, number]>;
 }
 
 export interface SightingScore { sighting: number; score: number }
@@ -53,11 +55,13 @@ export class VectorIndex {
       if (mode === 'auto' && e instanceof RangeError) return this.topSightings(q, k, filter, exclude);
       throw e;
     }
-    const filtered = filter.videoIds !== undefined || filter.from !== undefined || filter.to !== undefined;
+    const filtered = filter.videoIds !== undefined || filter.from !== undefined || filter.to !== undefined || filter.ranges !== undefined;
     return quantized.topSightings(q, k, this.vectors, this.sightingOf, filtered ? (r) => this.passes(filter, r) : undefined, exclude);
   }
 
   private passes(filter: Filter, r: number): boolean {
+    const range = filter.ranges?.get(this.videoOf[r]);
+    if (filter.ranges && (!range || this.timeOf[r] < range[0] || this.timeOf[r] > range[1])) return false;
     return (!filter.videoIds || filter.videoIds.has(this.videoOf[r])) &&
       (filter.from === undefined || this.timeOf[r] >= filter.from) &&
       (filter.to === undefined || this.timeOf[r] <= filter.to);

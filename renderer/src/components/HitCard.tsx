@@ -1,5 +1,5 @@
 // One ranked sighting in the results grid.
-import type { SearchHit, VideoInfo } from '../../../electron/common/contract';
+import { REJECT_REASONS, type RejectReason, type SearchHit, type VideoInfo } from '../../../electron/common/contract';
 import { mediaSrc } from '../api';
 import { clock, dateTime, duration, hitWallClockMs, score } from '../format';
 
@@ -10,12 +10,18 @@ export interface HitCardProps {
   selected: boolean;
   onOpen(): void;
   onSimilar(): void;
+  /** Selected for a bulk action (bookmark). */
+  checked: boolean;
+  onCheck(checked: boolean): void;
+  /** Set a result aside (or restore it with null). */
+  onReject(reason: RejectReason | null): void;
 }
 
-export function HitCard({ hit, rank, video, selected, onOpen, onSimilar }: HitCardProps) {
+export function HitCard({ hit, rank, video, selected, onOpen, onSimilar, checked, onCheck, onReject }: HitCardProps) {
   const camera = hit.camera || video?.fileName || `video ${hit.videoId}`;
   return (
-    <li className={`hit${selected ? ' selected' : ''}`} data-testid="hit">
+    <li className={`hit${selected ? ' selected' : ''}${hit.rejected ? ' rejected' : ''}`} data-testid="hit" data-sighting={hit.sighting}>
+      <label className="hit-check"><input type="checkbox" checked={checked} onChange={(e) => onCheck(e.target.checked)} aria-label={`Select sighting ${rank}`} /></label>
       <button type="button" className="hit-open" onClick={onOpen} aria-label={`Open sighting ${rank} on ${camera} at ${clock(hit.time)}`}>
         <img src={mediaSrc(hit.thumbnail)} alt={`Sighting ${rank}: crop of the person`} loading="lazy" draggable={false} />
         <span className="hit-rank">#{rank}</span>
@@ -26,7 +32,12 @@ export function HitCard({ hit, rank, video, selected, onOpen, onSimilar }: HitCa
         <div className="mono small">{dateTime(hitWallClockMs(hit, video))}</div>
         <div className="muted small">at {clock(hit.time)} · {duration(hit.end - hit.start)}</div>
       </div>
-      <button type="button" className="ghost small hit-similar" onClick={onSimilar} aria-label={`More like sighting ${rank}`}>More like this</button>
+      <div className="row hit-actions">
+        <button type="button" className="ghost small hit-similar" onClick={onSimilar} aria-label={`More like sighting ${rank}`}>More like this</button>
+        {hit.rejected
+          ? <button type="button" className="ghost small" onClick={() => onReject(null)} aria-label={`Restore sighting ${rank}`}>Restore ({hit.rejected})</button>
+          : REJECT_REASONS.map((r) => <button key={r} type="button" className="ghost small" onClick={() => onReject(r)} aria-label={`Mark sighting ${rank} ${r}`}>{r === 'not a person' ? 'Not a person' : 'Not relevant'}</button>)}
+      </div>
     </li>
   );
 }

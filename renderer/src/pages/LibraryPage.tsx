@@ -4,7 +4,7 @@ import { useState, type DragEvent } from 'react';
 import type { ImportReport, ProgressEvent, VideoInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
 import { ProgressBar } from '../components/ProgressBar';
-import { bytes, clock, dateTime, duration, fromLocalInput, toLocalInput, wallClockMs } from '../format';
+import { bytes, clock, dateTime, duration, parseIsoInput, toIsoInput, wallClockMs } from '../format';
 import { progressKey } from '../useCase';
 
 export interface LibraryProps {
@@ -101,7 +101,7 @@ export function LibraryPage({ videos, progress, onChanged }: LibraryProps) {
         {videos.length === 0 ? <p className="muted">No footage yet.</p> : (
           <div className="table-scroll"><table className="videos">
             <thead>
-              <tr><th>File</th><th>Camera</th><th>Recorded</th><th>Status</th><th>Sightings</th><th>Clock correction (true start, local time)</th></tr>
+              <tr><th>File</th><th>Camera</th><th>Recorded</th><th>Status</th><th>Sightings</th><th>Clock correction (true start, ISO 8601 with time zone)</th></tr>
             </thead>
             <tbody>
               {videos.map((v) => <VideoRow key={v.id} video={v} event={progress[progressKey({ videoId: v.id, path: v.path })]} onChanged={onChanged} />)}
@@ -113,9 +113,20 @@ export function LibraryPage({ videos, progress, onChanged }: LibraryProps) {
   );
 }
 
+function playbackText(p: VideoInfo['playback']): string {
+  switch (p.state) {
+    case 'native': return 'plays as it is';
+    case 'ready': return `playable copy ${p.proxySizeBytes !== null ? bytes(p.proxySizeBytes) : ''} (${p.reason})`;
+    case 'failed': return `no playable copy: ${p.error ?? ''}`;
+    default: return `playable copy being made (${p.reason})`;
+  }
+}
+
 function VideoRow({ video: v, event, onChanged }: { video: VideoInfo; event: ProgressEvent | undefined; onChanged(): void }) {
   const [camera, setCamera] = useState(v.camera);
-  const [start, setStart] = useState(toLocalInput(v.trueStartTime));
+  const [start, setStart] = useState(toIsoInput(v.trueStartTime));
+  const [relinkPath, setRelinkPath] = useState('');
+  const [relinking, setRelinking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const live = event && (v.status === 'indexing' || v.status === 'queued') ? event : null;
   const fraction = live ? live.fraction : v.progress;
@@ -123,6 +134,10 @@ function VideoRow({ video: v, event, onChanged }: { video: VideoInfo; event: Pro
   const saveCamera = async () => {
     if (!api || camera === v.camera) return;
     try { await api.setCamera(v.id, camera.trim()); setError(null); onChanged(); } catch (e) { setError(errorText(e)); }
+  };
+  const relink = async () => {
+    if (!api || !relinkPath.trim()) return;
+    try { await api.relinkVideo(v.id, relinkPath.trim()); setError(null); setRelinking(false); onChanged(); } catch (e) { setError(errorText(e)); }
   };
   const saveClock = async (value: string | null) => {
     if (!api) return;
@@ -134,6 +149,13 @@ function VideoRow({ video: v, event, onChanged }: { video: VideoInfo; event: Pro
       <td>
         <div title={v.path}>{v.fileName}</div>
         <div className="muted small">{clock(v.durationS, 0)} · {v.width}×{v.height} · {v.fps ? v.fps.toFixed(v.fps % 1 ? 2 : 0) : '?'} fps · {bytes(v.sizeBytes)}</div>
+        <div className="muted small" data-testid="video-playback" data-state={v.playback.state}>{playbackText(v.playback)}</div>
+        {relinking ? (
+          <form className="row" onSubmit={(e) => { e.preventDefault(); void relink(); }}>
+            <input value={relinkPath} onChange={(e) => setRelinkPath(e.target.value)} placeholder="/new/place/of/the/file" aria-label={`New path of ${v.fileName}`} />
+            <button type="submit" className="small" aria-label={`Relink ${v.fileName}`}>Relink</button>
+          </form>
+        ) : <button type="button" className="ghost small" onClick={() => setRelinking(true)} aria-label={`Relink moved file ${v.fileName}`}>Moved? Relink…</button>}
       </td>
       <td>
         <input value={camera} onChange={(e) => setCamera(e.target.value)} onBlur={() => void saveCamera()} onKeyDown={(e) => { if (e.key === 'Enter') (e.target as HTMLInputElement).blur(); }} aria-label={`Camera name for ${v.fileName}`} placeholder="Camera name" maxLength={200} />
@@ -155,8 +177,8 @@ function VideoRow({ video: v, event, onChanged }: { video: VideoInfo; event: Pro
       <td>{v.status === 'done' ? v.sightingCount : '–'}</td>
       <td>
         <div className="row">
-          <input type="datetime-local" step={1} value={start} onChange={(e) => setStart(e.target.value)} aria-label={`True start time of ${v.fileName}`} />
-          <button type="button" className="small" onClick={() => void saveClock(fromLocalInput(start))} disabled={!start} aria-label={`Set true start time of ${v.fileName}`}>Set</button>
+          <input className="mono" style={{ minWidth: '17em' }} value={start} onChange={(e) => setStart(e.target.value)} placeholder="2024-05-01T14:03:00+01:00" aria-label={`True start time of ${v.fileName}`} />
+          <button type="button" className="small" onClick={() => { const r = parseIsoInput(start); if ('error' in r) setError(r.error); else void saveClock(r.iso); }} disabled={!start.trim()} aria-label={`Set true start time of ${v.fileName}`}>Set</button>
           {v.trueStartTime && <button type="button" className="ghost small" onClick={() => { setStart(''); void saveClock(null); }} aria-label={`Clear clock correction of ${v.fileName}`}>Clear</button>}
         </div>
         {error && <div className="bad small" role="alert">{error}</div>}

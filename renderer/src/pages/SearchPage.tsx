@@ -1,11 +1,11 @@
 // Describe the person, get ranked sightings: filters, unknown-word warning, timeline, results grid,
 // "more like this".
 import { forwardRef, useImperativeHandle, useMemo, useRef, useState } from 'react';
-import type { SearchHit, SearchResult, VideoInfo } from '../../../electron/common/contract';
+import { LIMITS, type RejectReason, type SearchHit, type SearchResult, type VideoInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
 import { HitCard } from '../components/HitCard';
 import { Timeline } from '../components/Timeline';
-import { parseClock } from '../format';
+import { parseClock, parseIsoInput, wallClockMs } from '../format';
 
 export interface SearchHandle {
   focus(): void;
@@ -17,18 +17,26 @@ export interface SearchProps {
   selected: number | null;
   /** `list`: the results in rank order, for stepping to the next/previous sighting in the player. */
   onOpen(hit: SearchHit, query: string | null, list: SearchHit[]): void;
+  onBookmarked?(): void;
 }
 
 interface Shown { result: SearchResult; query: string | null; similarTo: SearchHit | null }
 
-export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchPage({ videos, selected, onOpen }, ref) {
+/** What the next page is asked with: the same request, further on. */
+type More = (offset: number) => Promise<SearchResult>;
+
+export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchPage({ videos, selected, onOpen, onBookmarked }, ref) {
   const input = useRef<HTMLTextAreaElement>(null);
   const [text, setText] = useState('');
   const [cameras, setCameras] = useState<string[]>([]);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [minScore, setMinScore] = useState('');
-  const [top, setTop] = useState('100');
+  const [top, setTop] = useState(String(LIMITS.pageSize));
+  const [showRejected, setShowRejected] = useState(false);
+  const [checked, setChecked] = useState<Set<number>>(new Set());
+  const [notice, setNotice] = useState<string | null>(null);
+  const more = useRef<More | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -37,17 +45,30 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
   const allCameras = useMemo(() => [...new Set(videos.map((v) => v.camera).filter(Boolean))].sort(), [videos]);
   const indexed = videos.filter((v) => v.status === 'done').length;
 
+  // From/To in wall clock when every video's clock is known (ISO 8601 with zone), else time into footage.
+  const allClocked = videos.length > 0 && videos.every((v) => wallClockMs(v, 0) !== null);
+  const wallOf = (text: string, which: string): string | undefined => {
+    if (!text.trim() || !/\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
+    const r = parseIsoInput(text);
+    if ('error' in r) throw new Error(`${which}: ${r.error}`);
+    return r.iso;
+  };
+
   const filters = () => {
-    const f = parseClock(from);
-    const t = parseClock(to);
+    const fromWall = wallOf(from, 'From');
+    const toWall = wallOf(to, 'To');
+    const f = fromWall ? null : parseClock(from);
+    const t = toWall ? null : parseClock(to);
     const m = minScore.trim() === '' ? undefined : Number(minScore);
     const n = Number(top);
-    if ((from.trim() && f === null) || (to.trim() && t === null)) throw new Error('Time range: use seconds or m:ss, e.g. 1:30');
+    if ((from.trim() && f === null && !fromWall) || (to.trim() && t === null && !toWall)) throw new Error('Time range: a wall-clock time (2024-05-01T14:03:00+01:00) or time into footage (seconds or m:ss, e.g. 1:30)');
     if (m !== undefined && !(m >= -1 && m <= 1)) throw new Error('Minimum score must be between -1 and 1');
     return {
       cameras: cameras.length ? cameras : undefined,
       from: f ?? undefined,
       to: t ?? undefined,
+      fromWall,
+      toWall,
       minScore: m,
       top: Number.isInteger(n) && n > 0 ? Math.min(n, 10000) : undefined,
     };
@@ -56,20 +77,62 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
   const run = async (f: () => Promise<Shown>) => {
     setBusy(true);
     setError(null);
+    setNotice(null);
+    setChecked(new Set());
     try { setShown(await f()); } catch (e) { setError(errorText(e)); } finally { setBusy(false); }
   };
 
   const search = () => run(async () => {
     const { from: fr, to: t, ...rest } = filters();
-    const result = await api!.search({ text: text.trim(), ...rest, from: fr, to: t });
+    const req = { text: text.trim(), ...rest, from: fr, to: t, includeRejected: showRejected || undefined };
+    more.current = (offset) => api!.search({ ...req, offset });
+    const result = await api!.search(req);
     return { result, query: text.trim(), similarTo: null };
   });
 
   const similar = (hit: SearchHit) => run(async () => {
     const { cameras: c, minScore: m, top: n } = filters();
-    const result = await api!.searchSimilar({ sightingId: hit.sighting, cameras: c, minScore: m, top: n });
+    const req = { sightingId: hit.sighting, cameras: c, minScore: m, top: n, includeRejected: showRejected || undefined };
+    more.current = (offset) => api!.searchSimilar({ ...req, offset });
+    const result = await api!.searchSimilar(req);
     return { result, query: null, similarTo: hit };
   });
+
+  /** The next page, appended (results past the first page: paging, not a bigger top-K). */
+  const loadMore = async () => {
+    if (!shown || shown.result.nextOffset === null || !more.current) return;
+    setBusy(true);
+    try {
+      const next = await more.current(shown.result.nextOffset);
+      setShown({ ...shown, result: { ...next, hits: [...shown.result.hits, ...next.hits] } });
+    } catch (e) { setError(errorText(e)); } finally { setBusy(false); }
+  };
+
+  const reject = async (hit: SearchHit, reason: RejectReason | null) => {
+    try {
+      await api!.rejectSighting(hit.sighting, reason);
+      if (!shown) return;
+      // Hidden at once unless rejected results are shown; then marked.
+      const hits = reason && !showRejected ? shown.result.hits.filter((h) => h.sighting !== hit.sighting) : shown.result.hits.map((h) => (h.sighting === hit.sighting ? { ...h, rejected: reason } : h));
+      setShown({ ...shown, result: { ...shown.result, hits } });
+      setNotice(reason ? `Sighting ID ${hit.sighting} marked "${reason}" (audited); hidden from later searches.` : `Sighting ID ${hit.sighting} restored.`);
+    } catch (e) { setError(errorText(e)); }
+  };
+
+  const bookmarkSelected = async () => {
+    if (!shown) return;
+    const chosen = shown.result.hits.filter((h) => checked.has(h.sighting));
+    let done = 0;
+    try {
+      for (const h of chosen) {
+        await api!.addBookmark({ sightingId: h.sighting, query: shown.query ?? undefined, score: shown.query ? h.score : undefined });
+        done++;
+      }
+      setChecked(new Set());
+      setNotice(`Bookmarked ${done} sighting${done === 1 ? '' : 's'}.`);
+      onBookmarked?.();
+    } catch (e) { setError(`Bookmarked ${done} of ${chosen.length}: ${errorText(e)}`); }
+  };
 
   useImperativeHandle(ref, () => ({ focus: () => { input.current?.focus(); input.current?.select(); }, similar: (h) => void similar(h) }));
 
@@ -96,10 +159,11 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
               </label>
             ))}
           </fieldset>
-          <label className="inline">From<input className="narrow" value={from} onChange={(e) => setFrom(e.target.value)} placeholder="0:00" aria-label="From time into footage (m:ss)" /></label>
-          <label className="inline">To<input className="narrow" value={to} onChange={(e) => setTo(e.target.value)} placeholder="end" aria-label="To time into footage (m:ss)" /></label>
+          <label className="inline">From<input className={allClocked ? 'mono' : 'narrow'} value={from} onChange={(e) => setFrom(e.target.value)} placeholder={allClocked ? '2024-05-01T14:00:00+01:00' : '0:00'} aria-label={allClocked ? 'From (wall clock, ISO 8601, or m:ss into footage)' : 'From time into footage (m:ss)'} /></label>
+          <label className="inline">To<input className={allClocked ? 'mono' : 'narrow'} value={to} onChange={(e) => setTo(e.target.value)} placeholder={allClocked ? '2024-05-01T14:30:00+01:00' : 'end'} aria-label={allClocked ? 'To (wall clock, ISO 8601, or m:ss into footage)' : 'To time into footage (m:ss)'} /></label>
           <label className="inline">Min score<input className="narrow" type="number" step={0.01} min={-1} max={1} value={minScore} onChange={(e) => setMinScore(e.target.value)} placeholder="any" aria-label="Minimum score" /></label>
-          <label className="inline">Max results<input className="narrow" type="number" min={1} max={10000} value={top} onChange={(e) => setTop(e.target.value)} aria-label="Maximum number of results" /></label>
+          <label className="inline">Per page<input className="narrow" type="number" min={1} max={10000} value={top} onChange={(e) => setTop(e.target.value)} aria-label="Results per page" /></label>
+          <label className="inline"><input type="checkbox" checked={showRejected} onChange={(e) => setShowRejected(e.target.checked)} aria-label="Show rejected results" /> Show rejected</label>
         </div>
       </form>
 
@@ -130,15 +194,28 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
             </h2>
             {shown.similarTo && <button type="button" className="ghost small" onClick={() => void search()} disabled={!text.trim()}>Back to description</button>}
           </div>
+          {hits.length > 0 && (
+            <div className="row bulk" role="toolbar" aria-label="Selected results">
+              <button type="button" className="small" onClick={() => setChecked(new Set(hits.map((h) => h.sighting)))}>Select all</button>
+              <button type="button" className="small" onClick={() => setChecked(new Set())} disabled={checked.size === 0}>Select none</button>
+              <button type="button" className="primary small" onClick={() => void bookmarkSelected()} disabled={checked.size === 0} aria-label="Bookmark selected">★ Bookmark selected ({checked.size})</button>
+            </div>
+          )}
+          {notice && <div className="muted small" role="status" data-testid="search-notice">{notice}</div>}
           {hits.length === 0 ? <p className="muted">No sightings match. Lower the minimum score or widen the filters.</p> : (
             <>
               <Timeline hits={hits} videos={byId} selected={selected} onOpen={(h) => onOpen(h, shown.query, hits)} />
               <ol className="hits" aria-label="Sightings, best match first">
                 {hits.map((h, i) => (
                   <HitCard key={h.sighting} hit={h} rank={i + 1} video={byId.get(h.videoId)} selected={selected === h.sighting}
-                    onOpen={() => onOpen(h, shown.query, hits)} onSimilar={() => void similar(h)} />
+                    onOpen={() => onOpen(h, shown.query, hits)} onSimilar={() => void similar(h)}
+                    checked={checked.has(h.sighting)} onCheck={(on) => setChecked((c) => { const n = new Set(c); if (on) n.add(h.sighting); else n.delete(h.sighting); return n; })}
+                    onReject={(r) => void reject(h, r)} />
                 ))}
               </ol>
+              {shown.result.nextOffset !== null && (
+                <button type="button" onClick={() => void loadMore()} disabled={busy} aria-label="Load more results">Load more (from #{shown.result.nextOffset + 1})</button>
+              )}
             </>
           )}
         </section>

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { EXECUTION_PROVIDERS, LIMITS, type EngineStatus, type Settings, type SigningKeyInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
+import { bytes } from '../format';
 
 export function SettingsPage({ status, onSaved }: { status: EngineStatus | null; onSaved(): void }) {
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -18,7 +19,7 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
     setError(null);
     try {
       // Only what the UI may change: programs to run are chosen in a native dialog (pickExecutable).
-      setSettings(await api.setSettings({ sampleFps: settings.sampleFps, executionProvider: settings.executionProvider }));
+      setSettings(await api.setSettings({ sampleFps: settings.sampleFps, executionProvider: settings.executionProvider, proxyDir: settings.proxyDir.trim() }));
       setMessage('Saved.');
       onSaved();
     } catch (e) {
@@ -41,6 +42,9 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
             <label>Sampling rate (frames per second, for new imports)
               <input type="number" min={0.1} max={LIMITS.maxFps} step={0.1} value={settings.sampleFps} onChange={(e) => set('sampleFps', Number(e.target.value))} aria-label="Sampling rate" />
             </label>
+            <label>Folder for playable copies of AVI/MJPEG/HEVC footage (empty: beside the case, &lt;case&gt;.proxies)
+              <input className="mono" value={settings.proxyDir} onChange={(e) => set('proxyDir', e.target.value)} placeholder="beside the case file" aria-label="Proxy folder" />
+            </label>
             {(['ffmpeg', 'ffprobe'] as const).map((tool) => (
               <ToolRow key={tool} tool={tool} value={tool === 'ffmpeg' ? settings.ffmpegPath : settings.ffprobePath}
                 onChanged={(s) => { setSettings(s); setMessage('Saved.'); onSaved(); }} onError={setError} />
@@ -61,7 +65,8 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
             <dt>ffprobe</dt><dd className="mono">{status.ffmpeg.ffprobe}</dd>
             <dt>Videos</dt><dd>{status.videos.done}/{status.videos.total} indexed{status.videos.failed ? `, ${status.videos.failed} failed` : ''}</dd>
             <dt>Sightings</dt><dd>{status.sightings}</dd>
-            <dt>Embeddings</dt><dd>{status.embeddings}</dd>
+            <dt>Embeddings</dt><dd data-testid="embeddings">{status.embeddings}</dd>
+            <dt>Playable copies</dt><dd data-testid="proxies">{status.playback.filter((p) => p.state === 'ready').length} made, {bytes(status.playback.reduce((a, p) => a + (p.state === 'ready' ? p.proxySizeBytes ?? 0 : 0), 0))}{status.playback.some((p) => p.state === 'pending' || p.state === 'making') ? ' · some being made' : ''}</dd>
           </dl>
         )}
       </section>
