@@ -51,3 +51,58 @@ export function street1080p(ffmpeg: string, seconds: number): string {
   fs.renameSync(tmp, out);
   return out;
 }
+
+/**
+ * The scene of vtest without its people: the per-pixel temporal median of every 8th frame (99
+ * frames spread over the whole clip), so everyone who walks through is voted out.
+ */
+export function vtestBackground(ffmpeg: string): string {
+  const out = path.join(cacheDir(), 'vtest-background.png');
+  if (fs.existsSync(out)) return out;
+  const tmp = `${out}.tmp.png`;
+  // tmedian emits a frame once its whole window is in: with radius 49 the first output is the median of frames 0–98.
+  execFileSync(ffmpeg, ['-y', '-v', 'error', '-i', vtestAvi(), '-vf', "select='not(mod(n\\,8))',setpts=N/10/TB,tmedian=radius=49",
+    '-fps_mode', 'passthrough', '-frames:v', '1', tmp]);
+  fs.renameSync(tmp, out);
+  return out;
+}
+
+/**
+ * The realistic CCTV clip's timeline: idle stretches (the empty scene) and real vtest segments
+ * (people walking) in turn, 600 s in all, 129 s of them with people (21.5 %).
+ */
+export const CCTV_TIMELINE: ({ idleS: number } | { vtestFromS: number; seconds: number })[] = [
+  { idleS: 60 }, { vtestFromS: 0, seconds: 20 },
+  { idleS: 90 }, { vtestFromS: 20, seconds: 15 },
+  { idleS: 45 }, { vtestFromS: 35, seconds: 25 },
+  { idleS: 120 }, { vtestFromS: 60, seconds: 19 },
+  { idleS: 70 }, { vtestFromS: 5, seconds: 20 },
+  { idleS: 60 }, { vtestFromS: 40, seconds: 30 },
+  { idleS: 26 },
+];
+
+/**
+ * A realistic CCTV recording: 1920×1080, 10 fps H.264 (no B-frames, 2 s GOP, as IP cameras record),
+ * 600 s of one fixed view that is empty most of the time with people passing now and then — vtest's
+ * own empty scene (`vtestBackground`) for the idle stretches and real vtest segments between them,
+ * scaled to 1920×1440 and cropped to 1080 rows, with temporal sensor noise over all of it.
+ * `seconds` < 600 cuts the start of the timeline (tests).
+ */
+export function cctvRealistic(ffmpeg: string, seconds = 600): string {
+  const out = path.join(cacheDir(), `cctv-realistic-1080p-${seconds}s.mp4`);
+  if (fs.existsSync(out)) return out;
+  const tmp = `${out}.tmp.mp4`;
+  const bg = vtestBackground(ffmpeg);
+  const inputs: string[] = [];
+  const parts: string[] = [];
+  CCTV_TIMELINE.forEach((p, i) => {
+    if ('idleS' in p) inputs.push('-loop', '1', '-framerate', '10', '-t', String(p.idleS), '-i', bg);
+    else inputs.push('-ss', String(p.vtestFromS), '-t', String(p.seconds), '-i', vtestAvi());
+    parts.push(`[${i}:v]fps=10,scale=1920:1440,crop=1920:1080:0:180,setsar=1,format=yuv420p[p${i}]`);
+  });
+  const graph = `${parts.join(';')};${CCTV_TIMELINE.map((_, i) => `[p${i}]`).join('')}concat=n=${CCTV_TIMELINE.length}:v=1:a=0,noise=alls=4:allf=t,format=yuv420p`;
+  execFileSync(ffmpeg, ['-y', '-v', 'error', ...inputs, '-filter_complex', graph, '-t', String(seconds),
+    '-c:v', 'libx264', '-preset', 'superfast', '-bf', '0', '-crf', '23', '-g', '20', '-an', tmp], { stdio: 'inherit' });
+  fs.renameSync(tmp, out);
+  return out;
+}
