@@ -59,26 +59,28 @@ test('a block moving through the still scene is processed while it moves, and he
   // Gone at 10 s: the frame without it differs from the previous one (motion), then the hold runs out.
   assert.ok(out.find((o) => o.t === 10)!.process);
   assert.equal(out.find((o) => o.t === 10.5)!.reason, 'hold');
-  assert.equal(out.find((o) => o.t === 14.5)!.process, false, 'nothing after the hold ran out (the background did not learn the block)');
+  assert.equal(out.find((o) => o.t === 14.5)!.process, false, 'nothing after the hold ran out');
 });
 
-test('a person standing still stays processed while detected, even after the background learned them', () => {
-  const gate = new MotionGate({ ...opts, backgroundTimeS: 1 });
+test('a person standing still stays processed while detected; undetected, only the periodic check sees them', () => {
+  const gate = new MotionGate(opts);
   const block = { x: 200, y: 120, w: 24, h: 60 };
   let skippedWhileDetected = 0;
   for (let i = 0; i < 60; i++) {
     const t = i * 0.5;
     const d = gate.decide(frame(t, { block: t >= 2 ? block : undefined }));
     if (d.process && t >= 2) gate.sawPeople(t); // the detector finds them on every frame it sees
-    if (t >= 4 && !d.process) skippedWhileDetected++;
+    if (t >= 2 && !d.process) skippedWhileDetected++;
   }
   assert.equal(skippedWhileDetected, 0);
-  // Without detections the same still block is absorbed and then skipped.
-  const blind = new MotionGate({ ...opts, backgroundTimeS: 1 });
-  const late = [];
-  for (let i = 0; i < 30; i++) late.push(blind.decide(frame(i * 0.5, { block: i >= 4 ? block : undefined })));
-  assert.ok(late[4].process && late[4].reason === 'motion');
-  assert.ok(late.slice(16, 19).every((d) => !d.process), 'absorbed into the background after a few time constants');
+  // Without detections the same still block is processed when it appears, held, then only checked.
+  const blind = new MotionGate(opts);
+  const ds = [];
+  for (let i = 0; i < 60; i++) ds.push(blind.decide(frame(i * 0.5, { block: i >= 4 ? block : undefined })));
+  assert.equal(ds[4].reason, 'motion');
+  assert.deepEqual(ds.slice(5, 9).map((d) => d.reason), ['hold', 'hold', 'hold', 'hold']);
+  const later = ds.slice(9).filter((d) => d.process);
+  assert.ok(later.length >= 1 && later.length <= 3 && later.every((d) => d.reason === 'check'), `after the hold: ${later.map((d) => d.reason)}`);
 });
 
 test('pre-roll: skipped frames just before a processed frame are processed too', () => {

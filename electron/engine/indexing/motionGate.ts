@@ -1,24 +1,25 @@
 // Motion gating: CCTV is mostly a still scene, and a sampled frame that shows nothing new need not
 // go through the detector (nor anything after it). Each sampled frame is reduced to a 64×36 grey
-// grid (block means: sensor noise and compression ripple average out) and compared with a slowly
-// updated background and with the previous sampled frame. The detector runs on a frame when
-//   - enough grid cells changed (someone moved, or something differs from the empty scene), or
+// grid (block means: sensor noise and compression ripple average out) and compared with the previous
+// sampled frame, a global change of brightness removed. The detector runs on a frame when
+//   - enough grid cells changed (someone moved, entered or left), or
 //   - people were detected within `holdS` before it (people standing still stay indexed), or
 //   - no frame was processed for `checkEveryS` (a periodic full check: nobody is missed for long
-//     because they never moved against the background), or
+//     because they barely moved), or
 //   - it lies within `preRollS` before a frame that is processed (the first frames of an entrance).
 // Frames the gate skips are still decoded; they advance the resume point like any other.
+// (A background model was tried first: people passing smeared into it — vtest's crowd left a tenth of
+// the cells "changed" for tens of seconds after the scene emptied — so the gate kept frames of an
+// empty scene. Differencing consecutive samples plus the detection hold does not have that failure.)
 
 export interface MotionGateOptions {
   /** Grid the frame is reduced to (cells). */
   gridW: number;
   gridH: number;
-  /** A cell changed when its grey mean differs by more than this (0–255) from the background or the previous frame. */
+  /** A cell changed when its grey mean differs by more than this (0–255) from the previous sampled frame. */
   cellThreshold: number;
   /** Fraction of cells that must change for a frame to count as motion (2 of 2304 cells ≈ a distant walker). */
   minChangedFraction: number;
-  /** Time constant (seconds) of the background's exponential update: a change lasting much longer becomes background. */
-  backgroundTimeS: number;
   /** After motion or a detection, frames keep being processed this long (hysteresis). */
   holdS: number;
   /** Skipped frames this close before a processed frame are processed too. */
@@ -28,7 +29,7 @@ export interface MotionGateOptions {
 }
 
 export const DEFAULT_MOTION_GATE: MotionGateOptions = {
-  gridW: 64, gridH: 36, cellThreshold: 6, minChangedFraction: 0.0008, backgroundTimeS: 30, holdS: 5, preRollS: 1, checkEveryS: 10,
+  gridW: 64, gridH: 36, cellThreshold: 6, minChangedFraction: 0.0008, holdS: 5, preRollS: 1, checkEveryS: 10,
 };
 
 export type GateReason = 'first' | 'motion' | 'hold' | 'check' | 'idle';
@@ -36,7 +37,7 @@ export type GateReason = 'first' | 'motion' | 'hold' | 'check' | 'idle';
 export interface GateDecision {
   process: boolean;
   reason: GateReason;
-  /** Fraction of grid cells that changed (against the background or the previous frame). */
+  /** Fraction of grid cells that changed since the previous sampled frame. */
   changed: number;
 }
 
@@ -72,16 +73,25 @@ export function greyGrid(f: GateFrame, gw: number, gh: number): Float32Array {
   return sums;
 }
 
-function changedFraction(a: Float32Array, b: Float32Array, threshold: number): number {
+/** Per-cell differences a − b, less their median: a global change of brightness (auto exposure, a cloud) moves every cell alike and is not motion. */
+function differences(a: Float32Array, b: Float32Array): Float32Array {
+  const d = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) d[i] = a[i] - b[i];
+  const median = Float32Array.from(d).sort()[d.length >> 1];
+  for (let i = 0; i < d.length; i++) d[i] -= median;
+  return d;
+}
+
+/** Fraction of cells that differ by more than `threshold` between two grids (global brightness change removed). */
+export function changedFraction(a: Float32Array, b: Float32Array, threshold: number): number {
+  const d = differences(a, b);
   let n = 0;
-  for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > threshold) n++;
-  return n / a.length;
+  for (let i = 0; i < d.length; i++) if (Math.abs(d[i]) > threshold) n++;
+  return n / d.length;
 }
 
 export class MotionGate {
-  private background: Float32Array | null = null;
   private previous: Float32Array | null = null;
-  private previousT = 0;
   private lastProcessedT = -Infinity;
   private openUntilT = -Infinity;
 
@@ -90,21 +100,12 @@ export class MotionGate {
   /** Measures one sampled frame (in time order) and says whether the detector should see it. */
   decide(f: GateFrame): GateDecision {
     const grid = greyGrid(f, this.opts.gridW, this.opts.gridH);
-    if (!this.background || !this.previous) {
-      this.background = Float32Array.from(grid);
+    if (!this.previous) {
       this.previous = grid;
-      this.previousT = f.timeS;
       return this.processed(f.timeS, 'first', 1);
     }
-    const changed = Math.max(
-      changedFraction(grid, this.background, this.opts.cellThreshold),
-      changedFraction(grid, this.previous, this.opts.cellThreshold),
-    );
-    const dt = Math.max(0, f.timeS - this.previousT);
-    const rate = 1 - Math.exp(-dt / this.opts.backgroundTimeS);
-    for (let i = 0; i < grid.length; i++) this.background[i] += rate * (grid[i] - this.background[i]);
+    const changed = changedFraction(grid, this.previous, this.opts.cellThreshold);
     this.previous = grid;
-    this.previousT = f.timeS;
     if (changed >= this.opts.minChangedFraction) {
       this.openUntilT = Math.max(this.openUntilT, f.timeS + this.opts.holdS);
       return this.processed(f.timeS, 'motion', changed);
