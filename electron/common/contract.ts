@@ -237,7 +237,7 @@ const toolPath = z.union([z.literal(''), absPath], { error: 'expected an absolut
 /** Settings that name executables: set only from a native dialog (main process) or the CLI, never over the API. */
 export const ToolPathsSchema = obj({ ffmpegPath: toolPath.optional(), ffprobePath: toolPath.optional() });
 /** Settings the UI may change over the API. */
-export const UiSettingsPatchSchema = obj({ sampleFps: fpsSchema.optional(), executionProvider: ExecutionProviderSchema.optional() });
+export const UiSettingsPatchSchema = obj({ sampleFps: fpsSchema.optional(), executionProvider: ExecutionProviderSchema.optional(), motionGating: z.boolean().optional() });
 /** Every setting (the stored file is checked against this). */
 export const SettingsPatchSchema = obj({ ...ToolPathsSchema.shape, ...UiSettingsPatchSchema.shape });
 
@@ -247,6 +247,8 @@ export const SettingsSchema = z.object({
   ffprobePath: z.string(),
   sampleFps: z.number(),
   executionProvider: ExecutionProviderSchema,
+  /** Motion gating while indexing (indexing/motionGate.ts): frames with nothing new skip the detector. */
+  motionGating: z.boolean(),
 });
 
 export const ModelInfoSchema = z.object({

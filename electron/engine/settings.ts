@@ -12,6 +12,8 @@ export const DEFAULT_SETTINGS: Settings = {
   ffprobePath: process.env.SIGHTLINE_FFPROBE ?? '',
   sampleFps: LIMITS.defaultFps,
   executionProvider: envProvider.success ? envProvider.data : 'auto',
+  // On: measured sightings recall against the ungated pipeline 1.000 (docs/benchmarks.md, "Motion gating").
+  motionGating: process.env.SIGHTLINE_MOTION_GATING !== '0',
 };
 
 /** Checks a settings patch; throws with the field at fault. */

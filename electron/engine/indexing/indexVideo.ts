@@ -75,6 +75,8 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
   // Per frame of the batch: does the detector see it (always, without a gate).
   let keep: boolean[] = [];
   const gate = gateFor(opts, v.sample_fps, batchFrames);
+  // A resumed run with people in view continues as the interrupted one did: held open.
+  if (gate && tracker.active.length > 0) gate.sawPeople(Math.max(0, startT));
 
   const progressOf = (t: number): number => (v.duration_s > 0 ? Math.min(1, Math.max(0, t / v.duration_s)) : 0);
   const report = (t: number): void => {
