@@ -1,6 +1,5 @@
 // `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query,gate] [-- --table=run.json]`: indexing speed against
-// decode-only, motion gating on a realistic CCTV clip (gated vs ungated, sightings recall; --only=gate), indexing speed against
-// decode-only, search latency at 10k/100k/1M crops (exact and approximate, with recall), text
+// decode-only, motion gating on a realistic CCTV clip (gated vs ungated, sightings recall; --only=gate), search latency at 10k/100k/1M crops (exact and approximate, with recall), text
 // embedding latency and peak memory, each measured in the same run on this machine. Not a test:
 // it prints figures; docs/benchmarks.md records them.
 //
@@ -22,7 +21,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const json = args.includes('--json');
 const onlyArg = args.find((a) => a.startsWith('--only='));
-const only = new Set(onlyArg ? onlyArg.slice(7).split(',') : ['index', 'search', 'query']);
+const only = new Set(onlyArg ? onlyArg.slice(7).split(',') : ['index', 'gate', 'search', 'query']);
 const log = (s: string): void => { process.stderr.write(`${s}\n`); };
 
 const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
