@@ -329,7 +329,7 @@ export const ToolPathsSchema = obj({ ffmpegPath: toolPath.optional(), ffprobePat
 /** Settings the UI may change over the API. */
 /** '' = beside the case file (`<case>.proxies/`); else an absolute folder. */
 const proxyDir = z.union([z.literal(''), absPath], { error: 'expected an absolute folder (or "" for beside the case)' });
-export const UiSettingsPatchSchema = obj({ sampleFps: fpsSchema.optional(), executionProvider: ExecutionProviderSchema.optional(), proxyDir: proxyDir.optional() });
+export const UiSettingsPatchSchema = obj({ sampleFps: fpsSchema.optional(), executionProvider: ExecutionProviderSchema.optional(), proxyDir: proxyDir.optional(), motionGating: z.boolean().optional() });
 /** Every setting (the stored file is checked against this). */
 export const SettingsPatchSchema = obj({ ...ToolPathsSchema.shape, ...UiSettingsPatchSchema.shape });
 
@@ -341,6 +341,8 @@ export const SettingsSchema = z.object({
   executionProvider: ExecutionProviderSchema,
   /** Where playable proxies are written ('' = `<case file>.proxies/` beside the case). */
   proxyDir: z.string(),
+  /** Motion gating while indexing (indexing/motionGate.ts): frames with nothing new skip the detector. */
+  motionGating: z.boolean(),
 });
 
 export const ModelInfoSchema = z.object({

@@ -13,6 +13,8 @@ export const DEFAULT_SETTINGS: Settings = {
   sampleFps: LIMITS.defaultFps,
   executionProvider: envProvider.success ? envProvider.data : 'auto',
   proxyDir: process.env.SIGHTLINE_PROXY_DIR ?? '',
+  // On: measured sightings recall against the ungated pipeline 1.000 (docs/benchmarks.md, "Motion gating").
+  motionGating: process.env.SIGHTLINE_MOTION_GATING !== '0',
 };
 
 /** Checks a settings patch; throws with the field at fault. */

@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query] [-- --table=run.json]`: indexing speed against
-// decode-only, search latency at 10k/100k/1M crops (exact and approximate, with recall), text
+// `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query,gate] [-- --table=run.json]`: indexing speed against
+// decode-only, motion gating on a realistic CCTV clip (gated vs ungated, sightings recall; --only=gate), search latency at 10k/100k/1M crops (exact and approximate, with recall), text
 // embedding latency and peak memory, each measured in the same run on this machine. Not a test:
 // it prints figures; docs/benchmarks.md records them.
 //
@@ -10,8 +10,8 @@ import * as os from 'node:os';
 import { closeIndexModels, loadIndexModels } from '../../electron/engine/indexing/job';
 import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { loadIvtManifest } from '../../electron/engine/vision/manifest';
-import { street1080p, vtestAvi } from './fixtures';
-import { benchIndexing, IndexFigures } from './indexing';
+import { cctvRealistic, street1080p, vtestAvi } from './fixtures';
+import { benchGating, benchIndexing, GatingFigures, IndexFigures } from './indexing';
 import { benchTextEmbedding } from './query';
 import { benchQueryParsing } from './query-parse';
 import { benchSearch, SearchFigures } from './search';
@@ -21,7 +21,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const json = args.includes('--json');
 const onlyArg = args.find((a) => a.startsWith('--only='));
-const only = new Set(onlyArg ? onlyArg.slice(7).split(',') : ['index', 'search', 'query']);
+const only = new Set(onlyArg ? onlyArg.slice(7).split(',') : ['index', 'gate', 'search', 'query']);
 const log = (s: string): void => { process.stderr.write(`${s}\n`); };
 
 const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -58,10 +58,25 @@ async function main(): Promise<void> {
       videos.push({ ...f, load: load() });
       log(`  ${f.rtf.toFixed(2)}× real time, decode-only ${f.decodeOnlyRtf.toFixed(2)}×, ${f.overDecode.toFixed(2)}× decode time`);
     }
-    await closeIndexModels(models);
+    if (!only.has('gate')) await closeIndexModels(models);
     const by = (key: keyof IndexFigures): Record<string, number> => Object.fromEntries(videos.map((v) => [v.clip, Math.round((v[key] as number) * 100) / 100]));
     out.index = { sampleFps: 2, rtf: by('rtf'), decodeOnlyRtf: by('decodeOnlyRtf'), overDecode: by('overDecode'), cpuCeilingRtf: by('cpuCeilingRtf'), videos };
     out.memory = { peakRssMb: Math.max(...videos.map((v) => v.peakRssMb)), during: 'indexing (node + ffmpeg)' };
+  }
+
+  if (only.has('gate')) {
+    // Motion gating: the realistic CCTV clip (mostly empty, people passing) and vtest (always busy).
+    const tools = resolveFfmpeg();
+    const models = await loadIndexModels({ provider: 'cpu', detectorModel, ivtModel });
+    const clips: [string, string][] = [['vtest', vtestAvi()], ['cctv-realistic-1080p', cctvRealistic(tools.ffmpeg)]];
+    out.gate = [];
+    for (const [name, file] of clips) {
+      log(`gate: ${name} (${file}) …`);
+      const g = await benchGating(name, file, models, tools);
+      out.gate.push(g);
+      log(`  gated ${g.rtfGated.toFixed(2)}× real time, ungated ${g.rtfUngated.toFixed(2)}×, decode-only ${g.decodeOnlyRtf.toFixed(2)}×; detector saw ${g.gatedDetectedFrames}/${g.frames} frames; sightings recall ${g.recall.sightingRecall.toFixed(3)} (${g.recall.recalledSightings}/${g.recall.sightings}), detection recall ${g.recall.detectionRecall.toFixed(3)}; load ${g.loads.map((l) => l.toFixed(1)).join('/')}`);
+    }
+    await closeIndexModels(models);
   }
 
   if (only.has('query')) {
@@ -95,6 +110,11 @@ function printTable(o: Record<string, any>): void {
     rows.push([`index.rtf ${v.clip} (${v.width}×${v.height}, ${v.durationS.toFixed(0)} s, ${v.sampleFps} fps)`, `${v.rtf.toFixed(2)}×`, `decode-only ${v.decodeOnlyRtf.toFixed(2)}× (index = ${v.overDecode.toFixed(2)}× decode time)`, v.load]);
     rows.push([`  CPU s per video s ${v.clip}`, `${v.indexCpuPerVideoS.toFixed(3)}`, `decode-only ${v.decodeOnlyCpuPerVideoS.toFixed(3)} (node + ffmpeg); idle-cores ceiling ${v.cpuCeilingRtf?.toFixed(1)}×`, '']);
     rows.push([`  stages ${v.clip} (s)`, formatStageTimes(st), `${v.frames} frames, ${v.detections} detections`, '']);
+  }
+  for (const g of (o.gate ?? []) as GatingFigures[]) {
+    rows.push([`gate.rtf ${g.clip} (${g.durationS.toFixed(0)} s) gated / ungated`, `${g.rtfGated.toFixed(2)}× / ${g.rtfUngated.toFixed(2)}×`, `decode-only ${g.decodeOnlyRtf.toFixed(2)}× (gated = ${g.gatedOverDecode.toFixed(2)}× decode time)`, g.loads.map((l) => l.toFixed(1)).join(' / ')]);
+    rows.push([`  gate recall ${g.clip} (sightings / detections)`, `${g.recall.sightingRecall.toFixed(3)} / ${g.recall.detectionRecall.toFixed(3)}`, `${g.recall.recalledSightings}/${g.recall.sightings} sightings; detector saw ${g.gatedDetectedFrames}/${g.frames} frames`, '']);
+    rows.push([`  stages gated ${g.clip} (s)`, formatStageTimes(g.gatedStages), `ungated: ${formatStageTimes(g.ungatedStages)}`, '']);
   }
   if (o.memory) rows.push(['memory.peakRssMb (indexing, node + ffmpeg)', `${o.memory.peakRssMb} MB`, '≤ 2048 MB', '']);
   if (o.query) rows.push(['query.textEmbedMs (median)', `${o.query.textEmbedMs} ms`, `p95 ${o.query.textEmbedP95Ms} ms`, o.query.load]);

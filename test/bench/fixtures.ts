@@ -51,3 +51,63 @@ export function street1080p(ffmpeg: string, seconds: number): string {
   fs.renameSync(tmp, out);
   return out;
 }
+
+/**
+ * The scene of vtest without its people: the per-pixel temporal median of every 8th frame (99
+ * frames spread over the whole clip), so everyone who walks through is voted out.
+ */
+export function vtestBackground(ffmpeg: string): string {
+  const out = path.join(cacheDir(), 'vtest-background.png');
+  if (fs.existsSync(out)) return out;
+  const tmp = `${out}.tmp.png`;
+  // tmedian emits a frame once its whole window is in: with radius 49 the first output is the median of frames 0–98.
+  execFileSync(ffmpeg, ['-y', '-v', 'error', '-i', vtestAvi(), '-vf', "select='not(mod(n\\,8))',setpts=N/10/TB,tmedian=radius=49",
+    '-fps_mode', 'passthrough', '-frames:v', '1', tmp]);
+  fs.renameSync(tmp, out);
+  return out;
+}
+
+export type CctvTimeline = ({ idleS: number } | { vtestFromS: number; seconds: number })[];
+
+/**
+ * The realistic CCTV clip's timeline: idle stretches (the empty scene) and real vtest segments
+ * (people walking) in turn, 600 s in all, 129 s of them with people (21.5 %).
+ */
+export const CCTV_TIMELINE: CctvTimeline = [
+  { idleS: 60 }, { vtestFromS: 0, seconds: 20 },
+  { idleS: 90 }, { vtestFromS: 20, seconds: 15 },
+  { idleS: 45 }, { vtestFromS: 35, seconds: 25 },
+  { idleS: 120 }, { vtestFromS: 60, seconds: 19 },
+  { idleS: 70 }, { vtestFromS: 5, seconds: 20 },
+  { idleS: 60 }, { vtestFromS: 40, seconds: 30 },
+  { idleS: 26 },
+];
+
+/**
+ * One fixed CCTV view, empty most of the time with people passing now and then: vtest's own empty
+ * scene (`vtestBackground`) for the idle stretches and real vtest segments between them, at 10 fps
+ * H.264 with no B-frames and a 2 s GOP (as IP cameras record), temporal sensor noise over all of it.
+ * Scaled to width×(4/3·width) and cropped to `height` rows (centred) when 16:9.
+ */
+export function buildCctvClip(ffmpeg: string, out: string, timeline: CctvTimeline, width: number, height: number): string {
+  if (fs.existsSync(out)) return out;
+  const tmp = `${out}.tmp.mp4`;
+  const bg = vtestBackground(ffmpeg);
+  const inputs: string[] = [];
+  const scaledH = Math.round((width * 3) / 4 / 2) * 2;
+  const parts = timeline.map((p, i) => {
+    if ('idleS' in p) inputs.push('-loop', '1', '-framerate', '10', '-t', String(p.idleS), '-i', bg);
+    else inputs.push('-ss', String(p.vtestFromS), '-t', String(p.seconds), '-i', vtestAvi());
+    return `[${i}:v]fps=10,scale=${width}:${scaledH},crop=${width}:${height}:0:${(scaledH - height) / 2},setsar=1,format=yuv420p[p${i}]`;
+  });
+  const graph = `${parts.join(';')};${timeline.map((_, i) => `[p${i}]`).join('')}concat=n=${timeline.length}:v=1:a=0,noise=alls=4:allf=t,format=yuv420p`;
+  execFileSync(ffmpeg, ['-y', '-v', 'error', ...inputs, '-filter_complex', graph,
+    '-c:v', 'libx264', '-preset', 'superfast', '-bf', '0', '-crf', '23', '-g', '20', '-an', tmp], { stdio: 'inherit' });
+  fs.renameSync(tmp, out);
+  return out;
+}
+
+/** The realistic CCTV benchmark clip: `CCTV_TIMELINE` at 1920×1080 (600 s, ~10 min of x264 here). */
+export function cctvRealistic(ffmpeg: string): string {
+  return buildCctvClip(ffmpeg, path.join(cacheDir(), 'cctv-realistic-1080p-600s.mp4'), CCTV_TIMELINE, 1920, 1080);
+}

@@ -12,6 +12,7 @@ import type { LoadedModels } from '../../electron/engine/indexing/job';
 import { probeVideo } from '../../electron/engine/video/probe';
 import { sampleFrames } from '../../electron/engine/video/sampler';
 import { sampleRss } from './memory';
+import { sightingBoxes, sightingRecall, type Recall } from './sightingRecall';
 
 export interface IndexFigures {
   clip: string;
@@ -75,6 +76,71 @@ export async function benchIndexing(clip: string, file: string, models: LoadedMo
     };
   } finally {
     db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface GatingFigures {
+  clip: string;
+  durationS: number;
+  frames: number;
+  decodeOnlyS: number;
+  ungatedS: number;
+  gatedS: number;
+  /** Frames the detector saw with the gate on. */
+  gatedDetectedFrames: number;
+  rtfUngated: number;
+  rtfGated: number;
+  decodeOnlyRtf: number;
+  /** Gated indexing time / decode-only time. */
+  gatedOverDecode: number;
+  recall: Recall;
+  gatedStages: StageTimes;
+  ungatedStages: StageTimes;
+  peakRssMb: number;
+  /** 1-minute load average before each run: decode-only, gated, ungated. */
+  loads: number[];
+}
+
+/**
+ * Motion gating on one clip, in the same run: decode-only (the lower bound), the gated pipeline, the
+ * ungated pipeline, each on a fresh case; sightings recall of the gated run against the ungated one.
+ */
+export async function benchGating(clip: string, file: string, models: LoadedModels, tools: { ffmpeg: string; ffprobe: string }, sampleFps = 2): Promise<GatingFigures> {
+  const probe = await probeVideo(file, tools.ffprobe);
+  const loads: number[] = [];
+  loads.push(os.loadavg()[0]);
+  let t0 = now();
+  let decoded = 0;
+  for await (const f of sampleFrames(file, { ffmpegPath: tools.ffmpeg, fps: sampleFps, maxSide: DEFAULT_MAX_SIDE })) decoded += f.data.length > 0 ? 1 : 0;
+  const decodeOnlyS = now() - t0;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-gate-'));
+  const run = async (name: string, motionGate: boolean) => {
+    loads.push(os.loadavg()[0]);
+    const db = openOrCreateCase(path.join(dir, `${name}.sqlite`), name);
+    const { videoId } = await importVideo(db, file, { ffprobe: tools.ffprobe, fps: sampleFps, user: 'bench' });
+    const stages = newStageTimes();
+    const stop = sampleRss();
+    const start = now();
+    const r = await indexVideo(db, videoId, models, { ffmpeg: tools.ffmpeg, stageTimes: stages, motionGate });
+    const s = now() - start;
+    const mem = await stop();
+    const sightings = sightingBoxes(db, videoId);
+    db.close();
+    if (r.frames !== decoded) throw new Error(`${clip}: indexing saw ${r.frames} frames, decode-only ${decoded}`);
+    return { r, s, stages, sightings, peakRssMb: mem.peakRssMb };
+  };
+  try {
+    const gated = await run('gated', true);
+    const full = await run('ungated', false);
+    return {
+      clip, durationS: probe.durationS, frames: decoded, decodeOnlyS, ungatedS: full.s, gatedS: gated.s,
+      gatedDetectedFrames: gated.r.detectedFrames,
+      rtfUngated: probe.durationS / full.s, rtfGated: probe.durationS / gated.s, decodeOnlyRtf: probe.durationS / decodeOnlyS,
+      gatedOverDecode: gated.s / decodeOnlyS, recall: sightingRecall(full.sightings, gated.sightings),
+      gatedStages: gated.stages, ungatedStages: full.stages, peakRssMb: Math.max(gated.peakRssMb, full.peakRssMb), loads,
+    };
+  } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -34,7 +34,7 @@ const GOOD: { [M in ApiMethod]: unknown[][] } = {
   exportEvidence: [[{ outDir: abs('out'), bookmarks: 'all' }], [{ outDir: abs('out'), bookmarks: [1, 2], padS: 5 }]],
   getSettings: [[]],
   verifyAudit: [[]],
-  setSettings: [[{}], [{ sampleFps: 2, executionProvider: 'cpu' }], [{ sampleFps: LIMITS.maxFps }]],
+  setSettings: [[{}], [{ sampleFps: 2, executionProvider: 'cpu' }], [{ sampleFps: LIMITS.maxFps }], [{ motionGating: false }]],
   status: [[]],
   getSigningKey: [[]],
 };
@@ -71,7 +71,7 @@ const BAD: { [M in ApiMethod]: unknown[][] } = {
   verifyAudit: [[1]],
   // Executables (ffmpegPath, ffprobePath) are never set over the API, not even '' or an absolute path:
   // only main's native dialog or the CLI may name a program the engine will run.
-  setSettings: [[{ ffmpegPath: 'ffmpeg' }], [{ executionProvider: 'tpu' }], [{ sampleFps: 0 }], [{ theme: 'dark' }], [null], [[]],
+  setSettings: [[{ ffmpegPath: 'ffmpeg' }], [{ executionProvider: 'tpu' }], [{ motionGating: 'yes' }], [{ sampleFps: 0 }], [{ theme: 'dark' }], [null], [[]],
     [{ ffmpegPath: '' }], [{ ffmpegPath: abs('usr/bin/ffmpeg') }], [{ ffprobePath: abs('tmp/evil.sh') }], [{ sampleFps: LIMITS.maxFps + 1 }]],
   status: [['now']],
   getSigningKey: [['/tmp/key.pem']],

@@ -14,6 +14,7 @@ import type { RgbImage } from '../vision/frame';
 import { embeddingSpace } from '../vision/manifest';
 import { sampleFrames, Frame } from '../video/sampler';
 import { StageClock, type StageTimes } from './stages';
+import { applyPreRoll, DEFAULT_MOTION_GATE, MotionGate, type MotionGateOptions } from './motionGate';
 import { checkUnchanged, sameFile } from './importer';
 import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
 import { plausiblePeople } from './personFilter';
@@ -37,6 +38,8 @@ export interface IndexOptions {
   guard?: () => void;
   /** When given, wall-clock seconds spent per stage are added here (benchmarks). */
   stageTimes?: StageTimes;
+  /** Motion gating (indexing/motionGate.ts): true for the defaults, or options; off when absent. */
+  motionGate?: boolean | Partial<MotionGateOptions>;
 }
 
 export { newStageTimes, type StageTimes } from './stages';
@@ -47,20 +50,35 @@ export const DEFAULT_MAX_SIDE = 1280;
 const THUMB_HEIGHT = 160;
 const CROP_MARGIN = 0.05;
 
-export async function indexVideo(db: Db, videoId: number, models: IndexModels, opts: IndexOptions): Promise<{ frames: number; detections: number }> {
+/**
+ * The gate for one run. Its hold must outlast one batch: a batch's frames are decided before the
+ * previous batch's detections are known, so a person standing still is kept only if the hold spans it.
+ */
+function gateFor(opts: IndexOptions, fps: number, batchFrames: number): MotionGate | null {
+  if (!opts.motionGate) return null;
+  const o = { ...DEFAULT_MOTION_GATE, ...(opts.motionGate === true ? {} : opts.motionGate) };
+  return new MotionGate({ ...o, holdS: Math.max(o.holdS, (batchFrames + 2) / fps) });
+}
+
+export async function indexVideo(db: Db, videoId: number, models: IndexModels, opts: IndexOptions): Promise<{ frames: number; detections: number; detectedFrames: number }> {
   const v = videoRow(db, videoId);
   if (!v) throw new Error(`video ${videoId}: not in this case`);
   // The bytes decoded must be the bytes imported: checked before, and after (size, mtime, identity).
   const identity = await checkUnchanged(db, v);
   // Claimed inside the writer's transaction: a video another run finished meanwhile is left alone.
   const claimed = writeTransaction(db, () => { opts.guard?.(); return claimVideo(db, videoId, models.modelKey); });
-  if (!claimed) return { frames: 0, detections: 0 };
+  if (!claimed) return { frames: 0, detections: 0, detectedFrames: 0 };
   const tracker = new Tracker(openTracks(db, videoId, models.reid.space));
   const batchFrames = opts.batchFrames ?? 8;
   const started = Date.now();
   const startT = v.indexed_until_s;
-  let frames = 0, detections = 0;
+  let frames = 0, detections = 0, detectedFrames = 0;
   let batch: Frame[] = [];
+  // Per frame of the batch: does the detector see it (always, without a gate).
+  let keep: boolean[] = [];
+  const gate = gateFor(opts, v.sample_fps, batchFrames);
+  // A resumed run with people in view continues as the interrupted one did: held open.
+  if (gate && tracker.active.length > 0) gate.sawPeople(Math.max(0, startT));
 
   const progressOf = (t: number): number => (v.duration_s > 0 ? Math.min(1, Math.max(0, t / v.duration_s)) : 0);
   const report = (t: number): void => {
@@ -76,13 +94,16 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     clock.restart();
+    if (gate) applyPreRoll(batch.map((f) => f.timeS), keep, gate.opts.preRollS);
+    const seen = batch.filter((_, i) => keep[i]);
     // Boxes that do not look like people (traffic cones) are dropped before anything is spent on them.
-    const frameBoxes = (await models.detector.detect(batch)).map((boxes, fi) => plausiblePeople(boxes, batch[fi].width, batch[fi].height));
+    const frameBoxes = (seen.length ? await models.detector.detect(seen) : []).map((boxes, fi) => plausiblePeople(boxes, seen[fi].width, seen[fi].height));
     clock.lap('detect');
     // Boxes come in sampled-frame pixels; the index stores source-video pixels.
     const crops: { image: RgbImage; bbox: BBox; tight: BBox; frame: Frame; score: number; source: BBox }[] = [];
     frameBoxes.forEach((boxes, fi) => {
-      const f = batch[fi];
+      const f = seen[fi];
+      if (boxes.length) gate?.sawPeople(f.timeS);
       for (const d of boxes) {
         const src: BBox = [d.bbox[0] / f.scale, d.bbox[1] / f.scale, d.bbox[2] / f.scale, d.bbox[3] / f.scale];
         crops.push({ image: f, bbox: clipBox(d.bbox, f.width, f.height, CROP_MARGIN), tight: clipBox(d.bbox, f.width, f.height, 0), frame: f, score: d.score, source: src });
@@ -95,7 +116,8 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     clock.lap('reid');
     const writes: DetectionWrite[] = [];
     const closed: Track[] = [];
-    for (const f of batch) {
+    // Frames the gate skipped were not looked at: the tracker steps over them (its gaps are in time).
+    for (const f of seen) {
       const cropOf = new Map<TrackedDetection, { crop: (typeof crops)[number]; embedding: Float32Array }>();
       crops.forEach((c, i) => {
         if (c.frame === f) cropOf.set({ t: f.timeS, bbox: c.source, score: c.score, appearance: appearances[i] }, { crop: c, embedding: vectors[i] });
@@ -116,8 +138,10 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), reidModelId: models.reid.space, detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard });
     clock.lap('database');
     frames += batch.length;
+    detectedFrames += seen.length;
     detections += writes.length;
     batch = [];
+    keep = [];
     report(lastFrameT);
     opts.afterBatch?.(lastFrameT);
   };
@@ -135,6 +159,8 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     for await (const frame of frames$) {
       clock.lap('decode');
       batch.push(frame);
+      keep.push(gate ? gate.decide(frame).process : true);
+      clock.lap('gate');
       if (batch.length >= batchFrames) await flush();
       clock.restart();
     }
@@ -152,7 +178,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     markDone(db, videoId);
   });
   opts.onProgress?.({ kind: 'index', videoId, path: v.path, phase: 'done', fraction: 1, etaS: 0 });
-  return { frames, detections };
+  return { frames, detections, detectedFrames };
 }
 
 function statOrNull(file: string): import('node:fs').Stats | null {

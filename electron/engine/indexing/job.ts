@@ -28,6 +28,8 @@ export interface IndexJobOptions {
   signal?: AbortSignal;
   onProgress?: (e: ProgressEvent) => void;
   afterBatch?: (lastFrameT: number) => void;
+  /** Motion gating (indexing/motionGate.ts); off when absent. */
+  motionGate?: boolean;
 }
 
 export interface LoadedModels extends IndexModels { provider: string }
@@ -119,7 +121,7 @@ async function indexQueued(db: Db, opts: IndexJobOptions, m: LoadedModels, repor
     let job = 0;
     try {
       job = Number(writeTransaction(db, () => db.prepare("INSERT INTO jobs(kind, video_id, status, started_at) VALUES ('index', ?, 'running', ?)").run(v.id, new Date().toISOString()).lastInsertRowid));
-      const r = await indexVideo(db, v.id, m, { ffmpeg: opts.ffmpeg, signal: opts.signal, onProgress: opts.onProgress, afterBatch: opts.afterBatch, guard });
+      const r = await indexVideo(db, v.id, m, { ffmpeg: opts.ffmpeg, signal: opts.signal, onProgress: opts.onProgress, afterBatch: opts.afterBatch, guard, motionGate: opts.motionGate });
       writeTransaction(db, () => db.prepare("UPDATE jobs SET status = 'done', finished_at = ?, frames = ? WHERE id = ?").run(new Date().toISOString(), r.frames, job));
       report.indexed.push(v.id);
     } catch (e) {
