@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     }
     await models.detector.close();
     await models.encoder.close();
+    await models.attributes?.close();
     const by = (key: keyof IndexFigures): Record<string, number> => Object.fromEntries(videos.map((v) => [v.clip, Math.round((v[key] as number) * 100) / 100]));
     out.index = { sampleFps: 2, rtf: by('rtf'), decodeOnlyRtf: by('decodeOnlyRtf'), overDecode: by('overDecode'), cpuCeilingRtf: by('cpuCeilingRtf'), videos };
     out.memory = { peakRssMb: Math.max(...videos.map((v) => v.peakRssMb)), during: 'indexing (node + ffmpeg)' };

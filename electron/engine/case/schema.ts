@@ -125,6 +125,17 @@ export const MIGRATIONS: string[] = [
   );
   ALTER TABLE videos ADD COLUMN file_id TEXT;
   `,
+  // 3: evidence per detection for fused search: attribute probabilities and garment colour words
+  // (vision/evidence.ts CropEvidence as JSON), with the attribute model that produced it.
+  `
+  CREATE TABLE detection_evidence (
+    detection_id INTEGER PRIMARY KEY REFERENCES detections(id) ON DELETE CASCADE,
+    sighting_id  INTEGER NOT NULL REFERENCES sightings(id) ON DELETE CASCADE,
+    model_id     TEXT NOT NULL,
+    evidence     TEXT NOT NULL
+  );
+  CREATE INDEX detection_evidence_sighting ON detection_evidence(sighting_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

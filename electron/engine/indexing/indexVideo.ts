@@ -11,13 +11,21 @@ import { clipBox, cropToImage } from '../vision/crop';
 import { encodePng } from '../vision/png';
 import type { RgbImage } from '../vision/frame';
 import { embeddingSpace } from '../vision/manifest';
+import type { AttributeModel } from '../vision/attributes';
+import { cropEvidence, type CropEvidence } from '../vision/evidence';
 import { sampleFrames, Frame } from '../video/sampler';
 import { StageClock, type StageTimes } from './stages';
 import { checkUnchanged, sameFile } from './importer';
 import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
 import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
 
-export interface IndexModels { detector: Detector; encoder: ImageEncoder; modelKey: string }
+export interface IndexModels {
+  detector: Detector;
+  encoder: ImageEncoder;
+  /** Attribute network for search evidence; without it no evidence is stored (the search then ranks by IVT alone). */
+  attributes?: AttributeModel;
+  modelKey: string;
+}
 
 export interface IndexOptions {
   ffmpeg: string;
@@ -87,12 +95,16 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     });
     const vectors = await models.encoder.embedCrops(crops);
     clock.lap('embed');
+    const evidence: (CropEvidence | undefined)[] = models.attributes
+      ? (await models.attributes.predict(crops)).map((a, i) => cropEvidence(crops[i].image, crops[i].bbox, a))
+      : [];
+    clock.lap('attributes');
     const writes: DetectionWrite[] = [];
     const closed: Track[] = [];
     for (const f of batch) {
-      const cropOf = new Map<TrackedDetection, (typeof crops)[number]>();
+      const cropOf = new Map<TrackedDetection, (typeof crops)[number] & { evidence?: CropEvidence }>();
       crops.forEach((c, i) => {
-        if (c.frame === f) cropOf.set({ t: f.timeS, bbox: c.source, score: c.score, embedding: vectors[i] }, c);
+        if (c.frame === f) cropOf.set({ t: f.timeS, bbox: c.source, score: c.score, embedding: vectors[i] }, { ...c, evidence: evidence[i] });
       });
       const step = tracker.step(f.timeS, [...cropOf.keys()]);
       closed.push(...step.closed);
@@ -102,12 +114,13 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
           t: f.timeS, bbox: c.source, score: c.score, embedding: a.detection.embedding, track: a.track,
           quality: detectionQuality(c.source, c.score, v.width, v.height),
           thumbnail: () => encodePng(cropToImage(f, c.bbox, THUMB_HEIGHT)),
+          evidence: c.evidence,
         });
       }
     }
     const lastFrameT = batch[batch.length - 1].timeS;
     clock.lap('track');
-    writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard });
+    writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), evidenceModelId: models.attributes && embeddingSpace(models.attributes.manifest), detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard });
     clock.lap('database');
     frames += batch.length;
     detections += writes.length;

@@ -7,6 +7,7 @@ import { CaseBusyError, WriterLock } from '../case/writerLock';
 import type { ImportReport, ProgressEvent } from '../contract';
 import { scanPaths } from '../video/scan';
 import { Detector } from '../vision/detector';
+import { AttributeModel } from '../vision/attributes';
 import { ImageEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
 import { importVideo, recordFailure } from './importer';
@@ -32,8 +33,10 @@ export interface LoadedModels extends IndexModels { provider: string }
 export async function loadIndexModels(opts: { provider?: ProviderPreference; detectorModel?: string; ivtModel?: string }): Promise<LoadedModels> {
   const detector = await Detector.load(opts.detectorModel, opts.provider);
   const encoder = await ImageEncoder.load(opts.ivtModel, opts.provider);
-  const modelKey = `${detector.manifest.id}@${detector.manifest.version}+${encoder.manifest.id}@${encoder.manifest.version}`;
-  return { detector, encoder, modelKey, provider: encoder.provider };
+  const attributes = await AttributeModel.load(undefined, { provider: opts.provider });
+  // Evidence of another attribute model would be mixed with this one's: its id@version is part of the key.
+  const modelKey = `${detector.manifest.id}@${detector.manifest.version}+${encoder.manifest.id}@${encoder.manifest.version}+${attributes.manifest.id}@${attributes.manifest.version}`;
+  return { detector, encoder, attributes, modelKey, provider: encoder.provider };
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -62,6 +65,7 @@ export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: Loaded
       if (!models) {
         await m.detector.close();
         await m.encoder.close();
+        await m.attributes?.close();
       }
     }
     if (!opts.signal?.aborted) {

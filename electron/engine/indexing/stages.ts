@@ -5,6 +5,7 @@ export const STAGES = [
   { name: 'decode', label: 'decode-wait', code: 'video/sampler.ts', does: 'ffmpeg decodes and samples frames at 1/fps ticks (time spent waiting for the next frame)' },
   { name: 'detect', label: 'detect', code: 'vision/detector.ts', does: 'person detector (NanoDet ONNX) on a batch of frames' },
   { name: 'embed', label: 'crop+embed', code: 'vision/crop.ts, vision/ivt.ts', does: 'crops of each person, IVT image encoder → unit vectors' },
+  { name: 'attributes', label: 'attributes', code: 'vision/attributes.ts, vision/evidence.ts', does: 'attribute network on each crop + upper/lower garment colours read from regions (evidence for fused search)' },
   { name: 'track', label: 'track', code: 'indexing/tracker.ts', does: 'detections associated into tracks (= sightings)' },
   { name: 'database', label: 'db', code: 'indexing/store.ts', does: 'one SQLite transaction per batch: detections, embeddings, sightings, resume point' },
 ] as const;

@@ -3,6 +3,7 @@
 import { writeTransaction, type Db } from '../case/caseFile';
 import { resetIndex, setResumePoint } from '../case/videos';
 import type { BBox } from '../contract';
+import type { CropEvidence } from '../vision/evidence';
 import { blendAppearance, Track } from './tracker';
 
 export interface DetectionWrite {
@@ -14,11 +15,15 @@ export interface DetectionWrite {
   track: Track;
   /** PNG thumbnail, produced only when this detection may become the sighting's best. */
   thumbnail: () => Buffer;
+  /** Attribute and colour evidence of the crop (vision/evidence.ts), when the attributes stage ran. */
+  evidence?: CropEvidence;
 }
 
 export interface BatchWrite {
   videoId: number;
   modelId: string;
+  /** Attribute model id@version of every evidence row. */
+  evidenceModelId?: string;
   detections: DetectionWrite[];
   closed: Track[];
   /** Source time of the last frame of the batch: the resume point. */
@@ -37,6 +42,7 @@ export function writeBatch(db: Db, w: BatchWrite): void {
   const setBest = db.prepare('UPDATE sightings SET best_s = ?, best_x = ?, best_y = ?, best_w = ?, best_h = ?, best_quality = ?, thumbnail = ? WHERE id = ?');
   const insertDetection = db.prepare('INSERT INTO detections(video_id, sighting_id, t_s, x, y, w, h, score) VALUES (?,?,?,?,?,?,?,?)');
   const insertEmbedding = db.prepare('INSERT INTO embeddings(detection_id, sighting_id, model_id, vector) VALUES (?,?,?,?)');
+  const insertEvidence = db.prepare('INSERT INTO detection_evidence(detection_id, sighting_id, model_id, evidence) VALUES (?,?,?,?)');
   const close = db.prepare('UPDATE sightings SET open = 0 WHERE id = ?');
 
   writeTransaction(db, () => {
@@ -52,6 +58,7 @@ export function writeBatch(db: Db, w: BatchWrite): void {
       extend.run(d.t, x, y, bw, bh, d.track.sightingId);
       const detId = insertDetection.run(w.videoId, d.track.sightingId, d.t, x, y, bw, bh, d.score).lastInsertRowid;
       insertEmbedding.run(detId, d.track.sightingId, w.modelId, Buffer.from(d.embedding.buffer, d.embedding.byteOffset, d.embedding.byteLength));
+      if (d.evidence && w.evidenceModelId) insertEvidence.run(detId, d.track.sightingId, w.evidenceModelId, JSON.stringify(d.evidence));
     }
     for (const tr of w.closed) if (tr.sightingId !== null) close.run(tr.sightingId);
     setResumePoint(db, w.videoId, w.lastFrameT, w.progress);
@@ -80,6 +87,7 @@ export function openTracks(db: Db, videoId: number): Track[] {
 export function clearIndex(db: Db, videoId: number): void {
   writeTransaction(db, () => {
     db.prepare('DELETE FROM embeddings WHERE sighting_id IN (SELECT id FROM sightings WHERE video_id = ?)').run(videoId);
+    db.prepare('DELETE FROM detection_evidence WHERE sighting_id IN (SELECT id FROM sightings WHERE video_id = ?)').run(videoId);
     db.prepare('DELETE FROM detections WHERE video_id = ?').run(videoId);
     // Bookmarked sightings stay (closed) so the evidence they point to is not lost.
     db.prepare('DELETE FROM sightings WHERE video_id = ? AND id NOT IN (SELECT sighting_id FROM bookmarks)').run(videoId);
