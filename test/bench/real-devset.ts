@@ -1,0 +1,144 @@
+// Search quality on the real-footage development set (test/fixtures/real-footage/devset.json), with the
+// ablation of the fused search: IVT only (the words as typed) / + vocabulary (the interpretation's
+// rewrite) / + attributes / + colours / fused (both). All devset footage goes into ONE case (as an
+// investigator's case would hold several cameras), indexed at 2 fps; every description is searched and
+// scored with groundTruth.ts (rank of the first judged hit showing the person). R@k is reported per
+// split: "dev" (the fusion's weights may be fitted on it) and "test" (never fitted on).
+// Also: descriptions of people who are NOT in the footage, and how many "strong" results they get.
+//
+// Reads the footage from ../shared/real-footage/ (relative to the repository root) and skips cleanly
+// when it is absent. Stills become 1-frame videos in a temp dir (ffmpeg). The indexed case is kept in
+// $SIGHTLINE_DEVSET_CASE (default: a temp dir) so a second run only searches.
+// Run: npm run bench:devset [-- --json] [-- --fit]
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { Engine } from '../../electron/engine/api';
+import { openOrCreateCase } from '../../electron/engine/case/caseFile';
+import { Searcher, type SearchTuning } from '../../electron/engine/search/search';
+import { FUSION_WEIGHTS } from '../../electron/engine/search/fusion';
+import { packageRoot } from '../../electron/engine/vision/manifest';
+import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
+import { type Devset, type Hit, loadDevset, rankOfPerson, recallAt } from './groundTruth';
+
+/** People nobody saw in this footage, written without looking at any result: none may be called "strong". */
+export const ABSENT_DESCRIPTIONS = [
+  'man in a bright orange hi-vis vest and a white hard hat',
+  'woman in a yellow raincoat carrying a pink umbrella',
+  'man in a purple suit with a green tie',
+  'woman in a long red evening dress',
+  'child in a green dinosaur costume',
+  'man in a pink hoodie and pink trousers',
+  'woman in a bright green coat and yellow trousers',
+  'man in a white lab coat with a red backpack',
+];
+
+const ABLATION: { name: string; tuning: Omit<SearchTuning, 'weights'> }[] = [
+  { name: 'IVT only (raw text)', tuning: { rawText: true, evidence: 'none' } },
+  { name: '+ vocabulary (ivtText)', tuning: { rawText: false, evidence: 'none' } },
+  { name: '+ attributes', tuning: { rawText: false, evidence: 'attributes' } },
+  { name: '+ colours', tuning: { rawText: false, evidence: 'colours' } },
+  { name: 'fused', tuning: { rawText: false, evidence: 'all' } },
+];
+
+function footageFiles(d: Devset): string[] {
+  return [...new Set(d.people.flatMap((p) => p.appearances.map((a) => a.file)))].sort();
+}
+
+/**
+ * A still as a one-frame video (t = 0, the annotated moment); a GIF (the importer refuses it as a still
+ * image) re-encoded with its frame times kept; videos are indexed as they are.
+ */
+function asVideo(ffmpeg: string, src: string, dir: string): string {
+  const still = /\.(jpe?g|png|bmp)$/i.test(src);
+  if (!still && !/\.gif$/i.test(src)) return src;
+  const out = path.join(dir, `${path.basename(src)}.mp4`);
+  const even = ['-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv420p'];
+  if (!fs.existsSync(out)) {
+    execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...(still ? ['-loop', '1', '-i', src, '-t', '0.5', '-r', '2'] : ['-i', src]), ...even, out]);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const root = path.resolve(packageRoot(), '..', 'shared', 'real-footage');
+  const devset = loadDevset(path.join(packageRoot(), 'test', 'fixtures', 'real-footage', 'devset.json'));
+  const files = footageFiles(devset);
+  const missing = files.filter((f) => !fs.existsSync(path.join(root, f)));
+  if (missing.length) { console.log(`bench:devset skipped: ${root} lacks ${missing.length} annotated file(s), e.g. ${missing[0]}`); return; }
+
+  const dir = process.env.SIGHTLINE_DEVSET_CASE || fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-devset-'));
+  fs.mkdirSync(path.join(dir, 'stills'), { recursive: true });
+  const dbFile = path.join(dir, 'devset.sqlite');
+  const { ffmpeg } = resolveFfmpeg();
+  const annotatedOf = new Map<string, string>(); // indexed file → annotated path
+  const inputs = files.map((f) => { const v = asVideo(ffmpeg, path.join(root, f), path.join(dir, 'stills')); annotatedOf.set(v, f); return v; });
+  const engine = new Engine();
+  const started = Date.now();
+  if (!fs.existsSync(dbFile)) await engine.createCase({ path: dbFile, caseNumber: 'devset', investigator: 'bench' });
+  else await engine.openCase(dbFile);
+  const report = await engine.importPaths({ paths: inputs });
+  if (report.failed.length) throw new Error(JSON.stringify(report.failed));
+  const status = await engine.status();
+  await engine.close();
+  const indexS = (Date.now() - started) / 1000;
+
+  const db = openOrCreateCase(dbFile, 'devset');
+  const searcher = await Searcher.open(db, undefined, 'cpu');
+  const sightings = (db.prepare('SELECT count(*) FROM sightings').pluck().get() as number);
+  const hitsOf = async (text: string): Promise<{ hits: Hit[]; strong: number }> => {
+    const r = await searcher.search({ text, top: 10_000 });
+    return {
+      hits: r.hits.map((h) => ({ file: annotatedOf.get(h.video) ?? h.video, t: h.time, bbox: h.bbox })),
+      strong: r.hits.filter((h) => h.confidence === 'strong').length,
+    };
+  };
+
+  const evaluate = async (tuning: SearchTuning): Promise<{ dev: Record<string, number>; test: Record<string, number>; strongAbsent: number; strongWrongFirst: number; ranks: Record<string, (number | null)[]> }> => {
+    searcher.tuning = tuning;
+    const ranks: Record<string, (number | null)[]> = { dev: [], test: [] };
+    let strongWrongFirst = 0;
+    for (const p of devset.people) {
+      for (const d of p.descriptions) {
+        const { hits } = await hitsOf(d);
+        ranks[p.split].push(rankOfPerson(p, hits, devset));
+      }
+    }
+    let strongAbsent = 0;
+    for (const d of ABSENT_DESCRIPTIONS) strongAbsent += (await hitsOf(d)).strong;
+    return { dev: recallAt(ranks.dev), test: recallAt(ranks.test), strongAbsent, strongWrongFirst, ranks };
+  };
+
+  // --fit: the evidence weight by R@1 + R@5 on the dev split only (never on "test").
+  let weights = FUSION_WEIGHTS;
+  if (process.argv.includes('--fit')) {
+    let best = -1;
+    for (const evidence of [0, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6]) {
+      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence } });
+      const s = r.dev['R@1'] + r.dev['R@5'];
+      if (!json) console.log(`fit: evidence weight ${evidence}: dev R@1 ${pct(r.dev['R@1'])} R@5 ${pct(r.dev['R@5'])} R@10 ${pct(r.dev['R@10'])}`);
+      if (s > best) { best = s; weights = { evidence }; }
+    }
+    if (!json) console.log(`fit: chosen evidence weight ${weights.evidence} (FUSION_WEIGHTS in search/fusion.ts is ${FUSION_WEIGHTS.evidence})`);
+  }
+
+  const rows: { name: string; dev: Record<string, number>; test: Record<string, number>; strongAbsent: number }[] = [];
+  for (const a of ABLATION) {
+    const r = await evaluate({ ...a.tuning, weights });
+    rows.push({ name: a.name, dev: r.dev, test: r.test, strongAbsent: r.strongAbsent });
+  }
+  await searcher.close();
+  db.close();
+  const descriptions = { dev: devset.people.filter((p) => p.split === 'dev').reduce((a, p) => a + p.descriptions.length, 0), test: devset.people.filter((p) => p.split === 'test').reduce((a, p) => a + p.descriptions.length, 0) };
+  if (json) { console.log(JSON.stringify({ videos: status.videos, sightings, indexS, descriptions, weights, absent: ABSENT_DESCRIPTIONS.length, rows })); return; }
+  console.log(`devset: ${files.length} files, ${sightings} sightings in one case (indexed in ${indexS.toFixed(0)} s); ${descriptions.dev} dev / ${descriptions.test} test descriptions; ${ABSENT_DESCRIPTIONS.length} descriptions of absent people; evidence weight ${weights.evidence}`);
+  console.log(`| ranking | dev R@1 | dev R@5 | dev R@10 | test R@1 | test R@5 | test R@10 | strong results for absent people |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.name} | ${pct(r.dev['R@1'])} | ${pct(r.dev['R@5'])} | ${pct(r.dev['R@10'])} | ${pct(r.test['R@1'])} | ${pct(r.test['R@5'])} | ${pct(r.test['R@10'])} | ${r.strongAbsent} |`);
+}
+
+const pct = (x: number): string => `${Math.round(x * 100)} %`;
+
+main().catch((e) => { console.error(e); process.exit(1); });
