@@ -119,7 +119,7 @@ export interface FusionWeights {
   /** Weight of the evidence term against the standardised similarity. */
   evidence: number;
 }
-export const FUSION_WEIGHTS: FusionWeights = { evidence: 1 };
+export const FUSION_WEIGHTS: FusionWeights = { evidence: 1.5 };
 
 export interface Chip { label: string; ok: boolean }
 export type Confidence = 'strong' | 'possible' | 'weak';
