@@ -20,6 +20,8 @@ import { Searcher, type SearchTuning } from '../../electron/engine/search/search
 import { FUSION_WEIGHTS } from '../../electron/engine/search/fusion';
 import { packageRoot } from '../../electron/engine/vision/manifest';
 import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
+import { type Annotations, peopleOfSightings } from './real-footage';
+import { vtestAvi } from './fixtures';
 import { type Devset, type DevPerson, type Hit, isJudged, loadDevset, rankOfPerson, recallAt } from './groundTruth';
 
 /** People nobody saw in this footage, written without looking at any result: none may be called "strong". */
@@ -85,6 +87,34 @@ async function main(): Promise<void> {
   await engine.close();
   const indexS = (Date.now() - started) / 1000;
 
+  // vtest.avi (the team's development footage, its own case) with the descriptions of bench:real.
+  const vtestFile = path.join(dir, 'vtest.sqlite');
+  const vtestEngine = new Engine();
+  if (!fs.existsSync(vtestFile)) await vtestEngine.createCase({ path: vtestFile, caseNumber: 'vtest', investigator: 'bench' });
+  else await vtestEngine.openCase(vtestFile);
+  const vtestReport = await vtestEngine.importPaths({ paths: [vtestAvi()] });
+  await vtestEngine.close();
+  if (vtestReport.failed.length) throw new Error(JSON.stringify(vtestReport.failed));
+  const ann = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'native-models', 'synth', 'real_eval', 'vtest_annotations.json'), 'utf8')) as Annotations;
+  const vtestPeople = peopleOfSightings(vtestFile, ann);
+  const vtestDb = openOrCreateCase(vtestFile, 'vtest');
+  const vtestSearcher = await Searcher.open(vtestDb, undefined, 'cpu');
+  const evaluateVtest = async (tuning: SearchTuning): Promise<{ recall: Record<string, number>; strongAbsent: number }> => {
+    vtestSearcher.tuning = tuning;
+    const ranks: (number | null)[] = [];
+    for (const p of ann.persons) {
+      if (![...vtestPeople.values()].some((s) => s.has(p.id))) continue; // never detected: not a search question
+      for (const caption of p.captions) {
+        const r = await vtestSearcher.search({ text: caption, top: 10_000 });
+        const i = r.hits.findIndex((h) => vtestPeople.get(h.sighting)?.has(p.id));
+        ranks.push(i < 0 ? null : i + 1);
+      }
+    }
+    let strongAbsent = 0;
+    for (const d of ABSENT_DESCRIPTIONS) strongAbsent += (await vtestSearcher.search({ text: d, top: 10_000 })).hits.filter((h) => h.confidence === 'strong').length;
+    return { recall: recallAt(ranks), strongAbsent };
+  };
+
   const db = openOrCreateCase(dbFile, 'devset');
   const searcher = await Searcher.open(db, undefined, 'cpu');
   const sightings = (db.prepare('SELECT count(*) FROM sightings').pluck().get() as number);
@@ -148,19 +178,22 @@ async function main(): Promise<void> {
     if (!json) console.log(`fit: chosen evidence weight ${weights.evidence} (FUSION_WEIGHTS in search/fusion.ts is ${FUSION_WEIGHTS.evidence})`);
   }
 
-  const rows: { name: string; dev: Record<string, number>; test: Record<string, number>; strongAbsent: number }[] = [];
+  const rows: { name: string; dev: Record<string, number>; test: Record<string, number>; vtest: Record<string, number>; strongAbsent: number; strongAbsentVtest: number }[] = [];
   for (const a of ABLATION) {
     const r = await evaluate({ ...a.tuning, weights });
-    rows.push({ name: a.name, dev: r.dev, test: r.test, strongAbsent: r.strongAbsent });
+    const v = await evaluateVtest({ ...a.tuning, weights });
+    rows.push({ name: a.name, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
   }
   await searcher.close();
+  await vtestSearcher.close();
   db.close();
+  vtestDb.close();
   const descriptions = { dev: devset.people.filter((p) => p.split === 'dev').reduce((a, p) => a + p.descriptions.length, 0), test: devset.people.filter((p) => p.split === 'test').reduce((a, p) => a + p.descriptions.length, 0) };
   if (json) { console.log(JSON.stringify({ videos: status.videos, sightings, indexS, descriptions, weights, absent: ABSENT_DESCRIPTIONS.length, rows })); return; }
   console.log(`devset: ${files.length} files, ${sightings} sightings in one case (indexed in ${indexS.toFixed(0)} s); ${descriptions.dev} dev / ${descriptions.test} test descriptions; ${ABSENT_DESCRIPTIONS.length} descriptions of absent people; evidence weight ${weights.evidence}`);
-  console.log(`| ranking | dev R@1 | dev R@5 | dev R@10 | test R@1 | test R@5 | test R@10 | strong results for absent people |`);
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.name} | ${pct(r.dev['R@1'])} | ${pct(r.dev['R@5'])} | ${pct(r.dev['R@10'])} | ${pct(r.test['R@1'])} | ${pct(r.test['R@5'])} | ${pct(r.test['R@10'])} | ${r.strongAbsent} |`);
+  console.log(`| ranking | dev R@1 | dev R@5 | dev R@10 | test R@1 | test R@5 | test R@10 | vtest R@1 | vtest R@5 | vtest R@10 | strong results for absent people (devset case / vtest) |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.name} | ${pct(r.dev['R@1'])} | ${pct(r.dev['R@5'])} | ${pct(r.dev['R@10'])} | ${pct(r.test['R@1'])} | ${pct(r.test['R@5'])} | ${pct(r.test['R@10'])} | ${pct(r.vtest['R@1'])} | ${pct(r.vtest['R@5'])} | ${pct(r.vtest['R@10'])} | ${r.strongAbsent} / ${r.strongAbsentVtest} |`);
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)} %`;
