@@ -60,10 +60,10 @@ export interface Check {
 
 /**
  * Reliability of each kind of evidence (0–1), from the attribute network's agreement with hand labels on
- * vtest and the devset (docs/model-card-attributes.md): hat, sleeves and coat/jacket barely beat chance there.
+ * vtest (docs/model-card-attributes.md): hat and sleeves barely beat chance there; coat/jacket is not used.
  */
 export const RELIABILITY = {
-  colour: 1, gender: 0.8, backpack: 0.7, bag: 0.4, hat: 0.2, longHair: 0.5, longPants: 0.6, sleeves: 0.2, coat: 0.2,
+  colour: 1, gender: 0.8, backpack: 0.7, bag: 0.4, hat: 0.2, longHair: 0.5, longPants: 0.6, sleeves: 0.2,
 } as const;
 
 const colourLabel = (cs: DescribedColour[]): string => cs.map((c) => c.words || c.base).join(' and ');
@@ -89,7 +89,7 @@ export function checksOf(c: Constraints, w: Partial<Record<keyof typeof RELIABIL
     if (cc) out.push(cc);
     if (upper.sleeves === 'long') out.push({ label: 'long sleeves', weight: r.sleeves, satisfaction: (e) => e.p.longSleeves });
     if (upper.sleeves === 'short' || upper.sleeves === 'none') out.push({ label: 'short sleeves', weight: r.sleeves, satisfaction: (e) => 1 - e.p.longSleeves });
-    if (!upper.absent && (upper.category === 'coat' || upper.category === 'jacket')) out.push({ label: upper.words || upper.category, weight: r.coat, satisfaction: (e) => e.p.coatJacket });
+    // No coat/jacket check: coatJacket reads ≈ 0 for everyone on real crops (docs/model-card-attributes.md), so its chip would say ✗ to every coat.
   }
   if (lower) {
     const cc = colourCheck(lower, 'lower', r.colour);

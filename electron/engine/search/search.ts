@@ -122,9 +122,10 @@ export class Searcher {
     let scored = fuse(shortlist, (id) => this.evidenceOf(id), checks, this.tuning.weights);
     // Clicked filters keep only sightings whose evidence agrees (the chips of the filters come last).
     if (filters.length) scored = scored.filter((s) => s.chips.length === checks.length && s.chips.slice(checks.length - filters.length).every((c) => c.ok));
-    // The fused score in similarity units (mean + std × fused z): comparable with --min-score and with "similar" searches.
+    // The fused score in similarity units (mean + std × fused z), held in the contract's score range [-1, 1]
+    // (bookmarks and --min-score take it): comparable with --min-score and with "similar" searches.
     const { mean, std } = meanStd(shortlist.map((s) => s.score));
-    const asScore = (s: Scored): number => mean + std * s.fused;
+    const asScore = (s: Scored): number => Math.max(LIMITS.minScore, Math.min(LIMITS.maxScore, mean + std * s.fused));
     const kept = scored.filter((s) => req.minScore === undefined || asScore(s) >= req.minScore).slice(0, top);
     const rows = sightingRows(this.db, kept.map((r) => r.sighting));
     const hits: SearchHit[] = kept.filter((r) => rows.has(r.sighting)).map((r) => ({
