@@ -169,6 +169,8 @@ async function investigatorFlow(): Promise<void> {
   // A person who is not in the footage: the "no strong match" banner, no strong badge.
   await page.getByLabel('Description of the person', { exact: true }).fill('man in a green top and purple trousers');
   await page.getByLabel('Description of the person', { exact: true }).press('Enter');
+  // (the banner may already be up for the previous description: wait for this one's interpretation first)
+  await page.getByTestId('interpretation').filter({ hasText: 'green top' }).waitFor({ timeout: 60_000 });
   await page.getByTestId('no-strong-match').waitFor({ timeout: 60_000 });
   await shot('06b-no-strong-match');
   assert.equal(await page.locator('.confidence-strong').count(), 0);
