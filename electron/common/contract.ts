@@ -199,9 +199,23 @@ const filters = {
   includeRejected: z.boolean({ error: 'expected true or false' }).optional(),
 };
 
+/** Colour words of the attribute filters: the base colours the evidence names (engine/vision/colour.ts BASE_COLOURS; a unit test keeps the two equal). */
+export const FILTER_COLOURS = ['black', 'white', 'grey', 'red', 'orange', 'yellow', 'green', 'blue', 'navy', 'purple', 'pink', 'brown', 'beige'] as const;
+const filterColour = z.enum(FILTER_COLOURS, { error: `expected one of ${FILTER_COLOURS.join(', ')}` });
+
+/** Attribute filters an investigator clicks (each keeps only sightings whose evidence agrees). */
+export const AttributeFilterSchema = obj({
+  gender: z.enum(['male', 'female'], { error: 'expected "male" or "female"' }).optional(),
+  upperColour: filterColour.optional(),
+  lowerColour: filterColour.optional(),
+  bag: z.boolean({ error: 'expected true or false' }).optional(),
+  hat: z.boolean({ error: 'expected true or false' }).optional(),
+});
+
 export const SearchRequestSchema = obj({
   text: text(LIMITS.searchText, { nonEmpty: true }),
   ...filters,
+  attributes: AttributeFilterSchema.optional(),
   /** Time range in seconds from the start of each file. */
   from: timeSchema.optional(),
   to: timeSchema.optional(),
@@ -230,6 +244,23 @@ export const SearchHitSchema = z.object({
   thumbnail: z.string(),
   /** Set when the investigator rejected this result. */
   rejected: RejectReasonSchema.nullable(),
+  /** Description searches: the IVT text–image similarity alone (`score` is the fused score, in the same units). */
+  similarity: z.number().optional(),
+  /** How sure the search is that this is the described person (search/fusion.ts). */
+  confidence: z.enum(['strong', 'possible', 'weak']).optional(),
+  /** What the description said that the evidence could check, and whether it agreed ("red top" ✓, "backpack" ✗). */
+  chips: z.array(z.object({ label: z.string(), ok: z.boolean() })).optional(),
+});
+
+/** What the search made of a description (engine/query/interpret.ts), shown, never applied silently. */
+export const InterpretationSchema = z.object({
+  summary: z.string(),
+  mapped: z.array(z.object({ from: z.string(), to: z.string() })),
+  notUnderstood: z.array(z.string()),
+  /** The text the IVT encoder read. */
+  ivtText: z.string(),
+  /** Parsed constraints (engine/query/parse.ts Constraints). */
+  constraints: z.record(z.string(), z.unknown()),
 });
 
 /** How the text encoder read a description. */
@@ -248,6 +279,10 @@ export const SearchResultSchema = z.object({
   unknownWords: z.array(z.string()),
   /** How the description was read (absent for "similar to" searches). */
   query: QueryReadingSchema.optional(),
+  /** Description searches: how the description was understood. */
+  interpretation: InterpretationSchema.optional(),
+  /** Description searches: true when no hit is a strong match (nothing both stands out and agrees with the description). */
+  noStrongMatch: z.boolean().optional(),
   modelId: z.string(),
   tookMs: z.number(),
   /** Offset of the next page, or null when there are no more results. */
@@ -466,6 +501,8 @@ export type SearchRequest = z.infer<typeof SearchRequestSchema>;
 export type SimilarRequest = z.infer<typeof SimilarRequestSchema>;
 export type SearchHit = z.infer<typeof SearchHitSchema>;
 export type QueryReading = z.infer<typeof QueryReadingSchema>;
+export type Interpretation = z.infer<typeof InterpretationSchema>;
+export type AttributeFilter = z.infer<typeof AttributeFilterSchema>;
 export type SearchResult = z.infer<typeof SearchResultSchema>;
 export type FollowStep = z.infer<typeof FollowStepSchema>;
 export type SamePersonResult = z.infer<typeof SamePersonResultSchema>;

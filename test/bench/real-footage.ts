@@ -12,7 +12,7 @@ import { iou } from '../../electron/engine/vision/nms';
 import { embeddingSpace, packageRoot } from '../../electron/engine/vision/manifest';
 import { vtestAvi } from './fixtures';
 
-interface Annotations {
+export interface Annotations {
   persons: { id: number; captions: string[] }[];
   crops: { frame: number; bbox: BBox; person: number }[];
 }
@@ -20,7 +20,7 @@ interface Annotations {
 const VTEST_FPS = 10;
 
 /** Which annotated people each sighting shows: a detection of the sighting overlaps their box at that frame. */
-function peopleOfSightings(dbFile: string, ann: Annotations): Map<number, Set<number>> {
+export function peopleOfSightings(dbFile: string, ann: Annotations): Map<number, Set<number>> {
   const db = new Database(dbFile, { readonly: true });
   const near = db.prepare('SELECT sighting_id, x, y, w, h FROM detections WHERE abs(t_s - ?) < 0.01');
   const out = new Map<number, Set<number>>();
@@ -77,4 +77,4 @@ async function main(): Promise<void> {
   process.stdout.write(`chance (random ranking, same sightings): R@1 ${(figures.chanceR1 * 100).toFixed(1)}%  R@5 ${(figures.chanceR5 * 100).toFixed(1)}%\n`);
 }
 
-main().catch((e) => { process.stderr.write(`${(e as Error).stack ?? e}\n`); process.exitCode = 1; });
+if (require.main === module) main().catch((e) => { process.stderr.write(`${(e as Error).stack ?? e}\n`); process.exitCode = 1; });

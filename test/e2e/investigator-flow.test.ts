@@ -165,6 +165,23 @@ async function investigatorFlow(): Promise<void> {
   assert.match(await hits.first().innerText(), /Cam 3 High St/);
   assert.match(await hits.first().innerText(), /2024-05-01 \d\d:0[3-9]:\d\d [+-]\d\d:\d\d|2024-05-01 \d\d:[1-5]\d:\d\d [+-]\d\d:\d\d/, 'corrected wall-clock time shown, ISO 24-hour with the offset');
   assert.ok(await page.getByRole('figure', { name: 'Timeline of sightings per camera' }).isVisible());
+  // The interpretation is shown above the results; each card has a confidence badge and evidence chips.
+  assert.match(await page.getByTestId('interpretation').innerText(), /Understood: .*woman.*red jacket.*black backpack/);
+  assert.match(await hits.first().getByTestId('confidence').innerText(), /^(strong|possible|weak)$/i);
+  const chips = await hits.first().getByTestId('evidence-chip').allInnerTexts();
+  assert.ok(chips.some((c) => /^red jacket [✓✗]$/.test(c)) && chips.some((c) => /^woman [✓✗]$/.test(c)), chips.join(' · '));
+  // A person who is not in the footage: the "no strong match" banner, no strong badge.
+  await page.getByLabel('Description of the person', { exact: true }).fill('man in a green top and purple trousers');
+  await page.getByLabel('Description of the person', { exact: true }).press('Enter');
+  // (the banner may already be up for the previous description: wait for this one's interpretation first)
+  await page.getByTestId('interpretation').filter({ hasText: 'green top' }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('no-strong-match').waitFor({ timeout: 60_000 });
+  await shot('06b-no-strong-match');
+  assert.equal(await page.locator('.confidence-strong').count(), 0);
+  await page.getByLabel('Description of the person', { exact: true }).fill(DESCRIPTION);
+  await page.getByLabel('Description of the person', { exact: true }).press('Enter');
+  await page.getByTestId('interpretation').filter({ hasText: 'red jacket' }).waitFor({ timeout: 60_000 });
+  await hits.first().waitFor();
 
   // Player at the sighting
   await hits.first().getByRole('button', { name: /^Open sighting 1/ }).click();

@@ -47,7 +47,7 @@ test('a different IVT model re-indexes the case instead of mixing embeddings', {
   assert.equal(second.code, 0, second.stderr);
   assert.deepEqual(modelIds(db), ['ivt-test-b@1.0.0']);
   const hits = await runCli(['search', 'walking', '--db', db, '--json'], { SIGHTLINE_IVT_MODEL: b });
-  assert.ok((JSON.parse(hits.stdout) as unknown[]).length > 0);
+  assert.ok((JSON.parse(hits.stdout) as { hits: unknown[] }).hits.length > 0);
 });
 
 test('a new version of the same model re-indexes the case too', { timeout: 180_000 }, async () => {

@@ -32,10 +32,19 @@ function personOf(hit: SearchHit): string | null {
 }
 
 let db = '';
-async function search(args: string[]): Promise<{ hits: SearchHit[]; stderr: string }> {
+async function search(args: string[]): Promise<{ hits: SearchHit[]; out: SearchJson; stderr: string }> {
   const r = await runCli(['search', ...args, '--db', db, '--json']);
   assert.equal(r.code, 0, r.stderr);
-  return { hits: JSON.parse(r.stdout) as SearchHit[], stderr: r.stderr };
+  // A description search prints { interpretation, noStrongMatch, unknownWords, modelId, hits }.
+  const out = JSON.parse(r.stdout) as SearchJson;
+  return { hits: out.hits, out, stderr: r.stderr };
+}
+
+interface SearchJson {
+  interpretation: { summary: string; mapped: { from: string; to: string }[]; notUnderstood: string[]; ivtText: string; constraints: Record<string, unknown> };
+  noStrongMatch: boolean;
+  unknownWords: string[];
+  hits: SearchHit[];
 }
 
 before(async () => {
@@ -86,6 +95,34 @@ test('filters: video id, time range, minimum score', async () => {
   const all = (await search(['walking'])).hits;
   const cut = all[Math.floor(all.length / 2)].score;
   assert.ok((await search(['walking', `--min-score=${cut}`])).hits.every((h) => h.score >= cut));
+});
+
+test('search --json: the interpretation, a confidence and chips per hit, and the no-strong-match state', async () => {
+  const { out, hits } = await search(['lady in a crimson parka with a black rucksack', '--top', '5']);
+  assert.match(out.interpretation.summary, /woman/);
+  assert.ok(out.interpretation.mapped.some((m) => m.from === 'crimson' && m.to === 'red'), JSON.stringify(out.interpretation.mapped));
+  assert.equal(typeof out.noStrongMatch, 'boolean');
+  const top = hits[0];
+  assert.ok(['strong', 'possible', 'weak'].includes(top.confidence!));
+  // The bag's colour is not evidence (the network gives no bag colour point): the chip says only "rucksack".
+  assert.deepEqual(top.chips!.map((c) => c.label).sort(), ['crimson parka', 'rucksack', 'woman']);
+  assert.equal(personOf(top), 'woman_red_jacket_black_backpack');
+  assert.ok(top.chips!.find((c) => c.label === 'crimson parka')!.ok, 'her jacket is red');
+  // Nobody in the sample wears green or carries an umbrella: nothing may be called strong.
+  const absent = await search(['man in a green top and purple trousers', '--top', '5']);
+  assert.equal(absent.out.noStrongMatch, true, JSON.stringify(absent.hits.map((h) => [h.confidence, h.chips])));
+  assert.ok(absent.hits.every((h) => h.confidence !== 'strong'));
+});
+
+test('attribute filters (--gender, --upper-colour …) keep only sightings whose evidence agrees; bad values are usage errors', async () => {
+  const { hits } = await search(['walking', '--upper-colour', 'yellow']);
+  assert.ok(hits.length > 0);
+  assert.ok(hits.every((h) => h.chips!.some((c) => c.label === 'yellow top' && c.ok)));
+  assert.ok(hits.map(personOf).includes('man_yellow_tshirt_grey_shorts'));
+  assert.ok(!hits.map(personOf).includes('woman_white_dress'), hits.map(personOf).join(', '));
+  const bad = await runCli(['search', 'walking', '--upper-colour', 'mauve', '--db', db, '--json']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--upper-colour: expected one of black/);
 });
 
 test('unknown words are reported, not silently dropped', async () => {

@@ -44,7 +44,7 @@ test('two writers on one case: the second is refused by name, nothing is duplica
   const status = await runCli(['status', '--db', db]);
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, /indexing/);
-  const search = await runCli(['search', 'person', '--db', db, '--json']);
+  const search = await runCli(['search', 'red jacket', '--db', db, '--json']);
   assert.equal(search.code, 0, search.stderr);
   const f = await firstDone;
   assert.equal(f.code, 0, f.stderr);

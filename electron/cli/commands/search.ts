@@ -2,18 +2,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../engine/api';
-import { type FollowStep, idSchema, LIMITS, offsetSchema, scoreSchema, timeSchema, topSchema, type SearchResult } from '../../common/contract';
+import { AttributeFilterSchema, type FollowStep, idSchema, LIMITS, offsetSchema, scoreSchema, timeSchema, topSchema, type AttributeFilter, type SearchResult } from '../../common/contract';
 import { checkedNumber, parse, requireDb, UsageError } from '../args';
 import { formatDuration } from '../progress';
 
-const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--offset N] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--include-rejected] [--thumbnails DIR] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--offset N] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> [--top K] [--video ID]... [--json]';
+const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--offset N] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--include-rejected] [--thumbnails DIR]\n         [--gender male|female] [--upper-colour C] [--lower-colour C] [--bag yes|no] [--hat yes|no] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--offset N] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> [--top K] [--video ID]... [--json]';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     db: { type: 'string' }, top: { type: 'string' }, video: { type: 'string', multiple: true }, camera: { type: 'string', multiple: true },
     from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, similar: { type: 'string' }, 'same-person': { type: 'string' }, json: { type: 'boolean' },
     offset: { type: 'string' }, 'include-rejected': { type: 'boolean' }, thumbnails: { type: 'string' },
+    gender: { type: 'string' }, 'upper-colour': { type: 'string' }, 'lower-colour': { type: 'string' }, bag: { type: 'string' }, hat: { type: 'string' },
   }, USAGE);
+  const attributes = attributeFilter(values);
   const db = requireDb(values.db, USAGE);
   // The same limits as the IPC layer (one table, common/limits.ts): --top=-1, 0 or 1e9 and --from after --to are usage errors.
   const top = checkedNumber(values.top, '--top', topSchema, USAGE) ?? LIMITS.defaultTop;
@@ -41,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
     }
     const result = similar !== undefined
       ? await engine.searchSimilar({ sightingId: similar, ...filters })
-      : await engine.search({ text, ...filters, from, to });
+      : await engine.search({ text, ...filters, from, to, ...(attributes ? { attributes } : {}) });
     if (result.unknownWords.length) process.stderr.write(`sightline: the model does not know: ${result.unknownWords.join(', ')} (ignored)\n`);
     const q = result.query;
     if (q?.droppedTokens) process.stderr.write(`sightline: warning: the description is longer than the model reads (${q.maxTokens} tokens): the last ${q.droppedTokens} token(s) were ignored\n`);
@@ -64,8 +66,13 @@ export async function run(args: string[]): Promise<number> {
       }
     }
     if (result.nextOffset !== null && !values.json) process.stderr.write(`sightline: more results: --offset ${result.nextOffset}\n`);
-    if (values.json) process.stdout.write(`${JSON.stringify(result.hits)}\n`);
-    else printTable(result);
+    if (values.json) {
+      // Description searches: the interpretation and the no-match state travel with the hits; "similar": the hits alone.
+      const out = result.interpretation
+        ? { interpretation: result.interpretation, noStrongMatch: result.noStrongMatch, unknownWords: result.unknownWords, modelId: result.modelId, hits: result.hits }
+        : result.hits;
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+    } else printTable(result);
     return 0;
   } finally {
     await engine.close();
@@ -80,12 +87,36 @@ function printFollow(steps: FollowStep[]): void {
   }
 }
 
+/** --gender/--upper-colour/--lower-colour/--bag/--hat, checked by the contract's schema (the UI's filters). */
+function attributeFilter(v: { gender?: string; 'upper-colour'?: string; 'lower-colour'?: string; bag?: string; hat?: string }): AttributeFilter | undefined {
+  const yesNo = (x: string | undefined, flag: string): boolean | undefined => {
+    if (x === undefined) return undefined;
+    if (/^(yes|true|1)$/i.test(x)) return true;
+    if (/^(no|false|0)$/i.test(x)) return false;
+    throw new UsageError(`${flag}: "${x}" expected yes or no\nusage: ${USAGE}`);
+  };
+  const f = { gender: v.gender, upperColour: v['upper-colour'], lowerColour: v['lower-colour'], bag: yesNo(v.bag, '--bag'), hat: yesNo(v.hat, '--hat') };
+  const clean = Object.fromEntries(Object.entries(f).filter(([, x]) => x !== undefined));
+  if (Object.keys(clean).length === 0) return undefined;
+  const r = AttributeFilterSchema.safeParse(clean);
+  if (!r.success) {
+    const flag: Record<string, string> = { gender: '--gender', upperColour: '--upper-colour', lowerColour: '--lower-colour' };
+    const issue = r.error.issues[0];
+    throw new UsageError(`${flag[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}\nusage: ${USAGE}`);
+  }
+  return r.data;
+}
+
 function printTable(r: SearchResult): void {
+  // The interpretation is shown, never applied silently.
+  if (r.interpretation) process.stdout.write(`understood: ${r.interpretation.summary}\n`);
+  if (r.noStrongMatch && r.hits.length) process.stdout.write('no strong match in this case: the results below are possible or weak matches\n');
   if (r.hits.length === 0) { process.stdout.write('no sightings\n'); return; }
   process.stdout.write(`${'rank'.padEnd(5)}${'score'.padEnd(8)}${'sighting'.padEnd(10)}${'time'.padEnd(10)}${'span'.padEnd(16)}${'bbox'.padEnd(22)}video\n`);
   r.hits.forEach((h, i) => {
     const span = `${formatDuration(h.start)}–${formatDuration(h.end)}`;
     process.stdout.write(`${String(i + 1).padEnd(5)}${h.score.toFixed(3).padEnd(8)}${String(h.sighting).padEnd(10)}${formatDuration(h.time).padEnd(10)}${span.padEnd(16)}${h.bbox.join(',').padEnd(22)}${h.video}${h.wallClock ? `  @ ${h.wallClock}` : ''}\n`);
+    if (h.confidence) process.stdout.write(`     ${h.confidence}${h.chips?.length ? `  ${h.chips.map((c) => `${c.label} ${c.ok ? '✓' : '✗'}`).join(' · ')}` : ''}\n`);
   });
   process.stdout.write(`(${r.hits.length} sightings, model ${r.modelId}, ${r.tookMs} ms)\n`);
 }

@@ -154,6 +154,17 @@ export const MIGRATIONS: string[] = [
     at          TEXT NOT NULL
   );
   `,
+  // 5: evidence per detection for fused search: attribute probabilities and garment colour words
+  // (vision/evidence.ts CropEvidence as JSON), with the attribute model that produced it.
+  `
+  CREATE TABLE detection_evidence (
+    detection_id INTEGER PRIMARY KEY REFERENCES detections(id) ON DELETE CASCADE,
+    sighting_id  INTEGER NOT NULL REFERENCES sightings(id) ON DELETE CASCADE,
+    model_id     TEXT NOT NULL,
+    evidence     TEXT NOT NULL
+  );
+  CREATE INDEX detection_evidence_sighting ON detection_evidence(sighting_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

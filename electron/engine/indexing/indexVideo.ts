@@ -12,6 +12,8 @@ import { clipBox, cropToImage } from '../vision/crop';
 import { encodePng } from '../vision/png';
 import type { RgbImage } from '../vision/frame';
 import { embeddingSpace } from '../vision/manifest';
+import type { AttributeModel } from '../vision/attributes';
+import { cropEvidence, type CropEvidence } from '../vision/evidence';
 import { sampleFrames, Frame } from '../video/sampler';
 import { StageClock, type StageTimes } from './stages';
 import { applyPreRoll, DEFAULT_MOTION_GATE, MotionGate, type MotionGateOptions } from './motionGate';
@@ -20,7 +22,14 @@ import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
 import { plausiblePeople } from './personFilter';
 import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
 
-export interface IndexModels { detector: Detector; encoder: ImageEncoder; reid: ReidEncoder; modelKey: string }
+export interface IndexModels {
+  detector: Detector;
+  encoder: ImageEncoder;
+  reid: ReidEncoder;
+  /** Attribute network for search evidence; without it no evidence is stored (the search then ranks by IVT alone). */
+  attributes?: AttributeModel;
+  modelKey: string;
+}
 
 export interface IndexOptions {
   ffmpeg: string;
@@ -114,28 +123,37 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     // ReID sees the detector's box itself (no margin), as the network was trained on.
     const appearances = await models.reid.embed(crops.map((c) => ({ image: c.image, bbox: c.tight })));
     clock.lap('reid');
+    const evidence: (CropEvidence | undefined)[] = models.attributes
+      ? (await models.attributes.predict(crops)).map((a, i) => cropEvidence(crops[i].image, crops[i].bbox, a))
+      : [];
+    clock.lap('attributes');
     const writes: DetectionWrite[] = [];
     const closed: Track[] = [];
     // Frames the gate skipped were not looked at: the tracker steps over them (its gaps are in time).
     for (const f of seen) {
-      const cropOf = new Map<TrackedDetection, { crop: (typeof crops)[number]; embedding: Float32Array }>();
+      const cropOf = new Map<TrackedDetection, { crop: (typeof crops)[number]; embedding: Float32Array; evidence?: CropEvidence }>();
       crops.forEach((c, i) => {
-        if (c.frame === f) cropOf.set({ t: f.timeS, bbox: c.source, score: c.score, appearance: appearances[i] }, { crop: c, embedding: vectors[i] });
+        if (c.frame === f) cropOf.set({ t: f.timeS, bbox: c.source, score: c.score, appearance: appearances[i] }, { crop: c, embedding: vectors[i], evidence: evidence[i] });
       });
       const step = tracker.step(f.timeS, [...cropOf.keys()]);
       closed.push(...step.closed);
       for (const a of step.assignments) {
-        const { crop: c, embedding } = cropOf.get(a.detection)!;
+        const { crop: c, embedding, evidence: cropEv } = cropOf.get(a.detection)!;
         writes.push({
           t: f.timeS, bbox: c.source, score: c.score, embedding, reid: a.detection.appearance, track: a.track,
           quality: detectionQuality(c.source, c.score, v.width, v.height),
           thumbnail: () => encodePng(cropToImage(f, c.bbox, THUMB_HEIGHT)),
+          evidence: cropEv,
         });
       }
     }
     const lastFrameT = batch[batch.length - 1].timeS;
     clock.lap('track');
-    writeBatch(db, { videoId, modelId: embeddingSpace(models.encoder.manifest), reidModelId: models.reid.space, detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard });
+    writeBatch(db, {
+      videoId, modelId: embeddingSpace(models.encoder.manifest), reidModelId: models.reid.space,
+      evidenceModelId: models.attributes && embeddingSpace(models.attributes.manifest),
+      detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard,
+    });
     clock.lap('database');
     frames += batch.length;
     detectedFrames += seen.length;

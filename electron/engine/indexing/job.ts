@@ -7,6 +7,7 @@ import { CaseBusyError, WriterLock } from '../case/writerLock';
 import type { ImportReport, ProgressEvent } from '../contract';
 import { scanPaths } from '../video/scan';
 import { Detector } from '../vision/detector';
+import { AttributeModel } from '../vision/attributes';
 import { ImageEncoder } from '../vision/ivt';
 import { ReidEncoder } from '../vision/reid';
 import type { ProviderPreference } from '../vision/providers';
@@ -38,13 +39,14 @@ export async function loadIndexModels(opts: { provider?: ProviderPreference; det
   const detector = await Detector.load(opts.detectorModel, opts.provider);
   const encoder = await ImageEncoder.load(opts.ivtModel, opts.provider);
   const reid = await ReidEncoder.load(opts.reidModel, { provider: opts.provider });
+  const attributes = await AttributeModel.load(undefined, { provider: opts.provider });
   // Everything that shapes a video's index: a change of any part re-indexes the case's videos
   // (sightings of two trackers, or vectors of two models, are never mixed).
   const modelKey = [
     `${detector.manifest.id}@${detector.manifest.version}`, `${encoder.manifest.id}@${encoder.manifest.version}`,
-    reid.space, `tracker@${TRACKER_VERSION}`,
+    reid.space, `${attributes.manifest.id}@${attributes.manifest.version}`, `tracker@${TRACKER_VERSION}`,
   ].join('+');
-  return { detector, encoder, reid, modelKey, provider: encoder.provider };
+  return { detector, encoder, reid, attributes, modelKey, provider: encoder.provider };
 }
 
 /** Releases the index models' sessions. */
@@ -52,6 +54,7 @@ export async function closeIndexModels(m: IndexModels): Promise<void> {
   await m.detector.close();
   await m.encoder.close();
   await m.reid.close();
+  await m.attributes?.close();
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -7,8 +7,9 @@ export const STAGES = [
   { name: 'detect', label: 'detect', code: 'vision/detector.ts, indexing/personFilter.ts', does: 'person detector (NanoDet ONNX) on a batch of frames; boxes that do not look like people dropped' },
   { name: 'embed', label: 'crop+embed', code: 'vision/crop.ts, vision/ivt.ts', does: 'crops of each person, IVT image encoder → unit vectors' },
   { name: 'reid', label: 'reid', code: 'vision/reid.ts', does: 'the same crops, person re-identification network → appearance vectors (tracking, same person)' },
+  { name: 'attributes', label: 'attributes', code: 'vision/attributes.ts, vision/evidence.ts', does: 'attribute network on each crop + upper/lower garment colours read from regions (evidence for fused search)' },
   { name: 'track', label: 'track', code: 'indexing/tracker.ts', does: 'detections associated by motion + ReID appearance into tracks (= sightings)' },
-  { name: 'database', label: 'db', code: 'indexing/store.ts', does: 'one SQLite transaction per batch: detections, embeddings, ReID vectors, sightings, resume point' },
+  { name: 'database', label: 'db', code: 'indexing/store.ts', does: 'one SQLite transaction per batch: detections, embeddings, ReID vectors, evidence, sightings, resume point' },
 ] as const;
 
 export type StageName = (typeof STAGES)[number]['name'];

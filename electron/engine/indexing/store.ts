@@ -3,6 +3,7 @@
 import { writeTransaction, type Db } from '../case/caseFile';
 import { resetIndex, setResumePoint } from '../case/videos';
 import type { BBox } from '../contract';
+import type { CropEvidence } from '../vision/evidence';
 import { Track, Tracker } from './tracker';
 
 export interface DetectionWrite {
@@ -16,6 +17,8 @@ export interface DetectionWrite {
   track: Track;
   /** PNG thumbnail, produced only when this detection may become the sighting's best. */
   thumbnail: () => Buffer;
+  /** Attribute and colour evidence of the crop (vision/evidence.ts), when the attributes stage ran. */
+  evidence?: CropEvidence;
 }
 
 export interface BatchWrite {
@@ -23,6 +26,8 @@ export interface BatchWrite {
   modelId: string;
   /** ReID model id@version of the `reid` vectors. */
   reidModelId: string;
+  /** Attribute model id@version of every evidence row. */
+  evidenceModelId?: string;
   detections: DetectionWrite[];
   closed: Track[];
   /** Source time of the last frame of the batch: the resume point. */
@@ -42,6 +47,7 @@ export function writeBatch(db: Db, w: BatchWrite): void {
   const insertDetection = db.prepare('INSERT INTO detections(video_id, sighting_id, t_s, x, y, w, h, score) VALUES (?,?,?,?,?,?,?,?)');
   const insertEmbedding = db.prepare('INSERT INTO embeddings(detection_id, sighting_id, model_id, vector) VALUES (?,?,?,?)');
   const insertReid = db.prepare('INSERT INTO reid_vectors(detection_id, sighting_id, model_id, vector) VALUES (?,?,?,?)');
+  const insertEvidence = db.prepare('INSERT INTO detection_evidence(detection_id, sighting_id, model_id, evidence) VALUES (?,?,?,?)');
   const close = db.prepare('UPDATE sightings SET open = 0 WHERE id = ?');
 
   writeTransaction(db, () => {
@@ -58,6 +64,7 @@ export function writeBatch(db: Db, w: BatchWrite): void {
       const detId = insertDetection.run(w.videoId, d.track.sightingId, d.t, x, y, bw, bh, d.score).lastInsertRowid;
       insertEmbedding.run(detId, d.track.sightingId, w.modelId, vectorBlob(d.embedding));
       insertReid.run(detId, d.track.sightingId, w.reidModelId, vectorBlob(d.reid));
+      if (d.evidence && w.evidenceModelId) insertEvidence.run(detId, d.track.sightingId, w.evidenceModelId, JSON.stringify(d.evidence));
     }
     for (const tr of w.closed) if (tr.sightingId !== null) close.run(tr.sightingId);
     setResumePoint(db, w.videoId, w.lastFrameT, w.progress);
@@ -97,6 +104,7 @@ export function clearIndex(db: Db, videoId: number): void {
   writeTransaction(db, () => {
     db.prepare('DELETE FROM embeddings WHERE sighting_id IN (SELECT id FROM sightings WHERE video_id = ?)').run(videoId);
     db.prepare('DELETE FROM reid_vectors WHERE sighting_id IN (SELECT id FROM sightings WHERE video_id = ?)').run(videoId);
+    db.prepare('DELETE FROM detection_evidence WHERE sighting_id IN (SELECT id FROM sightings WHERE video_id = ?)').run(videoId);
     db.prepare('DELETE FROM detections WHERE video_id = ?').run(videoId);
     // Bookmarked sightings stay (closed) so the evidence they point to is not lost.
     db.prepare('DELETE FROM sightings WHERE video_id = ? AND id NOT IN (SELECT sighting_id FROM bookmarks)').run(videoId);

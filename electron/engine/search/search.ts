@@ -1,13 +1,17 @@
 // Description → tokenizer → IVT text encoder → top-k over crop embeddings (exact, or int8 scan + exact
 // re-rank for large cases) → per-sighting ranking.
 import type { Db } from '../case/caseFile';
-import { LIMITS, type QueryReading, type SearchRequest, type SearchResult } from '../../common/contract';
+import { LIMITS, type Interpretation, type SearchHit, type SearchRequest, type SearchResult } from '../../common/contract';
+import * as path from 'node:path';
+import { interpretQuery, loadIvtVocabulary } from '../query/interpret';
+import type { CropEvidence } from '../vision/evidence';
+import { aggregateEvidence, checksOf, filterChecks, fuse, FUSION_WEIGHTS, type FusionWeights, meanStd, type Scored, type SightingEvidence } from './fusion';
 import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
-import { embeddingSpace } from '../vision/manifest';
+import { embeddingSpace, loadAttributesManifest } from '../vision/manifest';
 import { videoIdsOfCameras } from '../case/videos';
 import { sightingRows, toHit, wallClock } from './hits';
-import { Filter, SightingScore, VectorIndex } from './vectorIndex';
+import { Filter, VectorIndex } from './vectorIndex';
 
 export const DEFAULT_TOP = LIMITS.defaultTop;
 
@@ -15,13 +19,51 @@ export class SearchError extends Error {}
 
 type Paging = Pick<SearchRequest, 'top' | 'offset' | 'minScore' | 'includeRejected'>;
 
+/** Sightings re-ranked by fused score: the IVT shortlist, which also gives the similarity's standing in the case. */
+const SHORTLIST = 2000;
+
+/** How a description search ranks; the defaults are the product. The benchmark's ablation (test/bench/real-devset.ts) changes them. */
+export interface SearchTuning {
+  /** Encode the words as typed instead of the interpretation's rewrite. */
+  rawText: boolean;
+  /** Which evidence checks count: none (IVT only), attribute probabilities, garment colours, or all. */
+  evidence: 'none' | 'attributes' | 'colours' | 'all';
+  weights: FusionWeights;
+}
+
 export class Searcher {
   private index: VectorIndex | null = null;
+  /** Aggregated evidence per sighting, valid for one index version. */
+  private evidence = new Map<number, SightingEvidence | null>();
+  private evidenceVersion = '';
+  private readonly vocabulary: Set<string>;
+  /** id@version of the attribute model whose evidence is read (null: none installed, IVT alone). */
+  private readonly evidenceModel: string | null;
+  tuning: SearchTuning = { rawText: false, evidence: 'all', weights: FUSION_WEIGHTS };
 
-  private constructor(private db: Db, readonly encoder: IvtTextEncoder) {}
+  private constructor(private db: Db, readonly encoder: IvtTextEncoder) {
+    const m = encoder.manifest;
+    this.vocabulary = loadIvtVocabulary(path.join(m.dir, m.tokenizer.vocab));
+    let attr: string | null = null;
+    try { attr = embeddingSpace(loadAttributesManifest()); } catch { attr = null; }
+    this.evidenceModel = attr;
+  }
 
   static async open(db: Db, ivtModel?: string, provider: ProviderPreference = 'auto'): Promise<Searcher> {
     return new Searcher(db, await IvtTextEncoder.load(ivtModel, provider));
+  }
+
+  /** A sighting's evidence, aggregated over its detections (cached until indexing adds rows). */
+  private evidenceOf(sighting: number): SightingEvidence | null {
+    const version = String(this.index?.version ?? '');
+    if (version !== this.evidenceVersion) { this.evidence.clear(); this.evidenceVersion = version; }
+    if (this.evidence.has(sighting)) return this.evidence.get(sighting)!;
+    const rows = this.evidenceModel
+      ? this.db.prepare('SELECT evidence FROM detection_evidence WHERE sighting_id = ? AND model_id = ?').pluck().all(sighting, this.evidenceModel) as string[]
+      : [];
+    const ev = aggregateEvidence(rows.map((r) => JSON.parse(r) as CropEvidence));
+    this.evidence.set(sighting, ev);
+    return ev;
   }
 
   get modelId(): string { return embeddingSpace(this.encoder.manifest); }
@@ -75,25 +117,52 @@ export class Searcher {
     return (req.offset ?? 0) + (req.top ?? DEFAULT_TOP) + 1 + rejected;
   }
 
-  private result(ranked: SightingScore[], req: Paging, unknownWords: string[], started: number, query?: QueryReading): SearchResult {
-    const kept = ranked.filter((r) => req.minScore === undefined || r.score >= req.minScore);
-    const rows = sightingRows(this.db, kept.map((r) => r.sighting));
-    const all = kept.filter((r) => rows.has(r.sighting) && (req.includeRejected || rows.get(r.sighting)!.rejected === null));
-    const offset = req.offset ?? 0;
-    const top = req.top ?? DEFAULT_TOP;
-    const hits = all.slice(offset, offset + top).map((r) => toHit(rows.get(r.sighting)!, r.score));
-    const nextOffset = all.length > offset + top && offset + top <= LIMITS.maxOffset ? offset + top : null;
-    return { hits, unknownWords, ...(query ? { query } : {}), modelId: this.modelId, tookMs: Math.round((performance.now() - started) * 10) / 10, nextOffset };
+  /** What the search makes of a description (shown with every result). */
+  interpret(text: string): ReturnType<typeof interpretQuery> {
+    return interpretQuery(text, { ivtVocabulary: this.vocabulary, maxTokens: this.encoder.manifest.text.maxTokens });
   }
 
   async search(req: SearchRequest): Promise<SearchResult> {
     const started = performance.now();
     const text = req.text.trim();
     if (!text) throw new SearchError('empty description: type what the person looks like');
-    const q = await this.encoder.embed(text);
-    const ranked = this.currentIndex().nearestSightings(q.vector, this.depth(req), this.filterOf(req));
-    return this.result(ranked, req, q.unknownWords, started, q.reading);
+    const interp = this.interpret(text);
+    // The encoder reads the description rewritten into its own words; with none left, the words as typed.
+    const q = await this.encoder.embed(this.tuning.rawText ? text : interp.ivtText || text);
+    const unknownWords = [...new Set([...interp.notUnderstood, ...q.unknownWords])];
+    const top = req.top ?? DEFAULT_TOP;
+    const offset = req.offset ?? 0;
+    const shortlist = this.currentIndex().nearestSightings(q.vector, Math.max(SHORTLIST, this.depth(req)), this.filterOf(req));
+    const filters = filterChecks(req.attributes);
+    const ev = this.tuning.evidence;
+    const described = checksOf(interp.constraints).filter((c) => ev === 'all' || (ev === 'colours' ? c.kind === 'colour' : ev === 'attributes' && c.kind !== 'colour'));
+    const checks = [...described, ...filters];
+    let scored = fuse(shortlist, (id) => this.evidenceOf(id), checks, this.tuning.weights);
+    // Clicked filters keep only sightings whose evidence agrees (the chips of the filters come last).
+    if (filters.length) scored = scored.filter((s) => s.chips.length === checks.length && s.chips.slice(checks.length - filters.length).every((c) => c.ok));
+    // The fused score in similarity units (mean + std × fused z), held in the contract's score range [-1, 1]
+    // (bookmarks and --min-score take it): comparable with --min-score and with "similar" searches.
+    const { mean, std } = meanStd(shortlist.map((s) => s.score));
+    const asScore = (s: Scored): number => Math.max(LIMITS.minScore, Math.min(LIMITS.maxScore, mean + std * s.fused));
+    const kept = scored.filter((s) => req.minScore === undefined || asScore(s) >= req.minScore);
+    const rows = sightingRows(this.db, kept.map((r) => r.sighting));
+    // Results rejected in review drop out unless asked for; then the page is cut.
+    const all = kept.filter((r) => rows.has(r.sighting) && (req.includeRejected || rows.get(r.sighting)!.rejected === null));
+    const hits: SearchHit[] = all.slice(offset, offset + top).map((r) => ({
+      ...toHit(rows.get(r.sighting)!, asScore(r)),
+      similarity: Math.round(r.similarity * 1e4) / 1e4, confidence: r.confidence, chips: r.chips,
+    }));
+    const nextOffset = all.length > offset + top && offset + top <= LIMITS.maxOffset ? offset + top : null;
+    return {
+      hits, unknownWords, query: q.reading, interpretation: publicInterpretation(interp),
+      noStrongMatch: !hits.some((h) => h.confidence === 'strong'),
+      modelId: this.modelId, tookMs: Math.round((performance.now() - started) * 10) / 10, nextOffset,
+    };
   }
 
   async close(): Promise<void> { await this.encoder.close(); }
+}
+
+function publicInterpretation(i: ReturnType<typeof interpretQuery>): Interpretation {
+  return { summary: i.summary, mapped: i.mapped, notUnderstood: i.notUnderstood, ivtText: i.ivtText, constraints: i.constraints as unknown as Record<string, unknown> };
 }

@@ -31,6 +31,14 @@ export function HitCard({ hit, rank, video, selected, onOpen, onSimilar, checked
         <div className="hit-camera" title={hit.video}>{camera}</div>
         <div className="mono small">{dateTime(hitWallClockMs(hit, video))}</div>
         <div className="muted small">at {clock(hit.time)} · {duration(hit.end - hit.start)}</div>
+        {hit.confidence && <span className={`badge confidence-${hit.confidence}`} data-testid="confidence" title="How sure the search is: standing of the similarity in this case and agreement with the description">{hit.confidence}</span>}
+        {!!hit.chips?.length && (
+          <ul className="evidence-chips" aria-label="What the description said, checked against this person">
+            {hit.chips.map((c) => (
+              <li key={c.label} className={`chip ${c.ok ? 'ok' : 'no'}`} data-testid="evidence-chip">{c.label} {c.ok ? '✓' : '✗'}</li>
+            ))}
+          </ul>
+        )}
       </div>
       <div className="row hit-actions">
         <button type="button" className="ghost small hit-similar" onClick={onSimilar} aria-label={`More like sighting ${rank}`}>More like this</button>

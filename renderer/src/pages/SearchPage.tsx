@@ -1,7 +1,7 @@
 // Describe the person, get ranked sightings: filters, unknown-word warning, timeline, results grid,
 // "more like this".
-import { forwardRef, useImperativeHandle, useMemo, useRef, useState } from 'react';
-import { LIMITS, type RejectReason, type SearchHit, type SearchResult, type VideoInfo } from '../../../electron/common/contract';
+import { forwardRef, Fragment, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { FILTER_COLOURS, LIMITS, type AttributeFilter, type RejectReason, type SearchHit, type SearchResult, type VideoInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
 import { HitCard } from '../components/HitCard';
 import { Timeline } from '../components/Timeline';
@@ -37,6 +37,7 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
   const [checked, setChecked] = useState<Set<number>>(new Set());
   const [notice, setNotice] = useState<string | null>(null);
   const more = useRef<More | null>(null);
+  const [attrs, setAttrs] = useState<AttributeFilter>({});
   const [shown, setShown] = useState<Shown | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -84,7 +85,8 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
 
   const search = () => run(async () => {
     const { from: fr, to: t, ...rest } = filters();
-    const req = { text: text.trim(), ...rest, from: fr, to: t, includeRejected: showRejected || undefined };
+    const clicked = Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined)) as AttributeFilter;
+    const req = { text: text.trim(), ...rest, from: fr, to: t, includeRejected: showRejected || undefined, ...(Object.keys(clicked).length ? { attributes: clicked } : {}) };
     more.current = (offset) => api!.search({ ...req, offset });
     const result = await api!.search(req);
     return { result, query: text.trim(), similarTo: null };
@@ -162,6 +164,16 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
           <label className="inline">From<input className={allClocked ? 'mono' : 'narrow'} value={from} onChange={(e) => setFrom(e.target.value)} placeholder={allClocked ? '2024-05-01T14:00:00+01:00' : '0:00'} aria-label={allClocked ? 'From (wall clock, ISO 8601, or m:ss into footage)' : 'From time into footage (m:ss)'} /></label>
           <label className="inline">To<input className={allClocked ? 'mono' : 'narrow'} value={to} onChange={(e) => setTo(e.target.value)} placeholder={allClocked ? '2024-05-01T14:30:00+01:00' : 'end'} aria-label={allClocked ? 'To (wall clock, ISO 8601, or m:ss into footage)' : 'To time into footage (m:ss)'} /></label>
           <label className="inline">Min score<input className="narrow" type="number" step={0.01} min={-1} max={1} value={minScore} onChange={(e) => setMinScore(e.target.value)} placeholder="any" aria-label="Minimum score" /></label>
+          <label className="inline">Gender<select value={attrs.gender ?? ''} onChange={(e) => setAttrs((a) => ({ ...a, gender: (e.target.value || undefined) as AttributeFilter['gender'] }))} aria-label="Gender filter">
+            <option value="">any</option><option value="male">man</option><option value="female">woman</option></select></label>
+          <label className="inline">Top colour<select value={attrs.upperColour ?? ''} onChange={(e) => setAttrs((a) => ({ ...a, upperColour: (e.target.value || undefined) as AttributeFilter['upperColour'] }))} aria-label="Upper garment colour filter">
+            <option value="">any</option>{FILTER_COLOURS.map((c) => <option key={c} value={c}>{c}</option>)}</select></label>
+          <label className="inline">Bottom colour<select value={attrs.lowerColour ?? ''} onChange={(e) => setAttrs((a) => ({ ...a, lowerColour: (e.target.value || undefined) as AttributeFilter['lowerColour'] }))} aria-label="Lower garment colour filter">
+            <option value="">any</option>{FILTER_COLOURS.map((c) => <option key={c} value={c}>{c}</option>)}</select></label>
+          <label className="inline">Bag<select value={attrs.bag === undefined ? '' : attrs.bag ? 'yes' : 'no'} onChange={(e) => setAttrs((a) => ({ ...a, bag: e.target.value === '' ? undefined : e.target.value === 'yes' }))} aria-label="Bag filter">
+            <option value="">any</option><option value="yes">yes</option><option value="no">no</option></select></label>
+          <label className="inline">Hat<select value={attrs.hat === undefined ? '' : attrs.hat ? 'yes' : 'no'} onChange={(e) => setAttrs((a) => ({ ...a, hat: e.target.value === '' ? undefined : e.target.value === 'yes' }))} aria-label="Hat filter">
+            <option value="">any</option><option value="yes">yes</option><option value="no">no</option></select></label>
           <label className="inline">Per page<input className="narrow" type="number" min={1} max={10000} value={top} onChange={(e) => setTop(e.target.value)} aria-label="Results per page" /></label>
           <label className="inline"><input type="checkbox" checked={showRejected} onChange={(e) => setShowRejected(e.target.checked)} aria-label="Show rejected results" /> Show rejected</label>
         </div>
@@ -172,6 +184,18 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
 
       {shown && (
         <section aria-label="Results" className="results">
+          {shown.result.interpretation && (
+            <div className="interpretation" data-testid="interpretation">
+              Understood: <strong>{shown.result.interpretation.summary.split('; ')[0]}</strong>
+              {shown.result.interpretation.mapped.filter((m) => m.to).length > 0 && <> · {shown.result.interpretation.mapped.filter((m) => m.to).map((m) => `${m.from} → ${m.to}`).join(', ')}</>}
+              {shown.result.interpretation.notUnderstood.length > 0 && <> · not understood: {shown.result.interpretation.notUnderstood.map((w) => <em key={w}>{w} </em>)}</>}
+            </div>
+          )}
+          {shown.result.noStrongMatch && hits.length > 0 && (
+            <div className="warning" role="status" data-testid="no-strong-match">
+              No strong match in this case: nobody both stands out and agrees with the description. The results below are possible or weak matches.
+            </div>
+          )}
           {shown.result.unknownWords.length > 0 && (
             <div className="warning" role="alert" data-testid="unknown-words">
               The model does not know these words, so they were ignored: {shown.result.unknownWords.map((w) => <q key={w}>{w}</q>)}. Try simpler colours and clothing words.
@@ -207,10 +231,13 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
               <Timeline hits={hits} videos={byId} selected={selected} onOpen={(h) => onOpen(h, shown.query, hits)} />
               <ol className="hits" aria-label="Sightings, best match first">
                 {hits.map((h, i) => (
+                  <Fragment key={h.sighting}>
+                  {h.confidence === 'weak' && hits[i - 1]?.confidence !== 'weak' && <li className="weak-divider" data-testid="weak-divider" aria-label="Weak matches follow">Weak matches</li>}
                   <HitCard key={h.sighting} hit={h} rank={i + 1} video={byId.get(h.videoId)} selected={selected === h.sighting}
                     onOpen={() => onOpen(h, shown.query, hits)} onSimilar={() => void similar(h)}
                     checked={checked.has(h.sighting)} onCheck={(on) => setChecked((c) => { const n = new Set(c); if (on) n.add(h.sighting); else n.delete(h.sighting); return n; })}
                     onReject={(r) => void reject(h, r)} />
+                  </Fragment>
                 ))}
               </ol>
               {shown.result.nextOffset !== null && (

@@ -1,0 +1,201 @@
+// Search quality on the real-footage development set (test/fixtures/real-footage/devset.json), with the
+// ablation of the fused search: IVT only (the words as typed) / + vocabulary (the interpretation's
+// rewrite) / + attributes / + colours / fused (both). All devset footage goes into ONE case (as an
+// investigator's case would hold several cameras), indexed at 2 fps; every description is searched and
+// scored with groundTruth.ts (rank of the first judged hit showing the person). R@k is reported per
+// split: "dev" (the fusion's weights may be fitted on it) and "test" (never fitted on).
+// Also: descriptions of people who are NOT in the footage, and how many "strong" results they get.
+//
+// Reads the footage from ../shared/real-footage/ (relative to the repository root) and skips cleanly
+// when it is absent. Stills become 1-frame videos in a temp dir (ffmpeg). The indexed case is kept in
+// $SIGHTLINE_DEVSET_CASE (default: a temp dir) so a second run only searches.
+// Run: npm run bench:devset [-- --json] [-- --fit]
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { Engine } from '../../electron/engine/api';
+import { openOrCreateCase } from '../../electron/engine/case/caseFile';
+import { Searcher, type SearchTuning } from '../../electron/engine/search/search';
+import { FUSION_WEIGHTS } from '../../electron/engine/search/fusion';
+import { packageRoot } from '../../electron/engine/vision/manifest';
+import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
+import { type Annotations, peopleOfSightings } from './real-footage';
+import { vtestAvi } from './fixtures';
+import { type Devset, type DevPerson, type Hit, isJudged, loadDevset, rankOfPerson, recallAt } from './groundTruth';
+
+/** People nobody saw in this footage, written without looking at any result: none may be called "strong". */
+export const ABSENT_DESCRIPTIONS = [
+  'man in a bright orange hi-vis vest and a white hard hat',
+  'woman in a yellow raincoat carrying a pink umbrella',
+  'man in a purple suit with a green tie',
+  'woman in a long red evening dress',
+  'child in a green dinosaur costume',
+  'man in a pink hoodie and pink trousers',
+  'woman in a bright green coat and yellow trousers',
+  'man in a white lab coat with a red backpack',
+];
+
+const ABLATION: { name: string; tuning: Omit<SearchTuning, 'weights'> }[] = [
+  { name: 'IVT only (raw text)', tuning: { rawText: true, evidence: 'none' } },
+  { name: '+ vocabulary (ivtText)', tuning: { rawText: false, evidence: 'none' } },
+  { name: '+ attributes', tuning: { rawText: false, evidence: 'attributes' } },
+  { name: '+ colours', tuning: { rawText: false, evidence: 'colours' } },
+  { name: 'fused', tuning: { rawText: false, evidence: 'all' } },
+];
+
+function footageFiles(d: Devset): string[] {
+  return [...new Set(d.people.flatMap((p) => p.appearances.map((a) => a.file)))].sort();
+}
+
+/**
+ * A still as a one-frame video (t = 0, the annotated moment); a GIF (the importer refuses it as a still
+ * image) re-encoded with its frame times kept; videos are indexed as they are.
+ */
+function asVideo(ffmpeg: string, src: string, dir: string): string {
+  const still = /\.(jpe?g|png|bmp)$/i.test(src);
+  if (!still && !/\.gif$/i.test(src)) return src;
+  const out = path.join(dir, `${path.basename(src)}.mp4`);
+  const even = ['-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv420p'];
+  if (!fs.existsSync(out)) {
+    execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...(still ? ['-loop', '1', '-i', src, '-t', '0.5', '-r', '2'] : ['-i', src]), ...even, out]);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const root = path.resolve(packageRoot(), '..', 'shared', 'real-footage');
+  const devset = loadDevset(path.join(packageRoot(), 'test', 'fixtures', 'real-footage', 'devset.json'));
+  const files = footageFiles(devset);
+  const missing = files.filter((f) => !fs.existsSync(path.join(root, f)));
+  if (missing.length) { console.log(`bench:devset skipped: ${root} lacks ${missing.length} annotated file(s), e.g. ${missing[0]}`); return; }
+
+  const dir = process.env.SIGHTLINE_DEVSET_CASE || fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-devset-'));
+  fs.mkdirSync(path.join(dir, 'stills'), { recursive: true });
+  const dbFile = path.join(dir, 'devset.sqlite');
+  const { ffmpeg } = resolveFfmpeg();
+  const annotatedOf = new Map<string, string>(); // indexed file → annotated path
+  const inputs = files.map((f) => { const v = asVideo(ffmpeg, path.join(root, f), path.join(dir, 'stills')); annotatedOf.set(v, f); return v; });
+  const engine = new Engine();
+  const started = Date.now();
+  if (!fs.existsSync(dbFile)) await engine.createCase({ path: dbFile, caseNumber: 'devset', investigator: 'bench' });
+  else await engine.openCase(dbFile);
+  const report = await engine.importPaths({ paths: inputs });
+  if (report.failed.length) throw new Error(JSON.stringify(report.failed));
+  const status = await engine.status();
+  await engine.close();
+  const indexS = (Date.now() - started) / 1000;
+
+  // vtest.avi (the team's development footage, its own case) with the descriptions of bench:real.
+  const vtestFile = path.join(dir, 'vtest.sqlite');
+  const vtestEngine = new Engine();
+  if (!fs.existsSync(vtestFile)) await vtestEngine.createCase({ path: vtestFile, caseNumber: 'vtest', investigator: 'bench' });
+  else await vtestEngine.openCase(vtestFile);
+  const vtestReport = await vtestEngine.importPaths({ paths: [vtestAvi()] });
+  await vtestEngine.close();
+  if (vtestReport.failed.length) throw new Error(JSON.stringify(vtestReport.failed));
+  const ann = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'native-models', 'synth', 'real_eval', 'vtest_annotations.json'), 'utf8')) as Annotations;
+  const vtestPeople = peopleOfSightings(vtestFile, ann);
+  const vtestDb = openOrCreateCase(vtestFile, 'vtest');
+  const vtestSearcher = await Searcher.open(vtestDb, undefined, 'cpu');
+  const evaluateVtest = async (tuning: SearchTuning): Promise<{ recall: Record<string, number>; strongAbsent: number }> => {
+    vtestSearcher.tuning = tuning;
+    const ranks: (number | null)[] = [];
+    for (const p of ann.persons) {
+      if (![...vtestPeople.values()].some((s) => s.has(p.id))) continue; // never detected: not a search question
+      for (const caption of p.captions) {
+        const r = await vtestSearcher.search({ text: caption, top: 10_000 });
+        const i = r.hits.findIndex((h) => vtestPeople.get(h.sighting)?.has(p.id));
+        ranks.push(i < 0 ? null : i + 1);
+      }
+    }
+    let strongAbsent = 0;
+    for (const d of ABSENT_DESCRIPTIONS) strongAbsent += (await vtestSearcher.search({ text: d, top: 10_000 })).hits.filter((h) => h.confidence === 'strong').length;
+    return { recall: recallAt(ranks), strongAbsent };
+  };
+
+  const db = openOrCreateCase(dbFile, 'devset');
+  const searcher = await Searcher.open(db, undefined, 'cpu');
+  const sightings = (db.prepare('SELECT count(*) FROM sightings').pluck().get() as number);
+  // A sighting is judged by its detections at annotated moments (its best frame is rarely one): the
+  // detection nearest each annotated time of its file (within 0.1 s: GIF frames fall 1/30 s off the
+  // 0.5 s ticks) stands for it there. A sighting with none is judged by its best frame (stills: t = 0).
+  const moments = new Map<string, number[]>();
+  for (const p of devset.people) for (const a of p.appearances) moments.set(a.file, [...new Set([...(moments.get(a.file) ?? []), a.t])]);
+  const videoFile = new Map((db.prepare('SELECT id, path FROM videos').all() as { id: number; path: string }[]).map((v) => [v.id, annotatedOf.get(v.path) ?? v.path]));
+  const views = new Map<number, Hit[]>();
+  for (const d of db.prepare('SELECT sighting_id, video_id, t_s, x, y, w, h FROM detections').all() as { sighting_id: number; video_id: number; t_s: number; x: number; y: number; w: number; h: number }[]) {
+    const file = videoFile.get(d.video_id)!;
+    const t = (moments.get(file) ?? []).find((m) => Math.abs(m - d.t_s) < 0.1);
+    if (t === undefined) continue;
+    views.set(d.sighting_id, [...(views.get(d.sighting_id) ?? []), { file, t, bbox: [d.x, d.y, d.w, d.h] }]);
+  }
+  const hitsOf = async (text: string): Promise<{ hits: Hit[][]; strong: number }> => {
+    const r = await searcher.search({ text, top: 10_000 });
+    return {
+      hits: r.hits.map((h) => views.get(h.sighting) ?? [{ file: annotatedOf.get(h.video) ?? h.video, t: h.time, bbox: h.bbox }]),
+      strong: r.hits.filter((h) => h.confidence === 'strong').length,
+    };
+  };
+  /** rankOfPerson over sightings: a sighting shows the person when one of its judged views does. */
+  const rankOf = (p: DevPerson, hits: Hit[][]): number | null => {
+    let rank = 0;
+    for (const views of hits) {
+      const judged = views.filter((h) => isJudged(h, devset));
+      if (judged.length === 0) continue;
+      rank += 1;
+      if (judged.some((h) => rankOfPerson(p, [h], devset) === 1)) return rank;
+    }
+    return null;
+  };
+
+  const evaluate = async (tuning: SearchTuning): Promise<{ dev: Record<string, number>; test: Record<string, number>; strongAbsent: number; strongWrongFirst: number; ranks: Record<string, (number | null)[]> }> => {
+    searcher.tuning = tuning;
+    const ranks: Record<string, (number | null)[]> = { dev: [], test: [] };
+    let strongWrongFirst = 0;
+    for (const p of devset.people) {
+      for (const d of p.descriptions) {
+        const { hits } = await hitsOf(d);
+        ranks[p.split].push(rankOf(p, hits));
+      }
+    }
+    let strongAbsent = 0;
+    for (const d of ABSENT_DESCRIPTIONS) strongAbsent += (await hitsOf(d)).strong;
+    return { dev: recallAt(ranks.dev), test: recallAt(ranks.test), strongAbsent, strongWrongFirst, ranks };
+  };
+
+  // --fit: the evidence weight by R@1 + R@5 on the dev split only (never on "test").
+  let weights = FUSION_WEIGHTS;
+  if (process.argv.includes('--fit')) {
+    let best = -1;
+    for (const evidence of [0, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6]) {
+      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence } });
+      const s = r.dev['R@1'] + r.dev['R@5'];
+      if (!json) console.log(`fit: evidence weight ${evidence}: dev R@1 ${pct(r.dev['R@1'])} R@5 ${pct(r.dev['R@5'])} R@10 ${pct(r.dev['R@10'])}`);
+      if (s > best) { best = s; weights = { evidence }; }
+    }
+    if (!json) console.log(`fit: chosen evidence weight ${weights.evidence} (FUSION_WEIGHTS in search/fusion.ts is ${FUSION_WEIGHTS.evidence})`);
+  }
+
+  const rows: { name: string; dev: Record<string, number>; test: Record<string, number>; vtest: Record<string, number>; strongAbsent: number; strongAbsentVtest: number }[] = [];
+  for (const a of ABLATION) {
+    const r = await evaluate({ ...a.tuning, weights });
+    const v = await evaluateVtest({ ...a.tuning, weights });
+    rows.push({ name: a.name, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
+  }
+  await searcher.close();
+  await vtestSearcher.close();
+  db.close();
+  vtestDb.close();
+  const descriptions = { dev: devset.people.filter((p) => p.split === 'dev').reduce((a, p) => a + p.descriptions.length, 0), test: devset.people.filter((p) => p.split === 'test').reduce((a, p) => a + p.descriptions.length, 0) };
+  if (json) { console.log(JSON.stringify({ videos: status.videos, sightings, indexS, descriptions, weights, absent: ABSENT_DESCRIPTIONS.length, rows })); return; }
+  console.log(`devset: ${files.length} files, ${sightings} sightings in one case (indexed in ${indexS.toFixed(0)} s); ${descriptions.dev} dev / ${descriptions.test} test descriptions; ${ABSENT_DESCRIPTIONS.length} descriptions of absent people; evidence weight ${weights.evidence}`);
+  console.log(`| ranking | dev R@1 | dev R@5 | dev R@10 | test R@1 | test R@5 | test R@10 | vtest R@1 | vtest R@5 | vtest R@10 | strong results for absent people (devset case / vtest) |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.name} | ${pct(r.dev['R@1'])} | ${pct(r.dev['R@5'])} | ${pct(r.dev['R@10'])} | ${pct(r.test['R@1'])} | ${pct(r.test['R@5'])} | ${pct(r.test['R@10'])} | ${pct(r.vtest['R@1'])} | ${pct(r.vtest['R@5'])} | ${pct(r.vtest['R@10'])} | ${r.strongAbsent} / ${r.strongAbsentVtest} |`);
+}
+
+const pct = (x: number): string => `${Math.round(x * 100)} %`;
+
+main().catch((e) => { console.error(e); process.exit(1); });
