@@ -3,7 +3,8 @@
 //   and -nostdin for ffmpeg (it would otherwise read keystrokes from an inherited terminal);
 // - local files are passed as `file:` URLs (fileUrl), so "concat:x" or "-x" are never read as anything else;
 // - stdout is the data; stderr is kept only as a short diagnostic tail (ffmpeg echoes the input file
-//   name there, so it is never parsed as data);
+//   name there, so it is never parsed as data — the sampler's frame times are read only from lines
+//   that begin with its per-run random filter name, see video/sampler.ts);
 // - a non-zero exit, a timeout, an abort or a program that cannot start becomes an FfmpegError that
 //   names the program, the file being worked on and the last lines ffmpeg logged;
 // - streaming mode (spawnFfmpeg) hands stdout over as a stream for long-running decoders, with an
@@ -191,6 +192,8 @@ export interface StreamOptions {
   sideChannel?: boolean;
   /** Every stderr line as it arrives, for progress or diagnostics (never for data). */
   onStderrLine?: (line: string) => void;
+  /** stderr as it arrives, unsplit, for a caller with its own line parser (the sampler's nonce-keyed log). */
+  onStderrText?: (text: string) => void;
 }
 
 export interface FfmpegStream {
@@ -219,7 +222,10 @@ export function spawnFfmpeg(program: string, args: readonly string[], opts: Stre
   let startError: Error | null = null;
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (s: string) => tail.push(s));
+  child.stderr!.on('data', (s: string) => {
+    tail.push(s);
+    opts.onStderrText?.(s);
+  });
   child.stderr!.on('end', () => tail.end());
   child.on('error', (e) => {
     startError = e;

@@ -8,10 +8,10 @@
 // container's metadata), which anyone can craft to look like a showinfo line: the showinfo instances
 // are therefore named with a random per-run nonce, and only lines that begin with that exact name count.
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { VideoError, abortError, reasonFromFfmpegLog } from './errors';
-import { explainFailure, fileUrl } from './probe';
+import { fileUrl, spawnFfmpeg } from './ffmpeg';
+import { explainFailure } from './probe';
 
 export interface Frame {
   /** 0-based index of this frame within this run of the sampler. */
@@ -194,7 +194,8 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
   const seekS = seekPointFor(opts.startS, opts.fps);
   const threads = Math.max(1, Math.floor(opts.threads ?? 2));
   const nonce = newNonce();
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', '-threads', String(threads)];
+  // -hide_banner/-nostdin come from the runner (video/ffmpeg.ts).
+  const args = ['-nostats', '-loglevel', 'level+info', '-threads', String(threads)];
   if (opts.keyframesOnly) args.push('-skip_frame', 'nokey');
   if (seekS > 0) args.push('-ss', seekS.toFixed(3));
   args.push('-protocol_whitelist', 'file', '-i', fileUrl(file),
@@ -203,7 +204,6 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
     '-vf', buildFilterChain(opts.fps, seekS, opts.maxSide, nonce),
     '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
 
-  const child = spawn(opts.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   const metas: FrameMeta[] = [];
   let wake: (() => void) | null = null;
   const poke = () => {
@@ -216,33 +216,17 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
     poke();
   }, nonce, [fileUrl(file), file]);
   let stderrDone = false;
-  let spawnError: Error | null = null;
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s: string) => log.push(s));
-  child.stderr.on('end', () => {
-    log.end();
-    stderrDone = true;
-    poke();
-  });
-  child.on('error', (e) => {
-    spawnError = e;
-    stderrDone = true;
-    poke();
-  });
-  const exited = new Promise<void>((resolve) => {
-    child.on('close', (code, sig) => {
-      exit = { code, signal: sig };
-      stderrDone = true;
-      poke();
-      resolve();
-    });
-  });
-  const onAbort = () => {
-    child.kill('SIGKILL');
-    poke();
-  };
+  // The runner kills ffmpeg on abort; this listener only wakes a reader waiting for the next frame.
+  const onAbort = () => poke();
   signal?.addEventListener('abort', onAbort, { once: true });
+  const child = spawnFfmpeg(opts.ffmpegPath, args, { file, signal, onStderrText: (s) => log.push(s) });
+  const exited = child.exited.then((e) => {
+    log.end();
+    exit = e;
+    stderrDone = true;
+    poke();
+  });
 
   // Pull-based reading of stdout: while the consumer holds a frame nothing is read, the pipe fills
   // and ffmpeg blocks, so memory stays at about one frame.
@@ -309,14 +293,15 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
     }
     await exited;
     if (signal?.aborted) throw abortError(signal);
-    if (spawnError) throw new Error(`cannot run ffmpeg '${opts.ffmpegPath}': ${(spawnError as Error).message}`);
+    // A program that cannot start is the runner's error (it names the program); exit statuses are judged below.
+    if (exit === null || (exit as { code: number | null }).code === null && (exit as { signal: unknown }).signal === null) child.check();
     finished = true;
     if (opts.durationS !== undefined && opts.durationS > 0) log.durationS = opts.durationS;
     const failure = failureReason(file, log, exit, lastTimeS, opts.fps);
     if (failure) throw new VideoError(file, failure);
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    if (!finished && exit === null) child.kill('SIGKILL');
+    if (!finished && child.running()) child.kill();
     child.stdout.destroy();
   }
 }
