@@ -29,7 +29,8 @@ test('with the clip: indexes it and prints the ranked sightings of every descrip
     const db = path.join(dir, 'vtest.sqlite');
     const r = cli({ SIGHTLINE_HOME: dir }, 'demo', '--real', '--db', db, '--json');
     assert.equal(r.code, 0, r.err);
-    const arrays = r.out.split('\n').filter((l) => l.startsWith('[')).map((l) => JSON.parse(l) as { video: string; score: number; bbox: number[]; time: number }[]);
+    // Each description search prints one JSON object (interpretation + hits) per line.
+    const arrays = r.out.split('\n').filter((l) => l.startsWith('{"interpretation"')).map((l) => (JSON.parse(l) as { hits: { video: string; score: number; bbox: number[]; time: number }[] }).hits);
     assert.equal(arrays.length, VTEST_DESCRIPTIONS.length, 'one ranking per description');
     for (const hits of arrays) {
       assert.equal(hits.length, 5);

@@ -15,7 +15,8 @@ let video: string;
 const search = async (...extra: string[]) => {
   const r = await runCli(['search', 'red jacket', '--db', db, '--json', ...extra]);
   assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as { sighting: number; thumbnail: string; rejected: string | null }[];
+  // A description search prints one object: the interpretation and the hits.
+  return (JSON.parse(r.stdout) as { hits: { sighting: number; thumbnail: string; rejected: string | null }[] }).hits;
 };
 
 before(async () => {

@@ -63,7 +63,7 @@ async function real(dbFlag: string | undefined, query: string | undefined, json:
   const code = await index([video, '--db', db, ...json]);
   if (code !== 0) return code;
   for (const description of query ? [query] : VTEST_DESCRIPTIONS) {
-    // The table goes to stdout under its description; with --json each search prints one array.
+    // The table goes to stdout under its description; with --json each search prints one JSON object.
     if (json.length) process.stderr.write(`\nsearch: "${description}"\n`);
     else process.stdout.write(`\n== ${description}\n`);
     const r = await search([description, '--db', db, '--top', '5', ...json]);
