@@ -3,6 +3,7 @@
 // Nothing in the product imports this file.
 import type { BBox } from '../../electron/engine/contract';
 import { iou } from '../../electron/engine/vision/nms';
+import { blendAppearance } from '../../electron/engine/indexing/tracker';
 
 export interface TrackedDetection {
   t: number;
@@ -52,18 +53,6 @@ export function motionScore(a: BBox, b: BBox, dt: number): number {
   const sizeRatio = Math.min(a[3], b[3]) / Math.max(a[3], b[3]);
   if (dist >= 1 || sizeRatio < 0.55) return 0;
   return Math.max(iou(a, b), (1 - dist) * sizeRatio);
-}
-
-/** Running appearance of a track: exponential moving average of unit embeddings, renormalised (in place). */
-export function blendAppearance(appearance: Float32Array, next: Float32Array): Float32Array {
-  let s = 0;
-  for (let i = 0; i < appearance.length; i++) {
-    appearance[i] = 0.7 * appearance[i] + 0.3 * next[i];
-    s += appearance[i] * appearance[i];
-  }
-  const inv = 1 / Math.sqrt(s || 1);
-  for (let i = 0; i < appearance.length; i++) appearance[i] *= inv;
-  return appearance;
 }
 
 export interface Assignment {
@@ -118,7 +107,7 @@ export class Tracker {
   private extend(tr: Track, t: number, d: TrackedDetection): void {
     tr.lastT = t;
     tr.lastBox = d.bbox;
-    tr.appearance = tr.appearance ? blendAppearance(tr.appearance, d.embedding) : Float32Array.from(d.embedding);
+    tr.appearance = tr.appearance ? blendAppearance(tr.appearance, d.embedding, 0.3) : Float32Array.from(d.embedding);
   }
 
   /** Closes every track (end of video). */

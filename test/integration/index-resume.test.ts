@@ -7,20 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { runCli, SAMPLE_VIDEO, startCli, tempDir } from '../helpers/cli';
-
-function snapshot(dbFile: string): { detections: string[]; sightings: string[]; embeddings: number } {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    const detections = (db.prepare('SELECT t_s, x, y, w, h, score FROM detections ORDER BY t_s, x, y').all() as Record<string, number>[])
-      .map((d) => [d.t_s, d.x, d.y, d.w, d.h].map((x) => x.toFixed(2)).join(',') + `:${d.score.toFixed(3)}`);
-    const sightings = (db.prepare('SELECT start_s, end_s, detection_count, best_s FROM sightings ORDER BY start_s, end_s, detection_count').all() as Record<string, number>[])
-      .map((s) => `${s.start_s.toFixed(2)}-${s.end_s.toFixed(2)}x${s.detection_count}@${s.best_s.toFixed(2)}`);
-    const embeddings = (db.prepare('SELECT count(*) AS n FROM embeddings').get() as { n: number }).n;
-    return { detections, sightings, embeddings };
-  } finally {
-    db.close();
-  }
-}
+import { snapshot } from '../reliability/helpers';
 
 async function waitForCommittedBatches(dbFile: string, minT: number, child: ReturnType<typeof startCli>): Promise<number> {
   for (let i = 0; i < 3000; i++) {
