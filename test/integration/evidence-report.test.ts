@@ -26,6 +26,15 @@ before(async () => {
   fx = await makeEvidenceCase({ camera: 'Камера 1', caseNumber: 'CR-2026-0042' });
   addBookmark(fx.db, 'DC Bookmarker', { sightingId: fx.sightings[0].id, note: NOTE, query: 'man in a red jacket', score: 0.41 });
   addBookmark(fx.db, 'DC Bookmarker', { sightingId: fx.sightings[1].id, note: 'second' });
+  // Re-identification vectors as the indexer stores them: the first sighting one appearance throughout,
+  // the second a detection that looks like someone else (cosine 0.45 to the sighting's mean).
+  const unit = (k: number): Buffer => { const v = new Float32Array(256); v[k] = 1; return Buffer.from(v.buffer); };
+  const dets = (id: number) => fx.db.prepare('SELECT id FROM detections WHERE sighting_id = ? ORDER BY t_s').pluck().all(id) as number[];
+  const insReid = fx.db.prepare("INSERT INTO reid_vectors(detection_id, sighting_id, model_id, vector) VALUES (?, ?, 'reid-test@1', ?)");
+  for (const d of dets(fx.sightings[0].id)) insReid.run(d, fx.sightings[0].id, unit(0));
+  dets(fx.sightings[1].id).forEach((d, i) => insReid.run(d, fx.sightings[1].id, unit(i < 2 ? 0 : 1)));
+  // The second result was rejected in review after it was bookmarked.
+  fx.db.prepare("INSERT INTO rejections(sighting_id, reason, at) VALUES (?, 'not relevant', '2026-03-15T10:00:00Z')").run(fx.sightings[1].id);
   const r = await exportEvidence(fx.db, { ffmpeg: fx.ffmpeg, ffprobe: fx.ffprobe, user: 'DC Exporter', models: MODELS, signingKey: testSigningKey(fx.dir) },
     { outDir: path.join(fx.dir, 'out'), bookmarks: 'all', padS: 0.5 });
   bundle = r.bundleDir;
@@ -93,4 +102,18 @@ test('the caveat, the signer and the method: model ids@versions and quotes from 
   assert.ok(cards[0].quotes.some((q) => q.includes('no labelled boxes exist for vtest, so no mAP')));
   for (const q of [...cards[0].quotes, ...cards[1].quotes]) assert.ok(flat(text).includes(q.slice(0, 60)), q.slice(0, 60));
   assert.match(flat(text), /No model card for this model on the exporting machine/);
+});
+
+test('each exhibit states its review and its one-person check; a sighting that may hold two people is flagged', () => {
+  const [a, b] = manifest.items;
+  assert.deepEqual(a.review, { status: 'kept', reason: null });
+  assert.deepEqual(b.review, { status: 'rejected', reason: 'not relevant' });
+  assert.equal(a.onePerson.passed, true);
+  assert.equal(a.onePerson.detections, 3);
+  assert.equal(b.onePerson.passed, false);
+  assert.ok(b.onePerson.lowestCosine! < b.onePerson.threshold, JSON.stringify(b.onePerson));
+  const t = flat(text);
+  assert.equal(t.split('may show more than one person').length - 1, 1, 'one warning, on the second exhibit only');
+  assert.ok(t.includes('Rejected in review as "not relevant"'), 'rejection stated');
+  assert.equal(t.split('One-person check').length - 1, 2, 'a check line per exhibit');
 });

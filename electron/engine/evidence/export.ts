@@ -11,6 +11,7 @@ import { caseInfo } from '../case/caseFile';
 import { crossCheckAudit } from '../case/audit';
 import { videoRow, type VideoRow } from '../case/videos';
 import type { BBox, Bookmark, ExportReport, ExportRequest, ProgressEvent } from '../../common/contract';
+import { onePersonCheck } from '../search/onePerson';
 import { sightingRow, toBBox, wallClock } from '../search/hits';
 import { FfmpegError } from '../video/ffmpeg';
 import { sha256File } from '../video/hash';
@@ -210,6 +211,8 @@ async function exportItem(
         start: wallClock(v.true_start_time, v.creation_time, s.start_s), end: wallClock(v.true_start_time, v.creation_time, s.end_s),
       },
       indexModels: v.index_models,
+      review: { status: s.rejected === null ? 'kept' : 'rejected', reason: s.rejected },
+      onePerson: onePersonCheck(db, s.id),
       files: {
         originalClip: { path: rel(original.name), container: original.container, requestedStartS: round(winStart), requestedEndS: round(winEnd), actualStartS: original.startS, actualEndS: original.endS, streamCopy: true },
         annotatedClip: { path: rel(annotatedName), startS: round(winStart), endS: round(winEnd), codec: 'h264', timestampBurnedIn, clock: clockBase ? 'wall-clock UTC and source time' : 'source time' },

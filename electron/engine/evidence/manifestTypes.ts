@@ -2,6 +2,7 @@
 // with which tool and models, and every file's SHA-256. Read back by verify.ts and the report.
 import type { BBox } from '../contract';
 import type { ModelMethod } from './method';
+import type { OnePersonCheck } from '../search/onePerson';
 
 export const MANIFEST_FORMAT = 'sightline-evidence-bundle';
 
@@ -41,6 +42,10 @@ export interface ManifestItem {
   wallClock: { basis: string | null; time: string | null; start: string | null; end: string | null };
   /** Detector + IVT ids that indexed this video (videos.index_models). */
   indexModels: string | null;
+  /** The investigator's review: a bookmarked result is kept unless it was later rejected (with the reason). */
+  review: { status: 'kept' | 'rejected'; reason: string | null };
+  /** Whether the sighting holds one person throughout, by re-identification (search/onePerson.ts). */
+  onePerson: OnePersonCheck;
   files: {
     originalClip: { path: string; container: string; requestedStartS: number; requestedEndS: number; actualStartS: number; actualEndS: number; streamCopy: true };
     annotatedClip: { path: string; startS: number; endS: number; codec: 'h264'; timestampBurnedIn: boolean; clock: string };

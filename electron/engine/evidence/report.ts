@@ -92,6 +92,12 @@ function renderItem(doc: PdfDocument, m: Manifest, it: ManifestItem, bundleDir: 
     { jpeg: fs.readFileSync(path.join(bundleDir, it.files.frameJpeg.path)), maxWidth: doc.width - 182, maxHeight: 250, caption: `Full frame at ${hms(it.sighting.timeS)}, box drawn` },
   ]);
   doc.text(LEAD_CAVEAT.split('.')[0] + '.', { size: 8.5, bold: true, color: WARN, gapAfter: 3 });
+  if (it.onePerson.passed === false) {
+    doc.text(`Warning: this sighting may show more than one person (a detection's appearance matches the sighting's only ${it.onePerson.lowestCosine?.toFixed(2)}, below ${it.onePerson.threshold}). Check every frame before relying on it.`, { size: 8.5, bold: true, color: WARN, gapAfter: 3 });
+  }
+  if (it.review.status === 'rejected') {
+    doc.text(`Rejected in review as "${it.review.reason}" after it was bookmarked.`, { size: 8.5, bold: true, color: WARN, gapAfter: 3 });
+  }
   doc.text('Continuity', { size: 10.5, bold: true });
   doc.field('Exhibit', it.exhibit);
   doc.field('Camera', it.camera || '(not set)');
@@ -102,6 +108,10 @@ function renderItem(doc: PdfDocument, m: Manifest, it: ManifestItem, bundleDir: 
   doc.field('Source time', `${secondsText(it.sighting.timeS)}; sighting ${secondsText(it.sighting.startS)} to ${secondsText(it.sighting.endS)}`);
   doc.field('Bookmarked', `by ${it.bookmarkedBy ?? '(not recorded)'} at ${it.createdAt}${it.updatedAt !== it.createdAt ? `, note changed ${it.updatedAt}` : ''}`);
   doc.field('Exported', `by ${m.user} at ${m.createdAt}`);
+  doc.field('Review', it.review.status === 'kept' ? 'kept (bookmarked, not rejected)' : `rejected: ${it.review.reason}`);
+  doc.field('One-person check', it.onePerson.passed === null
+    ? 'not available (indexed before re-identification)'
+    : `${it.onePerson.passed ? 'passed' : 'FAILED'}: lowest appearance match ${it.onePerson.lowestCosine?.toFixed(2)} over ${it.onePerson.detections} detection(s), threshold ${it.onePerson.threshold}`);
   doc.field('Note', it.note);
   doc.text('Finding', { size: 10.5, bold: true });
   doc.field('Query', it.query ?? '(none)');
