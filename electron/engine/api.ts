@@ -25,11 +25,10 @@ import { listSightings, samePerson } from './search/samePerson';
 import { Searcher } from './search/search';
 import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
-import { DEFAULT_DETECTOR, DEFAULT_IVT, loadDetectorManifest, loadIvtManifest } from './vision/manifest';
+import { DEFAULT_DETECTOR, DEFAULT_IVT, embeddingSpace, loadDetectorManifest, loadIvtManifest } from './vision/manifest';
 import { createSession } from './vision/providers';
 import { makeProxies, playbackById, proxyDirFor, readyProxyPath } from './playback';
 import { sha256File } from './video/hash';
-import { embeddingSpace } from './vision/manifest';
 
 export interface EngineOptions {
   settingsFile?: string;
