@@ -39,13 +39,7 @@ class _Builder:
             return self.names[src]
         layer = self.model.layers[src[0]]
         port = next(p for p in layer.outputs if p.id == src[1])
-        base = port.names[0] if port.names else f"{layer.name}:{port.id}"
-        name = base
-        k = 1
-        while name in self.used:
-            k += 1
-            name = f"{base}__{k}"
-        self.used.add(name)
+        name = self._unique(port.names[0] if port.names else f"{layer.name}:{port.id}")
         self.names[src] = name
         if layer.type == "Const":
             value = layer.value
@@ -54,13 +48,18 @@ class _Builder:
             self.inits[name] = numpy_helper.from_array(np.ascontiguousarray(value), name)
         return name
 
-    def const(self, hint: str, value: np.ndarray) -> str:
-        name = hint
+    def _unique(self, base: str) -> str:
+        """`base`, or `base__2`, `base__3` ... : the first name no tensor has yet (taken now)."""
+        name = base
         k = 1
         while name in self.used:
             k += 1
-            name = f"{hint}__{k}"
+            name = f"{base}__{k}"
         self.used.add(name)
+        return name
+
+    def const(self, hint: str, value: np.ndarray) -> str:
+        name = self._unique(hint)
         self.inits[name] = numpy_helper.from_array(np.ascontiguousarray(value), name)
         return name
 
