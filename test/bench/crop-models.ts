@@ -1,5 +1,6 @@
 // Per-crop time of the ReID and attribute networks as the app runs them (crop + resize + ORT),
-// batch 8, on the committed vtest crops:
+// batch 8, on the committed vtest crops, and of the garment-colour regions (vision/evidence.ts) that
+// complete the attributes stage: the budget is network + colours ≤ 3 ms CPU per crop.
 //   npx tsc -p tsconfig.json && SIGHTLINE_THREADS=1 node dist/test/bench/crop-models.js [rounds]
 // SIGHTLINE_THREADS sets ORT's intra-op threads (providers.ts). Prints wall ms/crop (median, best)
 // and CPU ms/crop.
@@ -10,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { AttributeModel } from '../../electron/engine/vision/attributes';
 import { packageRoot } from '../../electron/engine/vision/manifest';
 import type { Crop } from '../../electron/engine/vision/onnxModel';
+import { cropEvidence } from '../../electron/engine/vision/evidence';
 import { ReidEncoder } from '../../electron/engine/vision/reid';
 
 const FIXTURES = path.join(packageRoot(), 'test', 'fixtures', 'openvino');
@@ -22,6 +24,20 @@ function crops(): Crop[] {
     return { image: { width: c.width, height: c.height, data }, bbox: [0, 0, c.width, c.height] as [number, number, number, number] };
   });
   return Array.from({ length: BATCH }, (_, i) => list[i % list.length]);
+}
+
+/** Nearest-neighbour ×2.5 of a crop. */
+function upscale(c: Crop): Crop {
+  const { width, height, data } = c.image;
+  const w = Math.round(width * 2.5), h = Math.round(height * 2.5);
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (Math.floor(y / 2.5) * width + Math.floor(x / 2.5)) * 3, d = (y * w + x) * 3;
+      out[d] = data[s]; out[d + 1] = data[s + 1]; out[d + 2] = data[s + 2];
+    }
+  }
+  return { image: { width: w, height: h, data: out }, bbox: [0, 0, w, h] };
 }
 
 async function time(name: string, run: () => Promise<unknown>, rounds: number): Promise<void> {
@@ -52,7 +68,13 @@ async function main(): Promise<void> {
   }
   const attrs = await AttributeModel.load(undefined, { provider: 'cpu' });
   await time(attrs.manifest.id, () => attrs.predict(batch), rounds);
+  const predicted = await attrs.predict(batch);
   await attrs.close();
+  // The colour regions on the same crops, and on the same crops scaled ×2.5 (a 1080p person is
+  // ~100×250 px; the committed crops are vtest's ~40×100): the region read is bounded by samples, not size.
+  const large = batch.map(upscale);
+  await time('garment colours (vtest-size crops)', async () => batch.forEach((c, i) => cropEvidence(c.image, c.bbox, predicted[i])), rounds * 10);
+  await time('garment colours (1080p-size crops)', async () => large.forEach((c, i) => cropEvidence(c.image, c.bbox, predicted[i])), rounds * 10);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

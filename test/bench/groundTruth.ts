@@ -163,6 +163,9 @@ export function rankOfSamePerson(person: DevPerson, query: Appearance, hits: rea
 export function recallAt(ranks: readonly (number | null)[], ks: readonly number[] = [1, 5, 10]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const k of ks) out[`R@${k}`] = ranks.length ? ranks.filter((r) => r !== null && r <= k).length / ranks.length : 0;
+  // The ceiling no ranking can pass: the share of descriptions whose person is in some sighting at all
+  // (null = never detected/judged, a detector or tracker miss rather than a ranking one).
+  out.reachable = ranks.length ? ranks.filter((r) => r !== null).length / ranks.length : 0;
   return out;
 }
 

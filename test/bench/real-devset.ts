@@ -9,7 +9,10 @@
 // Reads the footage from ../shared/real-footage/ (relative to the repository root) and skips cleanly
 // when it is absent. Stills become 1-frame videos in a temp dir (ffmpeg). The indexed case is kept in
 // $SIGHTLINE_DEVSET_CASE (default: a temp dir) so a second run only searches.
-// Run: npm run bench:devset [-- --json] [-- --fit]
+// Run: npm run bench:devset [-- --json] [-- --fit] [-- --ranks]
+// --ranks prints, for the shipped (fused) ranking, each *dev* description's rank and the absent
+// descriptions that got a strong result: what one may look at while tuning. Test ranks are never printed
+// one by one, so nobody tunes on them.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -65,6 +68,7 @@ function asVideo(ffmpeg: string, src: string, dir: string): string {
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
+  const showRanks = process.argv.includes('--ranks');
   const root = path.resolve(packageRoot(), '..', 'shared', 'real-footage');
   const devset = loadDevset(path.join(packageRoot(), 'test', 'fixtures', 'real-footage', 'devset.json'));
   const files = footageFiles(devset);
@@ -111,7 +115,11 @@ async function main(): Promise<void> {
       }
     }
     let strongAbsent = 0;
-    for (const d of ABSENT_DESCRIPTIONS) strongAbsent += (await vtestSearcher.search({ text: d, top: 10_000 })).hits.filter((h) => h.confidence === 'strong').length;
+    for (const d of ABSENT_DESCRIPTIONS) {
+      const strong = (await vtestSearcher.search({ text: d, top: 10_000 })).hits.filter((h) => h.confidence === 'strong');
+      if (strong.length && showRanks && tuning.evidence === 'all') console.log(`ranks: vtest absent "${d}": ${strong.length} strong (sighting ${strong.map((h) => h.sighting).join(', ')})`);
+      strongAbsent += strong.length;
+    }
     return { recall: recallAt(ranks), strongAbsent };
   };
 
@@ -158,10 +166,15 @@ async function main(): Promise<void> {
       for (const d of p.descriptions) {
         const { hits } = await hitsOf(d);
         ranks[p.split].push(rankOf(p, hits));
+        if (showRanks && tuning.evidence === 'all' && p.split === 'dev') console.log(`ranks: dev ${String(ranks.dev[ranks.dev.length - 1] ?? '-').padStart(3)}  ${p.id}: "${d}"`);
       }
     }
     let strongAbsent = 0;
-    for (const d of ABSENT_DESCRIPTIONS) strongAbsent += (await hitsOf(d)).strong;
+    for (const d of ABSENT_DESCRIPTIONS) {
+      const { strong } = await hitsOf(d);
+      if (strong && showRanks && tuning.evidence === 'all') console.log(`ranks: devset absent "${d}": ${strong} strong`);
+      strongAbsent += strong;
+    }
     return { dev: recallAt(ranks.dev), test: recallAt(ranks.test), strongAbsent, strongWrongFirst, ranks };
   };
 
@@ -190,6 +203,8 @@ async function main(): Promise<void> {
   vtestDb.close();
   const descriptions = { dev: devset.people.filter((p) => p.split === 'dev').reduce((a, p) => a + p.descriptions.length, 0), test: devset.people.filter((p) => p.split === 'test').reduce((a, p) => a + p.descriptions.length, 0) };
   if (json) { console.log(JSON.stringify({ videos: status.videos, sightings, indexS, descriptions, weights, absent: ABSENT_DESCRIPTIONS.length, rows })); return; }
+  const last = rows[rows.length - 1];
+  console.log(`reachable (the person is in some sighting at all: the ceiling of any ranking): dev ${pct(last.dev.reachable)}, test ${pct(last.test.reachable)}, vtest ${pct(last.vtest.reachable)}`);
   console.log(`devset: ${files.length} files, ${sightings} sightings in one case (indexed in ${indexS.toFixed(0)} s); ${descriptions.dev} dev / ${descriptions.test} test descriptions; ${ABSENT_DESCRIPTIONS.length} descriptions of absent people; evidence weight ${weights.evidence}`);
   console.log(`| ranking | dev R@1 | dev R@5 | dev R@10 | test R@1 | test R@5 | test R@10 | vtest R@1 | vtest R@5 | vtest R@10 | strong results for absent people (devset case / vtest) |`);
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');

@@ -127,7 +127,7 @@ test('search: rank counts judged hits; wrong box, wrong time, or unannotated cli
   assert.equal(rankOfPerson(devset.people[0], hits, devset), 4);
   assert.equal(rankOfPerson(devset.people[1], hits, devset), 2);
   assert.equal(rankOfPerson(devset.people[1], [{ file: 'clip.mp4', t: 1, bbox: [30, 10, 30, 90] }], devset), null); // IoU 1/5
-  assert.deepEqual(recallAt([1, 4, 12, null], [1, 5, 10]), { 'R@1': 0.25, 'R@5': 0.5, 'R@10': 0.5 });
+  assert.deepEqual(recallAt([1, 4, 12, null], [1, 5, 10]), { 'R@1': 0.25, 'R@5': 0.5, 'R@10': 0.5, reachable: 0.75 });
 });
 
 test('same person: hits in the query camera are skipped, the other camera is ranked', () => {

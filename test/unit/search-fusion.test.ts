@@ -71,3 +71,16 @@ test('clicked attribute filters become checks with chips', () => {
 test('the contract\'s filter colours are the colours the evidence names', () => {
   assert.deepEqual([...FILTER_COLOURS], [...BASE_COLOUR_NAMES]);
 });
+
+test('a dress is one garment: a red jacket over trousers is not a strong "red dress", a woman in one is', () => {
+  const sims = [...crowd, { sighting: 1, score: 0.7 }];
+  const jacket = new Map([[1, ev({ isMale: 0.1, longPants: 0.94 }, 'red', 'navy')]]);
+  const ranked = fuse(sims, (id) => jacket.get(id) ?? crowdEvidence, checks('woman in a long red evening dress'));
+  const hit = ranked.find((r) => r.sighting === 1)!;
+  assert.notEqual(hit.confidence, 'strong');
+  assert.deepEqual(hit.chips.find((c) => c.label === 'no trousers'), { label: 'no trousers', ok: false });
+  const dress = new Map([[1, ev({ isMale: 0.1, longPants: 0.2 }, 'red', 'red')]]);
+  assert.equal(fuse(sims, (id) => dress.get(id) ?? crowdEvidence, checks('woman in a long red evening dress'))[0].confidence, 'strong');
+  // Said what is worn below it: the lower garment is checked instead.
+  assert.ok(!checks('woman in a red dress and black leggings').some((c) => c.label === 'no trousers'));
+});

@@ -90,6 +90,9 @@ export function checksOf(c: Constraints, w: Partial<Record<keyof typeof RELIABIL
     if (upper.sleeves === 'long') out.push({ label: 'long sleeves', weight: r.sleeves, satisfaction: (e) => e.p.longSleeves });
     if (upper.sleeves === 'short' || upper.sleeves === 'none') out.push({ label: 'short sleeves', weight: r.sleeves, satisfaction: (e) => 1 - e.p.longSleeves });
     // No coat/jacket check: coatJacket reads ≈ 0 for everyone on real crops (docs/model-card-attributes.md), so its chip would say ✗ to every coat.
+    // A dress is one garment for both halves: its wearer is not in trousers (a red jacket over dark
+    // trousers is not a red dress), unless the description names what is worn below it.
+    if (upper.category === 'dress' && !upper.absent && !lower) out.push({ label: 'no trousers', weight: r.longPants, satisfaction: (e) => 1 - e.p.longPants });
   }
   if (lower) {
     const cc = colourCheck(lower, 'lower', r.colour);
