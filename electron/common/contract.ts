@@ -364,7 +364,7 @@ export const ToolPathsSchema = obj({ ffmpegPath: toolPath.optional(), ffprobePat
 /** Settings the UI may change over the API. */
 /** '' = beside the case file (`<case>.proxies/`); else an absolute folder. */
 const proxyDir = z.union([z.literal(''), absPath], { error: 'expected an absolute folder (or "" for beside the case)' });
-export const UiSettingsPatchSchema = obj({ sampleFps: fpsSchema.optional(), executionProvider: ExecutionProviderSchema.optional(), proxyDir: proxyDir.optional(), motionGating: z.boolean().optional() });
+export const UiSettingsPatchSchema = obj({ sampleFps: fpsSchema.optional(), executionProvider: ExecutionProviderSchema.optional(), proxyDir: proxyDir.optional(), motionGating: z.boolean().optional(), detectionTiles: z.boolean().optional() });
 /** Every setting (the stored file is checked against this). */
 export const SettingsPatchSchema = obj({ ...ToolPathsSchema.shape, ...UiSettingsPatchSchema.shape });
 
@@ -378,6 +378,8 @@ export const SettingsSchema = z.object({
   proxyDir: z.string(),
   /** Motion gating while indexing (indexing/motionGate.ts): frames with nothing new skip the detector. */
   motionGating: z.boolean(),
+  /** Wide high-resolution frames also run as overlapping tiles (vision/tiles.ts): distant people found, detector ≈ 3× slower there. */
+  detectionTiles: z.boolean(),
 });
 
 export const ModelInfoSchema = z.object({

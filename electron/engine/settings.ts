@@ -15,6 +15,8 @@ export const DEFAULT_SETTINGS: Settings = {
   proxyDir: process.env.SIGHTLINE_PROXY_DIR ?? '',
   // On: measured sightings recall against the ungated pipeline 1.000 (docs/benchmarks.md, "Motion gating").
   motionGating: process.env.SIGHTLINE_MOTION_GATING !== '0',
+  // On: people the full-frame pass misses in 1080p footage are most of the devset's unreachable ones (docs/search-quality.md).
+  detectionTiles: process.env.SIGHTLINE_DETECTION_TILES !== '0',
 };
 
 /** Checks a settings patch; throws with the field at fault. */

@@ -31,19 +31,21 @@ export interface IndexJobOptions {
   afterBatch?: (lastFrameT: number) => void;
   /** Motion gating (indexing/motionGate.ts); off when absent. */
   motionGate?: boolean;
+  /** Detection tiles for wide high-resolution frames (vision/tiles.ts); on unless false. */
+  detectionTiles?: boolean;
 }
 
 export interface LoadedModels extends IndexModels { provider: string }
 
-export async function loadIndexModels(opts: { provider?: ProviderPreference; detectorModel?: string; ivtModel?: string; reidModel?: string }): Promise<LoadedModels> {
-  const detector = await Detector.load(opts.detectorModel, opts.provider);
+export async function loadIndexModels(opts: { provider?: ProviderPreference; detectorModel?: string; ivtModel?: string; reidModel?: string; detectionTiles?: boolean }): Promise<LoadedModels> {
+  const detector = await Detector.load(opts.detectorModel, { provider: opts.provider, tiles: opts.detectionTiles === false ? 'off' : 'auto' });
   const encoder = await ImageEncoder.load(opts.ivtModel, opts.provider);
   const reid = await ReidEncoder.load(opts.reidModel, { provider: opts.provider });
   const attributes = await AttributeModel.load(undefined, { provider: opts.provider });
   // Everything that shapes a video's index: a change of any part re-indexes the case's videos
   // (sightings of two trackers, or vectors of two models, are never mixed).
   const modelKey = [
-    `${detector.manifest.id}@${detector.manifest.version}`, `${encoder.manifest.id}@${encoder.manifest.version}`,
+    detector.identity, `${encoder.manifest.id}@${encoder.manifest.version}`,
     reid.space, `${attributes.manifest.id}@${attributes.manifest.version}`, `tracker@${TRACKER_VERSION}`,
   ].join('+');
   return { detector, encoder, reid, attributes, modelKey, provider: encoder.provider };

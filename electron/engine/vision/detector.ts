@@ -9,6 +9,7 @@ import { OnnxModel, validateImageInput } from './onnxModel';
 import type { ProviderPreference } from './providers';
 import { decodeNanodet, decodeYolov8 } from './detector-decode';
 import { nmsPerClass, type ScoredBox } from './nms';
+import { mergeTileDetections, planTiles, tileImage, type TileMode } from './tiles';
 
 export interface Detection {
   /** [x, y, w, h] in source-frame pixels, clipped to the frame. */
@@ -23,6 +24,8 @@ export interface DetectorOptions {
   nmsIoU?: number;
   /** Frames per inference run when the model's batch axis is dynamic (default 4: on CPU larger batches were slower per frame). */
   maxBatch?: number;
+  /** Also run wide high-resolution frames as overlapping tiles (vision/tiles.ts; default 'auto'). */
+  tiles?: TileMode;
 }
 
 type InputSpec = DetectorManifest['input'];
@@ -164,7 +167,13 @@ export class Detector {
     /** Frames per run; fixedBatch: the model takes exactly this many (unused slots are zeros). */
     readonly batchSize: number,
     private readonly fixedBatch: boolean,
+    readonly tiles: TileMode,
   ) {}
+
+  /** What shapes this detector's boxes, for the index's identity: the model, and tiling when on. */
+  get identity(): string {
+    return `${this.manifest.id}@${this.manifest.version}${this.tiles === 'auto' ? '+tiles' : ''}`;
+  }
 
   /** Loads (and checksum-verifies) a detector by model id or folder (default nanodet-m-coco). */
   static async load(idOrDir?: string, options: ProviderPreference | DetectorOptions = 'auto'): Promise<Detector> {
@@ -181,6 +190,7 @@ export class Detector {
       opts.nmsIoU ?? manifest.nmsIoU,
       dynamic ? Math.max(1, opts.maxBatch ?? 4) : fixed,
       !dynamic,
+      opts.tiles ?? 'auto',
     );
   }
 
@@ -195,9 +205,20 @@ export class Detector {
   }
 
   /** One Detection[] per frame, in order; frames may differ in size. Runs batchSize frames per inference. */
-  detect(frames: readonly RgbImage[]): Promise<Detection[][]> {
+  async detect(frames: readonly RgbImage[]): Promise<Detection[][]> {
+    const plans = frames.map((f) => planTiles(f.width, f.height, this.manifest.input, this.tiles));
+    const images = frames.flatMap((f, i) => plans[i].map((t) => tileImage(f, t)));
     // Runs are serialised: the input buffer is reused, and ORT reads it while run() is pending.
-    return this.model.serial(() => this.model.inBatches(frames, this.batchSize, (chunk) => this.runChunk(chunk)));
+    const found = await this.model.serial(() => this.model.inBatches(images, this.batchSize, (chunk) => this.runChunk(chunk)));
+    let k = 0;
+    return frames.map((f, i) => {
+      if (plans[i].length === 1) return found[k++];
+      const passes = plans[i].map((tile) => ({
+        tile,
+        detections: found[k++].map((d) => ({ ...d, bbox: [d.bbox[0] + tile.x, d.bbox[1] + tile.y, d.bbox[2], d.bbox[3]] as BBox })),
+      }));
+      return mergeTileDetections(passes, f.width, this.nmsIoU);
+    });
   }
 
   private async runChunk(frames: readonly RgbImage[]): Promise<Detection[][]> {

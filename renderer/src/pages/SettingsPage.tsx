@@ -19,7 +19,7 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
     setError(null);
     try {
       // Only what the UI may change: programs to run are chosen in a native dialog (pickExecutable).
-      setSettings(await api.setSettings({ sampleFps: settings.sampleFps, executionProvider: settings.executionProvider, proxyDir: settings.proxyDir.trim() }));
+      setSettings(await api.setSettings({ sampleFps: settings.sampleFps, executionProvider: settings.executionProvider, proxyDir: settings.proxyDir.trim(), motionGating: settings.motionGating, detectionTiles: settings.detectionTiles }));
       setMessage('Saved.');
       onSaved();
     } catch (e) {
@@ -41,6 +41,14 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
             </label>
             <label>Sampling rate (frames per second, for new imports)
               <input type="number" min={0.1} max={LIMITS.maxFps} step={0.1} value={settings.sampleFps} onChange={(e) => set('sampleFps', Number(e.target.value))} aria-label="Sampling rate" />
+            </label>
+            <label className="inline check">
+              <input type="checkbox" checked={settings.motionGating} onChange={(e) => set('motionGating', e.target.checked)} aria-label="Motion gating" />
+              Skip the detector on frames where nothing moved (faster on quiet footage; for new imports)
+            </label>
+            <label className="inline check">
+              <input type="checkbox" checked={settings.detectionTiles} onChange={(e) => set('detectionTiles', e.target.checked)} aria-label="Find distant people" />
+              Find distant people in high-resolution video (tiles; the detector runs about 3× longer on such footage; for new imports)
             </label>
             <label>Folder for playable copies of AVI/MJPEG/HEVC footage (empty: beside the case, &lt;case&gt;.proxies)
               <input className="mono" value={settings.proxyDir} onChange={(e) => set('proxyDir', e.target.value)} placeholder="beside the case file" aria-label="Proxy folder" />
