@@ -14,6 +14,7 @@ import type { ProviderPreference } from '../vision/providers';
 import { importVideo, recordFailure } from './importer';
 import { indexVideo, IndexModels } from './indexVideo';
 import { clearIndex } from './store';
+import { DEFAULT_SETTINGS } from '../settings';
 import { TRACKER_VERSION } from './tracker';
 
 export interface IndexJobOptions {
@@ -31,14 +32,14 @@ export interface IndexJobOptions {
   afterBatch?: (lastFrameT: number) => void;
   /** Motion gating (indexing/motionGate.ts); off when absent. */
   motionGate?: boolean;
-  /** Detection tiles for wide high-resolution frames (vision/tiles.ts); on unless false. */
+  /** Detection tiles for wide high-resolution frames (vision/tiles.ts); the default setting when absent. */
   detectionTiles?: boolean;
 }
 
 export interface LoadedModels extends IndexModels { provider: string }
 
 export async function loadIndexModels(opts: { provider?: ProviderPreference; detectorModel?: string; ivtModel?: string; reidModel?: string; detectionTiles?: boolean }): Promise<LoadedModels> {
-  const detector = await Detector.load(opts.detectorModel, { provider: opts.provider, tiles: opts.detectionTiles === false ? 'off' : 'auto' });
+  const detector = await Detector.load(opts.detectorModel, { provider: opts.provider, tiles: (opts.detectionTiles ?? DEFAULT_SETTINGS.detectionTiles) ? 'auto' : 'off' });
   const encoder = await ImageEncoder.load(opts.ivtModel, opts.provider);
   const reid = await ReidEncoder.load(opts.reidModel, { provider: opts.provider });
   const attributes = await AttributeModel.load(undefined, { provider: opts.provider });
