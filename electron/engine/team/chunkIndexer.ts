@@ -24,7 +24,9 @@ export interface ChunkOptions {
   /** Footage seen under another path on this machine: [from-prefix, to-prefix] pairs, first match wins. */
   pathMap?: [string, string][];
   signal?: AbortSignal;
-  /** Test hook: called after each batch of the chunk (before its one write). */
+  /** Called once the chunk is claimed (marked running) and its frames are about to be decoded. */
+  onStart?: () => void;
+  /** Called after each batch of the chunk (before its one write). */
   afterBatch?: (t: number) => void;
 }
 
@@ -55,6 +57,7 @@ export async function indexChunk(store: CaseStore, job: ChunkJob, models: Loaded
     return { frames: 0, detections: 0, stitched, skipped: true };
   }
 
+  opts.onStart?.();
   const cpu0 = process.cpuUsage();
   const { after, before } = chunkWindow(v, job.idx);
   const clock = new StageClock(undefined);

@@ -43,11 +43,14 @@ export async function runWorker(conn: string, opts: WorkerOptions): Promise<void
     const m = models;
     await boss.work<ChunkJobData>(CHUNK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       const { videoId, idx } = job.data;
-      opts.onEvent({ event: 'chunk-start', worker, videoId, idx, jobId: job.id });
       const started = Date.now();
       const cpu0 = process.cpuUsage();
       try {
-        const r = await indexChunk(store, { videoId, idx }, m, { ffmpeg: opts.ffmpeg, worker, pathMap: opts.pathMap, signal: opts.signal });
+        const r = await indexChunk(store, { videoId, idx }, m, {
+          ffmpeg: opts.ffmpeg, worker, pathMap: opts.pathMap, signal: opts.signal,
+          // Announced once the chunk is claimed: from here on a killed worker leaves it 'running' until its job expires.
+          onStart: () => opts.onEvent({ event: 'chunk-start', worker, videoId, idx, jobId: job.id }),
+        });
         const cpu = process.cpuUsage(cpu0);
         opts.onEvent({ event: 'chunk-done', worker, videoId, idx, ...r, wallS: (Date.now() - started) / 1000, cpuS: (cpu.user + cpu.system) / 1e6 });
       } catch (e) {
