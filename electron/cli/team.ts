@@ -76,6 +76,7 @@ export async function status(args: string[]): Promise<number> {
       `rate         ${s.rate === null ? '-' : `${s.rate.toFixed(2)} s of footage per s`}; ETA ${s.etaS === null ? '-' : formatDuration(s.etaS)}`,
       ...s.videos.map((v) => `  [${v.id}] ${v.status.padEnd(8)} ${v.chunksDone}/${v.chunks} chunks  ${v.durationS.toFixed(1)} s  ${v.path}`),
       `sightings    ${s.sightings}, detections ${s.detections}`,
+      ...s.failures.map((f) => `  video ${f.videoId} chunk ${f.idx} failed: ${f.error}`),
     ];
     process.stdout.write(`${out.join('\n')}\n`);
     return 0;
@@ -140,8 +141,9 @@ export async function worker(args: string[]): Promise<number> {
     else if (e.event === 'chunk-done') process.stderr.write(`video ${e.videoId} chunk ${e.idx}: ${e.skipped ? 'already done' : `${e.frames} frames, ${e.detections} detections, ${e.wallS.toFixed(1)} s`}${e.stitched ? '; video stitched' : ''}\n`);
     else if (e.event === 'chunk-failed') process.stderr.write(`video ${e.videoId} chunk ${e.idx} failed: ${e.error}\n`);
   };
+  let outcome: Awaited<ReturnType<typeof runWorker>>;
   try {
-    await runWorker(conn, {
+    outcome = await runWorker(conn, {
       ffmpeg: ffmpeg().ffmpeg, provider: DEFAULT_SETTINGS.executionProvider, pathMap, untilDone: !!values['until-done'], signal: abort.signal, onEvent: print,
       maintenanceS: number(process.env.SIGHTLINE_QUEUE_MAINTENANCE_S, 'SIGHTLINE_QUEUE_MAINTENANCE_S', WORKER_USAGE),
     });
@@ -151,7 +153,8 @@ export async function worker(args: string[]): Promise<number> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-  return 0;
+  if (outcome === 'failed') process.stderr.write('sightline worker: chunks failed for good (their errors are in "sightline status --server …"); run "sightline index --server …" again to retry them\n');
+  return outcome === 'failed' ? 1 : 0;
 }
 
 /**

@@ -198,3 +198,39 @@ test('team case: 3 workers, one killed mid-chunk, equal to a single-process inde
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('team case: footage a worker cannot see fails its chunks by name; indexing again after fixing the path map finishes it', { skip: skip ?? false, timeout: 300_000 }, async () => {
+  const dir = tempDir('team-missing');
+  const pg = await startPostgres();
+  try {
+    const clip = path.join(dir, 'cam', 'clip.mp4');
+    fs.mkdirSync(path.dirname(clip));
+    execFileSync('ffmpeg', ['-v', 'error', '-t', '4', '-i', SAMPLE_VIDEO, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', clip]);
+    await pg.sql('postgres', `CREATE ROLE alice LOGIN PASSWORD '${ALICE_PW}'`);
+    await pg.sql('postgres', 'CREATE DATABASE c2 OWNER alice');
+    // The connection string from the environment, as a deployment would give it.
+    const env = { SIGHTLINE_SERVER: pg.url('alice', ALICE_PW, 'c2'), SIGHTLINE_QUEUE_MAINTENANCE_S: '1' };
+    assert.equal((await runCli(['case', 'create'], env)).code, 0);
+    assert.equal((await runCli(['index', clip, '--chunk-s', '4'], env)).code, 0);
+
+    const lost = await runCli(['worker', '--until-done', '--json', '--path-map', `${dir}=/nonexistent/share`], env);
+    assert.equal(lost.code, 1, lost.stderr);
+    const failed = lost.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; error?: string }).filter((e) => e.event === 'chunk-failed');
+    assert.ok(failed.length >= 2, 'retried before giving up');
+    assert.match(failed[0].error!, /\/nonexistent\/share\/cam\/clip\.mp4: not found on this worker/);
+    const st = await runCli(['status'], env);
+    assert.match(st.stdout, /video 1 chunk 0 failed: .*\/nonexistent\/share\/cam\/clip\.mp4/);
+
+    const again = await runCli(['index', clip, '--json'], env);
+    assert.equal(JSON.parse(again.stdout).enqueued, 1, 'the failed chunk is queued again');
+    const ok = await runCli(['worker', '--until-done'], env);
+    assert.equal(ok.code, 0, ok.stderr);
+    const done = JSON.parse((await runCli(['status', '--json'], env)).stdout);
+    assert.equal(done.chunks.done, 1);
+    assert.deepEqual(done.failures, []);
+    for (const o of [lost.stdout, lost.stderr, st.stdout, ok.stderr]) assert.ok(!o.includes(ALICE_PW));
+  } finally {
+    pg.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

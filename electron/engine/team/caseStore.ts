@@ -32,7 +32,7 @@ export interface StitchedSighting {
   best: { t: number; bbox: BBox; quality: number };
 }
 
-export interface ChunkStatus { videoId: number; idx: number; startS: number; endS: number; status: string; attempts: number; worker: string | null; startedAt: string | null; finishedAt: string | null; frames: number; cpuS: number }
+export interface ChunkStatus { videoId: number; idx: number; startS: number; endS: number; status: string; attempts: number; worker: string | null; startedAt: string | null; finishedAt: string | null; frames: number; cpuS: number; error: string | null }
 
 export interface CaseStore {
   video(id: number): Promise<TeamVideo>;

@@ -211,7 +211,7 @@ export class PgCaseStore implements CaseStore {
     const rows = (await this.pool.query('SELECT * FROM chunks ORDER BY video_id, idx')).rows;
     return rows.map((r) => ({
       videoId: Number(r.video_id), idx: r.idx, startS: r.start_s, endS: r.end_s, status: r.status, attempts: r.attempts, worker: r.worker,
-      startedAt: r.started_at ? new Date(r.started_at).toISOString() : null, finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null, frames: r.frames, cpuS: r.cpu_s,
+      startedAt: r.started_at ? new Date(r.started_at).toISOString() : null, finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null, frames: r.frames, cpuS: r.cpu_s, error: r.error,
     }));
   }
 }

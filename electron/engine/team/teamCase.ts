@@ -26,6 +26,8 @@ export interface TeamStatus {
   caseNumber: string; title: string; user: string;
   videos: { id: number; path: string; status: string; chunksDone: number; chunks: number; durationS: number }[];
   chunks: { total: number; done: number; running: number; queued: number; failed: number; retried: number };
+  /** Chunks whose last attempt failed, with the reason (retried by the queue until its retries are spent). */
+  failures: { videoId: number; idx: number; error: string }[];
   footageS: number; doneS: number; sightings: number; detections: number;
   /** Footage seconds indexed per wall second, over the chunks done so far (all workers together). */
   rate: number | null; etaS: number | null;
@@ -112,6 +114,7 @@ export class TeamCase {
       caseNumber: meta.case_number ?? '', title: meta.title ?? '', user: counts.u,
       videos: videos.map((v) => ({ id: v.id, path: v.path, status: v.status, chunksDone: v.chunksDone, chunks: v.chunks, durationS: v.durationS })),
       chunks: { total: chunks.length, done: done.length, running: count('running'), queued: count('queued'), failed: count('failed'), retried: chunks.filter((c) => c.attempts > 1).length },
+      failures: chunks.filter((c) => c.status === 'failed').map((c) => ({ videoId: c.videoId, idx: c.idx, error: c.error ?? '' })),
       footageS, doneS, sightings: Number(counts.s), detections: Number(counts.d), rate, etaS: footageS === doneS ? 0 : etaS,
     };
   }

@@ -29,7 +29,8 @@ export interface WorkerOptions {
   signal?: AbortSignal;
 }
 
-export async function runWorker(conn: string, opts: WorkerOptions): Promise<void> {
+/** Runs until signalled ('stopped'), or with untilDone until every video is done ('done') or chunks failed for good ('failed'). */
+export async function runWorker(conn: string, opts: WorkerOptions): Promise<'done' | 'failed' | 'stopped'> {
   const worker = `${os.hostname()}:${process.pid}`;
   const pool = openPool(conn, 3);
   const store = new PgCaseStore(pool);
@@ -60,15 +61,18 @@ export async function runWorker(conn: string, opts: WorkerOptions): Promise<void
         throw new Error(error); // pg-boss retries it (up to its retry limit)
       }
     });
-    await new Promise<void>((resolve) => {
-      const stop = (): void => { clearInterval(timer); resolve(); };
-      opts.signal?.addEventListener('abort', stop, { once: true });
+    return await new Promise<'done' | 'failed' | 'stopped'>((resolve) => {
+      const stop = (how: 'done' | 'failed' | 'stopped'): void => { clearInterval(timer); resolve(how); };
+      opts.signal?.addEventListener('abort', () => stop('stopped'), { once: true });
       const timer = setInterval(() => {
         if (!opts.untilDone) return;
-        void store.pool.query("SELECT count(*) FILTER (WHERE status != 'done') AS left, count(*) AS n FROM videos").then((r) => {
-          const left = Number(r.rows[0].left), n = Number(r.rows[0].n);
-          if (n > 0 && left === 0) { opts.onEvent({ event: 'idle', worker }); stop(); }
-        }, () => undefined);
+        void (async () => {
+          const v = (await store.pool.query("SELECT count(*) FILTER (WHERE status != 'done') AS left, count(*) AS n FROM videos")).rows[0];
+          if (Number(v.n) > 0 && Number(v.left) === 0) { opts.onEvent({ event: 'idle', worker }); stop('done'); return; }
+          // Given up: chunks failed for good (retries spent), none queued or running, no job left in the queue.
+          const c = (await store.pool.query("SELECT count(*) FILTER (WHERE status IN ('queued','running')) AS open, count(*) FILTER (WHERE status = 'failed') AS failed FROM chunks")).rows[0];
+          if (Number(c.open) === 0 && Number(c.failed) > 0 && (await boss!.getQueueSize(CHUNK_QUEUE, { before: 'completed' })) === 0) stop('failed');
+        })().catch(() => undefined);
       }, 500);
     });
   } finally {
