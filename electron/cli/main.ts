@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args
   verify: { summary: 'check every hash of an evidence bundle', load: () => import('./commands/verify') },
   relink: { summary: 'point a video at its moved file (matched and checked by SHA-256)', load: () => import('./commands/relink') },
   audit: { summary: 'verify the case audit log', load: () => import('./commands/audit') },
+  worker: { summary: 'index chunks of a team case taken from its server\'s queue (--server)', load: () => import('./commands/worker') },
   demo: { summary: 'index the bundled sample case and run a description query', load: () => import('./commands/demo') },
 };
 

@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query,gate] [-- --table=run.json]`: indexing speed against
+// `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query,gate,workers] [-- --table=run.json]`: indexing speed against
 // decode-only, motion gating on a realistic CCTV clip (gated vs ungated, sightings recall; --only=gate), search latency at 10k/100k/1M crops (exact and approximate, with recall), text
-// embedding latency and peak memory, each measured in the same run on this machine. Not a test:
+// embedding latency and peak memory, each measured in the same run on this machine; team-server workers 1/2/3
+// (--only=workers, not in the default set: it starts its own PostgreSQL; test/bench/workers.ts). Not a test:
 // it prints figures; docs/benchmarks.md records them.
 //
 // Models: the default detector and IVT model, or SIGHTLINE_IVT_MODEL / SIGHTLINE_DETECTOR_MODEL
@@ -15,6 +16,7 @@ import { benchGating, benchIndexing, GatingFigures, IndexFigures } from './index
 import { benchTextEmbedding } from './query';
 import { benchQueryParsing } from './query-parse';
 import { benchSearch, SearchFigures } from './search';
+import { benchWorkers, type WorkerRun } from './workers';
 import { formatStageTimes } from '../../electron/engine/indexing/stages';
 
 const args = process.argv.slice(2);
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
     }
     out.search.rssAfterMb = Math.round(process.memoryUsage().rss / 2 ** 20);
   }
+  if (only.has('workers')) out.workers = await benchWorkers({ quick, log });
   out.loadAtEnd = load();
 
   if (json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -123,6 +126,10 @@ function printTable(o: Record<string, any>): void {
     if (typeof f !== 'object') continue;
     rows.push([`search ${size} exact p50 / p95`, `${f.exact.p50Ms} / ${f.exact.p95Ms} ms`, 'reference', f.load]);
     rows.push([`search ${size} approximate p50 / p95`, `${f.ann.p50Ms} / ${f.ann.p95Ms} ms`, `recall@10 ${f.ann.recall10}, int8 build ${f.ann.buildMs} ms; auto → ${f.auto}`, '']);
+  }
+  for (const r of (o.workers?.runs ?? []) as WorkerRun[]) {
+    rows.push([`workers ${r.workers} (${o.workers.footage}, ${r.footageS.toFixed(0)} s, ${r.chunks} × ${o.workers.chunkS} s chunks)`, `${r.rtf}× real time`,
+      `${r.speedup}× one worker; node CPU ${r.cpuPerVideoS} s per video s; queue gap per chunk median ${r.queueGapMs.median} ms (max ${r.queueGapMs.max}); retried ${r.retried}`, r.load]);
   }
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;

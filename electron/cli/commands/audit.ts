@@ -1,12 +1,14 @@
 // sightline audit verify --db <case.sqlite> [--json]: recomputes the audit log's hash chain.
 import { Engine } from '../../engine/api';
 import { parse, requireDb, UsageError } from '../args';
+import { isTeam } from '../teamArgs';
 
 const USAGE = 'sightline audit verify --db <case.sqlite> [--json]';
 
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'verify') throw new UsageError(`expected "verify"\nusage: ${USAGE}`);
+  if (isTeam(rest)) return (await import('../team')).auditVerify(rest);
   const { values, positionals } = parse(rest, { db: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
   const file = requireDb(values.db, USAGE);

@@ -7,11 +7,14 @@ import { parse, requireDb, UsageError } from '../args';
 const USAGE = [
   'sightline case set --db <case.sqlite> [--investigator "<name>"] [--case-number <number>] [--title "<title>"] [--json]',
   '       sightline case show --db <case.sqlite> [--json]',
+  '       sightline case create --server <postgres://…> [--case-number <number>] [--title "<title>"] [--json]',
 ].join('\n');
 
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'set' && sub !== 'show') throw new UsageError(`expected "set" or "show"\nusage: ${USAGE}`);
+  // A team case is created on a PostgreSQL server (cli/team.ts).
+  if (sub === 'create') return (await import('../team')).caseCreate(rest);
+  if (sub !== 'set' && sub !== 'show') throw new UsageError(`expected "set", "show" or "create""\nusage: ${USAGE}`);
   const { values, positionals } = parse(rest, {
     db: { type: 'string' }, investigator: { type: 'string' }, 'case-number': { type: 'string' }, title: { type: 'string' }, json: { type: 'boolean' },
   }, USAGE);

@@ -1,5 +1,6 @@
 // sightline index <path...> --db <case.sqlite> [--fps N] [--investigator NAME] [--case-number N] [--no-proxies] [--json]
 import { Engine } from '../../engine/api';
+import { isTeam } from '../teamArgs';
 import { fpsSchema } from '../../common/contract';
 import { checkedNumber, parse, requireDb, UsageError } from '../args';
 import { progressPrinter } from '../progress';
@@ -7,6 +8,8 @@ import { progressPrinter } from '../progress';
 const USAGE = 'sightline index <path...> --db <case.sqlite> [--fps N] [--investigator "<name>"] [--case-number <number>] [--no-proxies] [--json]';
 
 export async function run(args: string[]): Promise<number> {
+  // A team case on a PostgreSQL server (cli/team.ts).
+  if (isTeam(args)) return (await import('../team')).index(args);
   const { values, positionals } = parse(args, {
     db: { type: 'string' }, fps: { type: 'string' }, json: { type: 'boolean' }, investigator: { type: 'string' }, 'case-number': { type: 'string' },
     'no-proxies': { type: 'boolean' },

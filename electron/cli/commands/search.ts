@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../engine/api';
+import { isTeam } from '../teamArgs';
 import { AttributeFilterSchema, type FollowStep, idSchema, LIMITS, offsetSchema, scoreSchema, timeSchema, topSchema, type AttributeFilter, type SearchResult } from '../../common/contract';
 import { checkedNumber, parse, requireDb, UsageError } from '../args';
 import { formatDuration } from '../progress';
@@ -9,6 +10,8 @@ import { formatDuration } from '../progress';
 const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--offset N] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--include-rejected] [--thumbnails DIR]\n         [--gender male|female] [--upper-colour C] [--lower-colour C] [--bag yes|no] [--hat yes|no] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--offset N] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> [--top K] [--video ID]... [--json]';
 
 export async function run(args: string[]): Promise<number> {
+  // A team case on a PostgreSQL server (cli/team.ts).
+  if (isTeam(args)) return (await import('../team')).search(args);
   const { values, positionals } = parse(args, {
     db: { type: 'string' }, top: { type: 'string' }, video: { type: 'string', multiple: true }, camera: { type: 'string', multiple: true },
     from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, similar: { type: 'string' }, 'same-person': { type: 'string' }, json: { type: 'boolean' },

@@ -1,10 +1,13 @@
 // sightline status --db <case.sqlite> [--json]
 import { Engine } from '../../engine/api';
+import { isTeam } from '../teamArgs';
 import { parse, requireDb } from '../args';
 
 const USAGE = 'sightline status --db <case.sqlite> [--json]';
 
 export async function run(args: string[]): Promise<number> {
+  // A team case on a PostgreSQL server (cli/team.ts).
+  if (isTeam(args)) return (await import('../team')).status(args);
   const { values } = parse(args, { db: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
   const engine = new Engine();
   try {

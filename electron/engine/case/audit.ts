@@ -6,7 +6,7 @@ import type { AuditEntry } from '../contract';
 import { schemaProblems } from './integrity';
 import { allVideoRows } from './videos';
 
-const GENESIS = '0'.repeat(64);
+export const GENESIS = '0'.repeat(64);
 /** meta key holding "seq:hash" of the newest entry. */
 const HEAD_KEY = 'audit_head';
 
@@ -14,7 +14,8 @@ const HEAD_KEY = 'audit_head';
 export interface AuditRow { seq: number; at: string; user: string; action: string; details: string; prev_hash: string; hash: string }
 type Row = AuditRow;
 
-function entryHash(prevHash: string, seq: number, at: string, user: string, action: string, details: string): string {
+/** The chain's hash of one entry: also what a team case (team/pgStore.ts) appends and checks. */
+export function entryHash(prevHash: string, seq: number, at: string, user: string, action: string, details: string): string {
   return createHash('sha256').update(JSON.stringify([prevHash, seq, at, user, action, details])).digest('hex');
 }
 

@@ -4,22 +4,21 @@ import { statSync } from 'node:fs';
 import { writeTransaction, type Db } from '../case/caseFile';
 import { claimVideo, markDone, videoRow } from '../case/videos';
 import { VideoError } from '../video/errors';
-import type { BBox, ProgressEvent } from '../contract';
+import type { ProgressEvent } from '../contract';
 import type { Detector } from '../vision/detector';
 import type { ImageEncoder } from '../vision/ivt';
 import type { ReidEncoder } from '../vision/reid';
-import { clipBox, cropToImage } from '../vision/crop';
+import { cropToImage } from '../vision/crop';
 import { encodePng } from '../vision/png';
-import type { RgbImage } from '../vision/frame';
 import { embeddingSpace } from '../vision/manifest';
 import type { AttributeModel } from '../vision/attributes';
-import { cropEvidence, type CropEvidence } from '../vision/evidence';
+import type { CropEvidence } from '../vision/evidence';
 import { sampleFrames, Frame } from '../video/sampler';
 import { StageClock, type StageTimes } from './stages';
 import { applyPreRoll, DEFAULT_MOTION_GATE, MotionGate, type MotionGateOptions } from './motionGate';
 import { checkUnchanged, sameFile } from './importer';
 import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
-import { plausiblePeople } from './personFilter';
+import { perceive } from './perceive';
 import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
 
 export interface IndexModels {
@@ -57,7 +56,6 @@ export { newStageTimes, type StageTimes } from './stages';
 export const DEFAULT_MAX_SIDE = 1280;
 
 const THUMB_HEIGHT = 160;
-const CROP_MARGIN = 0.05;
 
 /**
  * The gate for one run. Its hold must outlast one batch: a batch's frames are decided before the
@@ -105,28 +103,8 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     clock.restart();
     if (gate) applyPreRoll(batch.map((f) => f.timeS), keep, gate.opts.preRollS);
     const seen = batch.filter((_, i) => keep[i]);
-    // Boxes that do not look like people (traffic cones) are dropped before anything is spent on them.
-    const frameBoxes = (seen.length ? await models.detector.detect(seen) : []).map((boxes, fi) => plausiblePeople(boxes, seen[fi].width, seen[fi].height));
-    clock.lap('detect');
-    // Boxes come in sampled-frame pixels; the index stores source-video pixels.
-    const crops: { image: RgbImage; bbox: BBox; tight: BBox; frame: Frame; score: number; source: BBox }[] = [];
-    frameBoxes.forEach((boxes, fi) => {
-      const f = seen[fi];
-      if (boxes.length) gate?.sawPeople(f.timeS);
-      for (const d of boxes) {
-        const src: BBox = [d.bbox[0] / f.scale, d.bbox[1] / f.scale, d.bbox[2] / f.scale, d.bbox[3] / f.scale];
-        crops.push({ image: f, bbox: clipBox(d.bbox, f.width, f.height, CROP_MARGIN), tight: clipBox(d.bbox, f.width, f.height, 0), frame: f, score: d.score, source: src });
-      }
-    });
-    const vectors = await models.encoder.embedCrops(crops);
-    clock.lap('embed');
-    // ReID sees the detector's box itself (no margin), as the network was trained on.
-    const appearances = await models.reid.embed(crops.map((c) => ({ image: c.image, bbox: c.tight })));
-    clock.lap('reid');
-    const evidence: (CropEvidence | undefined)[] = models.attributes
-      ? (await models.attributes.predict(crops)).map((a, i) => cropEvidence(crops[i].image, crops[i].bbox, a))
-      : [];
-    clock.lap('attributes');
+    const { crops, vectors, appearances, evidence, sawPeople } = await perceive(seen, models, clock);
+    seen.forEach((f, fi) => { if (sawPeople[fi]) gate?.sawPeople(f.timeS); });
     const writes: DetectionWrite[] = [];
     const closed: Track[] = [];
     // Frames the gate skipped were not looked at: the tracker steps over them (its gaps are in time).

@@ -1,0 +1,61 @@
+// The team server's address: a PostgreSQL connection string (libpq style, sslmode passes through to
+// node-postgres). It comes from --server or SIGHTLINE_SERVER; the password best from PGPASSWORD or
+// ~/.pgpass. Whatever carries it, it is never written anywhere: messages show `redact`ed forms only.
+import { Pool, type PoolClient } from 'pg';
+
+export class ServerError extends Error {}
+
+/** The connection string as it may be shown: no password, no user-info secrets, no password= parameter. */
+export function redact(conn: string): string {
+  return conn
+    .replace(/(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/i, '$1:***@')
+    .replace(/([?&]password=)[^&]*/i, '$1***');
+}
+
+/** Removes `secret` (the connection string, and its password) from a message before it is shown or logged. */
+export function scrub(message: string, conn: string): string {
+  let out = message.split(conn).join(redact(conn));
+  const pw = passwordOf(conn);
+  if (pw) out = out.split(pw).join('***');
+  if (process.env.PGPASSWORD) out = out.split(process.env.PGPASSWORD).join('***');
+  return out;
+}
+
+function passwordOf(conn: string): string | null {
+  try {
+    const u = new URL(conn);
+    return u.password ? decodeURIComponent(u.password) : u.searchParams.get('password');
+  } catch {
+    return null;
+  }
+}
+
+/** The connection string given on the command line, else SIGHTLINE_SERVER; null when neither. */
+export function serverFrom(arg: string | undefined): string | null {
+  const s = arg ?? process.env.SIGHTLINE_SERVER;
+  return s && s.trim() ? s.trim() : null;
+}
+
+export function openPool(conn: string, max = 4): Pool {
+  if (!/^postgres(ql)?:\/\//i.test(conn)) throw new ServerError(`--server: expected a postgres:// connection string, got "${redact(conn)}"`);
+  const pool = new Pool({ connectionString: conn, max, application_name: 'sightline' });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Runs `fn` in one transaction on one pooled client; rolled back when it throws. */
+export async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const r = await fn(c);
+    await c.query('COMMIT');
+    return r;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+}

@@ -1,0 +1,42 @@
+// Sightings of a team case's video, once all its chunks are done: the tracker replays every stored
+// detection (boxes, scores, ReID vectors) in the order a single-process run saw them, so a person
+// crossing a chunk boundary is one sighting, and the result equals the single-process index.
+// Replaying only frames with detections is exact: a track closes when the next frame is more than
+// maxGapS after its last detection, which the next frame with detections decides just the same.
+import { detectionQuality, Tracker, type Track, type TrackedDetection } from '../indexing/tracker';
+import type { CaseStore, StitchedSighting, StoredDetection, TeamVideo } from './caseStore';
+
+export function stitch(detections: readonly StoredDetection[], frameW: number, frameH: number): StitchedSighting[] {
+  const tracker = new Tracker();
+  const byTrack = new Map<Track, StitchedSighting>();
+  const order: StitchedSighting[] = [];
+  for (let i = 0; i < detections.length;) {
+    const t = detections[i].t;
+    const frame: StoredDetection[] = [];
+    while (i < detections.length && detections[i].t === t) frame.push(detections[i++]);
+    const of = new Map<TrackedDetection, StoredDetection>();
+    for (const d of frame) of.set({ t: d.t, bbox: d.bbox, score: d.score, appearance: d.reid }, d);
+    for (const a of tracker.step(t, [...of.keys()]).assignments) {
+      const d = of.get(a.detection)!;
+      const quality = detectionQuality(d.bbox, d.score, frameW, frameH);
+      let s = byTrack.get(a.track);
+      if (!s) {
+        s = { detectionIds: [], startS: d.t, endS: d.t, best: { t: d.t, bbox: d.bbox, quality } };
+        byTrack.set(a.track, s);
+        order.push(s);
+      } else if (quality > s.best.quality) {
+        // Strictly better only: the first best detection stays the face, as in indexing/store.ts.
+        s.best = { t: d.t, bbox: d.bbox, quality };
+      }
+      s.detectionIds.push(d.id);
+      s.endS = Math.max(s.endS, d.t);
+    }
+  }
+  return order;
+}
+
+export async function stitchVideo(store: CaseStore, v: TeamVideo, reidModel: string): Promise<number> {
+  const sightings = stitch(await store.videoDetections(v.id, reidModel), v.width, v.height);
+  await store.writeSightings(v.id, sightings);
+  return sightings.length;
+}
