@@ -17,9 +17,10 @@ import type { BBox } from '../contract';
 
 /**
  * Part of every index's model key (job.ts): a change in how sightings are formed re-indexes cases
- * rather than mixing sightings of two trackers. Raise it whenever tracking or the person filter changes.
+ * rather than mixing sightings of two trackers. Raise it whenever tracking, stitching (stitcher.ts) or
+ * the person filter changes. 3: tracklet stitching.
  */
-export const TRACKER_VERSION = 2;
+export const TRACKER_VERSION = 3;
 
 export interface TrackedDetection {
   t: number;
