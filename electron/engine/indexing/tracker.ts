@@ -13,6 +13,8 @@
 //  - confident detections are matched first, weak ones only extend tracks left over (never start one);
 //  - a track lost for a moment (occlusion) is kept open up to maxGapS; the longer the gap, the
 //    stronger the appearance evidence needed to continue it (fragments merge only on strong evidence).
+// What this online pass leaves in fragments (longer absences, partial boxes) is joined once the whole
+// video is tracked, by tracklet stitching (stitcher.ts).
 import type { BBox } from '../contract';
 
 /**
