@@ -319,6 +319,15 @@ export const SightingTrackSchema = z.object({
   detections: z.array(z.object({ time: z.number(), bbox: BBoxSchema, score: z.number() })),
 });
 
+/** A sighting's track as a strip of crops (evenly spread detections), PNG data URLs. */
+export const TrackStripSchema = z.object({
+  sighting: z.number(),
+  videoId: z.number(),
+  /** Detections in the sighting (the strip shows some of them). */
+  detections: z.number(),
+  crops: z.array(z.object({ t: z.number(), bbox: BBoxSchema, image: z.string() })),
+});
+
 export const BookmarkSchema = z.object({
   id: z.number(),
   sightingId: z.number(),
@@ -448,6 +457,7 @@ export const API = {
   listSightings: method(['req'], z.tuple([ListSightingsRequestSchema]), z.array(SightingTrackSchema), 'every sighting (of one video) with its detections'),
   getSighting: method(['id'], z.tuple([idSchema]), SightingSchema, 'one sighting'),
   getTrack: method(['sightingId'], z.tuple([idSchema]), TrackSchema, "a sighting's detections in time order (for the moving box)"),
+  getTrackStrip: method(['sightingId'], z.tuple([idSchema]), TrackStripSchema, "crops of a sighting's detections, evenly spread (is it one person?)"),
   rejectSighting: method(['sightingId', 'reason'], z.tuple([idSchema, RejectReasonSchema.nullable()]), z.void(), 'mark a result "not a person"/"not relevant" (null: undo); audited'),
   relinkVideo: method(['videoId', 'path'], z.tuple([idSchema, absPath]), VideoInfoSchema, 'point a video at its moved file; refused unless the SHA-256 equals the imported one'),
   addBookmark: method(['req'], z.tuple([AddBookmarkRequestSchema]), BookmarkSchema, 'bookmark a sighting'),
@@ -510,6 +520,7 @@ export type FollowStep = z.infer<typeof FollowStepSchema>;
 export type SamePersonResult = z.infer<typeof SamePersonResultSchema>;
 export type ListSightingsRequest = z.infer<typeof ListSightingsRequestSchema>;
 export type SightingTrack = z.infer<typeof SightingTrackSchema>;
+export type TrackStrip = z.infer<typeof TrackStripSchema>;
 export type Bookmark = z.infer<typeof BookmarkSchema>;
 export type AddBookmarkRequest = z.infer<typeof AddBookmarkRequestSchema>;
 export type ExportRequest = z.infer<typeof ExportRequestSchema>;

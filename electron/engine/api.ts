@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import {
   type AddBookmarkRequest, type AuditVerdict, type Bookmark, type CaseDetailsPatch, type CaseInfo, type CreateCaseRequest, type SigningKeyInfo, type EngineStatus, type ExportReport,
   type ExportRequest, type ImportReport, type ImportRequest, type ModelInfo, type ProgressEvent, type SearchRequest, type SearchResult,
-  type RejectReason, type Settings, type SightlineApi, type Sighting, type SimilarRequest, type SamePersonResult, type ListSightingsRequest, type SightingTrack,
+  type RejectReason, type Settings, type SightlineApi, type Sighting, type SimilarRequest, type SamePersonResult, type ListSightingsRequest, type SightingTrack, type TrackStrip,
   ToolPathsSchema, type ToolPaths, type Track, type UiSettingsPatch, type VideoInfo,
 } from '../common/contract';
 import { ApiError, type ErrorCode } from '../common/errors';
@@ -22,6 +22,7 @@ import { checkAgainstCase, fingerprintOfKeyFile, verifyBundle, type BundleVerdic
 import type { WorkerInput, WorkerMessage } from './indexing/worker';
 import { sightingRow, toSighting } from './search/hits';
 import { listSightings, samePerson } from './search/samePerson';
+import { trackStrip } from './search/trackStrip';
 import { Searcher } from './search/search';
 import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
@@ -306,6 +307,12 @@ export class Engine implements SightlineApi {
     if (!r) throw new EngineError(`sighting ${sightingId}: not in this case`, 'NOT_FOUND');
     const rows = db.prepare('SELECT t_s, x, y, w, h FROM detections WHERE sighting_id = ? ORDER BY t_s').raw(true).all(sightingId) as number[][];
     return { sighting: sightingId, videoId: r.video_id, points: rows.map(([t, x, y, w, h]) => ({ t, bbox: [x, y, w, h] })) };
+  }
+
+  async getTrackStrip(sightingId: number): Promise<TrackStrip> {
+    const strip = await trackStrip(this.requireCase(), sightingId, this.ffmpeg().ffmpeg);
+    if (!strip) throw new EngineError(`sighting ${sightingId}: not in this case`, 'NOT_FOUND');
+    return strip;
   }
 
   async rejectSighting(sightingId: number, reason: RejectReason | null): Promise<void> {

@@ -34,6 +34,7 @@ export function App() {
   // The player sits beside results and bookmarks; elsewhere it waits hidden (keeping its place).
   const playerShown = !!playing && (tab === 'search' || tab === 'bookmarks');
   const similar = (hit: SearchHit) => { setTab('search'); searchPage.current?.similar(hit); };
+  const samePerson = (hit: SearchHit) => { setTab('search'); searchPage.current?.samePerson(hit); };
 
   useShortcuts({
     search: () => { if (!c.caseInfo) return; setTab('search'); window.setTimeout(() => searchPage.current?.focus(), 0); },
@@ -111,7 +112,7 @@ export function App() {
             <Player ref={player} key={playing.hit.videoId} hit={playing.hit} video={videosById.get(playing.hit.videoId)} query={playing.query}
               position={{ index: playing.list.findIndex((h) => h.sighting === playing.hit.sighting), total: playing.list.length }}
               onStep={stepHit}
-              onClose={() => setPlaying(null)} onBookmarked={() => void c.refreshBookmarks()} onSimilar={similar} />
+              onClose={() => setPlaying(null)} onBookmarked={() => void c.refreshBookmarks()} onSimilar={similar} onSamePerson={samePerson} />
           </aside>
         )}
       </div>

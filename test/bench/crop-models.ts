@@ -3,27 +3,27 @@
 // complete the attributes stage: the issue's budget is network + colours ≤ 3 ms CPU per crop.
 //   npx tsc -p tsconfig.json && SIGHTLINE_THREADS=1 node dist/test/bench/crop-models.js [rounds]
 // SIGHTLINE_THREADS sets ORT's intra-op threads (providers.ts). Prints wall ms/crop (median, best)
-// and CPU ms/crop.
+// and CPU ms/crop; for 0288 also the crop + resize alone (no network) and batch sizes 1–32.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AttributeModel } from '../../electron/engine/vision/attributes';
 import { packageRoot } from '../../electron/engine/vision/manifest';
-import type { Crop } from '../../electron/engine/vision/onnxModel';
 import { cropEvidence } from '../../electron/engine/vision/evidence';
+import { type Crop, cropBatch } from '../../electron/engine/vision/onnxModel';
 import { ReidEncoder } from '../../electron/engine/vision/reid';
 
 const FIXTURES = path.join(packageRoot(), 'test', 'fixtures', 'openvino');
 const BATCH = 8;
 
-function crops(): Crop[] {
+function crops(n = BATCH): Crop[] {
   const meta = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'crops.json'), 'utf8')) as { crops: Record<string, { file: string; width: number; height: number }> };
   const list = Object.values(meta.crops).map((c) => {
     const data = new Uint8Array(gunzipSync(fs.readFileSync(path.join(FIXTURES, c.file))));
     return { image: { width: c.width, height: c.height, data }, bbox: [0, 0, c.width, c.height] as [number, number, number, number] };
   });
-  return Array.from({ length: BATCH }, (_, i) => list[i % list.length]);
+  return Array.from({ length: n }, (_, i) => list[i % list.length]);
 }
 
 /** Nearest-neighbour ×2.5 of a crop. */
@@ -40,7 +40,7 @@ function upscale(c: Crop): Crop {
   return { image: { width: w, height: h, data: out }, bbox: [0, 0, w, h] };
 }
 
-async function time(name: string, run: () => Promise<unknown>, rounds: number): Promise<void> {
+async function time(name: string, run: () => unknown, rounds: number, batchSize = BATCH): Promise<void> {
   for (let i = 0; i < 3; i++) await run();
   const ms: number[] = [];
   // CPU time (all threads of this process) per crop: what the crop costs the machine, and less
@@ -49,12 +49,12 @@ async function time(name: string, run: () => Promise<unknown>, rounds: number): 
   for (let i = 0; i < rounds; i++) {
     const t0 = process.hrtime.bigint();
     await run();
-    ms.push(Number(process.hrtime.bigint() - t0) / 1e6 / BATCH);
+    ms.push(Number(process.hrtime.bigint() - t0) / 1e6 / batchSize);
   }
   const cpu = process.cpuUsage(cpu0);
-  const cpuMs = (cpu.user + cpu.system) / 1000 / rounds / BATCH;
+  const cpuMs = (cpu.user + cpu.system) / 1000 / rounds / batchSize;
   ms.sort((a, b) => a - b);
-  console.log(`${name.padEnd(46)} wall ${ms[ms.length >> 1].toFixed(2).padStart(6)} ms/crop median, ${ms[0].toFixed(2).padStart(6)} best; CPU ${cpuMs.toFixed(2).padStart(6)} ms/crop  (batch ${BATCH}, ${rounds} rounds)`);
+  console.log(`${name.padEnd(46)} wall ${ms[ms.length >> 1].toFixed(2).padStart(6)} ms/crop median, ${ms[0].toFixed(2).padStart(6)} best; CPU ${cpuMs.toFixed(2).padStart(6)} ms/crop  (batch ${batchSize}, ${rounds} rounds)`);
 }
 
 async function main(): Promise<void> {
@@ -64,6 +64,17 @@ async function main(): Promise<void> {
   for (const id of ['person-reidentification-retail-0288', 'person-reidentification-retail-0287']) {
     const reid = await ReidEncoder.load(id, { provider: 'cpu' });
     await time(id, () => reid.embed(batch), rounds);
+    await reid.close();
+  }
+  // What the ReID stage is made of: cutting + resizing the crops into the input tensor (JS), and the
+  // network; and how the batch size changes the network's cost per crop.
+  const small = await ReidEncoder.load('person-reidentification-retail-0288', { provider: 'cpu' });
+  await time('0288 crop + resize only (no network)', () => cropBatch(batch, small.manifest.input), rounds);
+  await small.close();
+  for (const b of [1, 4, 16, 32]) {
+    const reid = await ReidEncoder.load('person-reidentification-retail-0288', { provider: 'cpu', maxBatch: b });
+    const many = crops(b);
+    await time(`0288 batch ${b}`, () => reid.embed(many), Math.max(3, Math.round((rounds * BATCH) / b)), b);
     await reid.close();
   }
   const attrs = await AttributeModel.load(undefined, { provider: 'cpu' });

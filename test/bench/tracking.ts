@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { closeIndexModels, loadIndexModels } from '../../electron/engine/indexing/job';
 import { plausiblePeople } from '../../electron/engine/indexing/personFilter';
-import { Tracker } from '../../electron/engine/indexing/tracker';
+import { Tracker, type TrackedDetection } from '../../electron/engine/indexing/tracker';
+import { DEFAULT_STITCH, stitch, type StitchOptions } from '../../electron/engine/indexing/stitcher';
 import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { groundTruthFile, loadTracks, type PredictedDetection, realFootageDir, scoreTracking, type TrackingScore } from './groundTruth';
 import { Tracker as LegacyTracker } from './legacyTracker';
@@ -30,20 +31,21 @@ export function legacySightings(clip: RawClip): PredictedDetection[] {
   return out;
 }
 
-/** The current pipeline's tracking, as indexVideo runs it: person filter, then the ReID tracker. */
-export function currentSightings(clip: RawClip): PredictedDetection[] {
+/** The current pipeline's tracking, as indexVideo runs it: person filter, the ReID tracker, then stitching. */
+export function currentSightings(clip: RawClip, stitchOptions: StitchOptions | null = DEFAULT_STITCH): PredictedDetection[] {
   const tracker = new Tracker();
   const ids = new Map<object, number>();
-  const out: PredictedDetection[] = [];
+  const byTrack = new Map<number, TrackedDetection[]>();
   for (const f of clip.frames) {
     const people = plausiblePeople(f.dets, clip.width, clip.height);
     const { assignments } = tracker.step(f.t, people.map((d) => ({ t: f.t, bbox: d.bbox, score: d.score, appearance: d.reid })));
     for (const a of assignments) {
-      if (!ids.has(a.track)) ids.set(a.track, ids.size + 1);
-      out.push({ sighting: ids.get(a.track)!, t: f.t, bbox: a.detection.bbox });
+      if (!ids.has(a.track)) { ids.set(a.track, ids.size + 1); byTrack.set(ids.size, []); }
+      byTrack.get(ids.get(a.track)!)!.push(a.detection);
     }
   }
-  return out;
+  const groups = stitchOptions ? stitch([...byTrack].map(([id, detections]) => ({ id, detections })), stitchOptions) : [...byTrack.keys()].map((id) => [id]);
+  return groups.flatMap((g) => g.flatMap((id) => byTrack.get(id)!.map((d) => ({ sighting: g[0], t: d.t, bbox: d.bbox }))));
 }
 
 export const summary = (s: TrackingScore): string =>
@@ -65,9 +67,12 @@ async function main(): Promise<void> {
       const raw = await rawDetections(c.file, models, tools.ffmpeg);
       const truth = loadTracks(c.truth);
       const before = scoreTracking(truth, legacySightings(raw));
-      const after = scoreTracking(truth, currentSightings(raw));
+      const online = scoreTracking(truth, currentSightings(raw, null));
+      const overrides = process.env.STITCH ? JSON.parse(process.env.STITCH) as Partial<StitchOptions> : {};
+      const after = scoreTracking(truth, currentSightings(raw, { ...DEFAULT_STITCH, ...overrides }));
       console.log(`${c.name} (${c.role}; ${raw.frames.length} frames, ${truth.identities.length} people)`);
       console.log(`  old tracker v1: ${summary(before)}`);
+      console.log(`  online only:    ${summary(online)}`);
       console.log(`  current:        ${summary(after)}`);
       if (process.env.VERBOSE) {
         for (const s of after.sightings) if (s.purity !== null && s.purity < 0.98) console.log(`    impure sighting ${s.sighting}: purity ${s.purity.toFixed(2)} of ${s.matched} (${s.majority})`);

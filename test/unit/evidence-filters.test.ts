@@ -57,3 +57,13 @@ test('the moving box: one span per frame, interpolated between detections, conti
   assert.deepEqual(trackSpans([points[0]], 10), [{ from: 1, to: 1.5, box: [100, 50, 40, 120] }]);
   assert.deepEqual(trackSpans([], 10), []);
 });
+
+test('the moving box of a stitched sighting: no box while the person was not seen', () => {
+  const b = (x: number): [number, number, number, number] => [x, 50, 40, 120];
+  const points = [{ t: 1, bbox: b(100) }, { t: 1.5, bbox: b(120) }, { t: 11, bbox: b(500) }, { t: 11.5, bbox: b(520) }];
+  const spans = trackSpans(points, 10);
+  assert.ok(spans.some((s) => s.from < 1.5) && spans.some((s) => s.from >= 11));
+  const inGap = spans.filter((s) => s.to > 1.5 + 0.1 + 1e-9 && s.from < 11 - 1e-9);
+  assert.deepEqual(inGap, [], 'no span between 1.6 s and 11 s');
+  assert.deepEqual(spans.find((s) => Math.abs(s.from - 11) < 1e-9)?.box, b(500));
+});

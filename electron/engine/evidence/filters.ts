@@ -2,7 +2,7 @@
 // Pure string building (no processes), so the escaping rules live in one place.
 import * as fs from 'node:fs';
 import type { BBox, TrackPoint } from '../contract';
-import { boxAt } from '../../common/track';
+import { boxAt, bridgeLimit } from '../../common/track';
 import { secs } from '../video/ffmpeg';
 import { hms } from './report';
 
@@ -31,9 +31,12 @@ export function trackSpans(points: readonly TrackPoint[], fps: number, holdS = 0
   if (last - first < frame) return [{ from: first, to: first + Math.max(holdS, frame), box: round(points[0].bbox) }];
   const step = Math.max(frame, (last - first) / MAX_SPANS);
   const spans: BoxSpan[] = [];
+  const limit = bridgeLimit(points);
   for (let k = 0; first + k * step < last; k++) {
     const from = first + k * step;
-    spans.push({ from, to: Math.min(last, from + step), box: round(boxAt(points, from)!) });
+    // In a gap the person was not seen (common/track.ts): no box there.
+    const box = boxAt(points, from, limit);
+    if (box) spans.push({ from, to: Math.min(last, from + step), box: round(box) });
   }
   // The frame of the last detection shows its box too.
   spans.push({ from: last, to: last + frame, box: round(points[points.length - 1].bbox) });

@@ -1,5 +1,5 @@
 // One video through the pipeline: sample → detect (+ person filter) → crop + embed → ReID → track → write, batch by batch,
-// resuming after the last committed frame.
+// resuming after the last committed frame; at the end, fragments of one person are stitched into one sighting.
 import { statSync } from 'node:fs';
 import { writeTransaction, type Db } from '../case/caseFile';
 import { claimVideo, markDone, videoRow } from '../case/videos';
@@ -20,6 +20,7 @@ import { checkUnchanged, sameFile } from './importer';
 import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
 import { perceive } from './perceive';
 import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
+import { stitchVideo } from './stitchSightings';
 
 export interface IndexModels {
   detector: Detector;
@@ -171,6 +172,8 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     opts.guard?.();
     const close = db.prepare('UPDATE sightings SET open = 0 WHERE id = ?');
     for (const tr of closed) if (tr.sightingId !== null) close.run(tr.sightingId);
+    // Fragments of one person (hidden for a while, turned, partly boxed) become one sighting.
+    stitchVideo(db, videoId, models.reid.space);
     markDone(db, videoId);
   });
   opts.onProgress?.({ kind: 'index', videoId, path: v.path, phase: 'done', fraction: 1, etaS: 0 });

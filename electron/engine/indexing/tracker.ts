@@ -13,13 +13,16 @@
 //  - confident detections are matched first, weak ones only extend tracks left over (never start one);
 //  - a track lost for a moment (occlusion) is kept open up to maxGapS; the longer the gap, the
 //    stronger the appearance evidence needed to continue it (fragments merge only on strong evidence).
+// What this online pass leaves in fragments (longer absences, partial boxes) is joined once the whole
+// video is tracked, by tracklet stitching (stitcher.ts).
 import type { BBox } from '../contract';
 
 /**
  * Part of every index's model key (job.ts): a change in how sightings are formed re-indexes cases
- * rather than mixing sightings of two trackers. Raise it whenever tracking or the person filter changes.
+ * rather than mixing sightings of two trackers. Raise it whenever tracking, stitching (stitcher.ts) or
+ * the person filter changes. 3: tracklet stitching.
  */
-export const TRACKER_VERSION = 2;
+export const TRACKER_VERSION = 3;
 
 export interface TrackedDetection {
   t: number;

@@ -69,7 +69,9 @@ export class VectorIndex {
 
   static version(db: Db, modelId: string): string {
     const r = db.prepare('SELECT count(*) AS n, max(detection_id) AS m FROM embeddings WHERE model_id = ?').get(modelId) as { n: number; m: number | null };
-    return `${r.n}:${r.m ?? 0}`;
+    // Stitching (indexing/stitchSightings.ts) moves detections between sightings without adding any: the sighting count tells.
+    const s = db.prepare('SELECT count(*) FROM sightings').pluck().get() as number;
+    return `${r.n}:${r.m ?? 0}:${s}`;
   }
 
   static load(db: Db, modelId: string, dim: number): VectorIndex {

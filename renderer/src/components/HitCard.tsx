@@ -10,6 +10,8 @@ export interface HitCardProps {
   selected: boolean;
   onOpen(): void;
   onSimilar(): void;
+  /** This person in every video (ReID), with the follow timeline. */
+  onSamePerson(): void;
   /** Selected for a bulk action (bookmark). */
   checked: boolean;
   onCheck(checked: boolean): void;
@@ -17,7 +19,7 @@ export interface HitCardProps {
   onReject(reason: RejectReason | null): void;
 }
 
-export function HitCard({ hit, rank, video, selected, onOpen, onSimilar, checked, onCheck, onReject }: HitCardProps) {
+export function HitCard({ hit, rank, video, selected, onOpen, onSimilar, onSamePerson, checked, onCheck, onReject }: HitCardProps) {
   const camera = hit.camera || video?.fileName || `video ${hit.videoId}`;
   return (
     <li className={`hit${selected ? ' selected' : ''}${hit.rejected ? ' rejected' : ''}`} data-testid="hit" data-sighting={hit.sighting}>
@@ -42,6 +44,7 @@ export function HitCard({ hit, rank, video, selected, onOpen, onSimilar, checked
       </div>
       <div className="row hit-actions">
         <button type="button" className="ghost small hit-similar" onClick={onSimilar} aria-label={`More like sighting ${rank}`}>More like this</button>
+        <button type="button" className="ghost small hit-same-person" onClick={onSamePerson} aria-label={`Same person as sighting ${rank}`}>Same person</button>
         {hit.rejected
           ? <button type="button" className="ghost small" onClick={() => onReject(null)} aria-label={`Restore sighting ${rank}`}>Restore ({hit.rejected})</button>
           : REJECT_REASONS.map((r) => <button key={r} type="button" className="ghost small" onClick={() => onReject(r)} aria-label={`Mark sighting ${rank} ${r}`}>{r === 'not a person' ? 'Not a person' : 'Not relevant'}</button>)}

@@ -8,6 +8,7 @@ import { videoUrl } from '../../../electron/common/media';
 import { boxAt } from '../../../electron/common/track';
 import { api, errorText, mediaSrc } from '../api';
 import { bytes, clock, dateTime, hitWallClockMs, score } from '../format';
+import { TrackStrip } from './TrackStrip';
 
 export interface PlayerHandle {
   togglePlay(): void;
@@ -26,6 +27,7 @@ export interface PlayerProps {
   onClose(): void;
   onBookmarked(): void;
   onSimilar(hit: SearchHit): void;
+  onSamePerson(hit: SearchHit): void;
 }
 
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
@@ -43,7 +45,7 @@ function proxyNote(pb: NonNullable<VideoInfo['playback']>): string {
   return `A playable copy is being made (${pb.reason}); until it is ready the original is shown, which this player may not be able to play.`;
 }
 
-export const Player = forwardRef<PlayerHandle, PlayerProps>(function Player({ hit, video, query, position, onStep, onClose, onBookmarked, onSimilar }, ref) {
+export const Player = forwardRef<PlayerHandle, PlayerProps>(function Player({ hit, video, query, position, onStep, onClose, onBookmarked, onSimilar, onSamePerson }, ref) {
   const el = useRef<HTMLVideoElement>(null);
   const noteRef = useRef<HTMLInputElement>(null);
   const [t, setT] = useState(hit.time);
@@ -244,10 +246,12 @@ export const Player = forwardRef<PlayerHandle, PlayerProps>(function Player({ hi
         <input ref={noteRef} value={note} onChange={(e) => setNote(e.target.value)} placeholder="Note for this bookmark (b)" aria-label="Bookmark note" maxLength={10000} />
         <button type="submit" className="primary" aria-label="Add bookmark">★ Bookmark</button>
         <button type="button" onClick={() => onSimilar(hit)} aria-label="Find more like this">More like this</button>
+        <button type="button" onClick={() => onSamePerson(hit)} aria-label="Find this person in every video">Same person</button>
       </form>
       <div className="muted small">
         The box follows the person between detections ({track.length || 1} detection{track.length === 1 ? '' : 's'}, {clock(hit.start, 2)}–{clock(hit.end, 2)}); sighting frame {clock(hit.time, 2)}{inSighting ? '' : ' · outside this sighting'}.
       </div>
+      <TrackStrip sightingId={hit.sighting} onSeek={(s) => { el.current?.pause(); seekTo(s); }} />
       {message && <div className="muted small" role="status">{message}</div>}
     </section>
   );

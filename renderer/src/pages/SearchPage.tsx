@@ -1,8 +1,9 @@
 // Describe the person, get ranked sightings: filters, unknown-word warning, timeline, results grid,
-// "more like this".
+// "more like this", "same person" with its follow timeline.
 import { forwardRef, Fragment, useImperativeHandle, useMemo, useRef, useState } from 'react';
-import { FILTER_COLOURS, LIMITS, type AttributeFilter, type RejectReason, type SearchHit, type SearchResult, type VideoInfo } from '../../../electron/common/contract';
+import { FILTER_COLOURS, LIMITS, type AttributeFilter, type FollowStep, type RejectReason, type SearchHit, type SearchResult, type VideoInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
+import { FollowTimeline } from '../components/FollowTimeline';
 import { HitCard } from '../components/HitCard';
 import { Timeline } from '../components/Timeline';
 import { parseClock, parseIsoInput, wallClockMs } from '../format';
@@ -10,6 +11,7 @@ import { parseClock, parseIsoInput, wallClockMs } from '../format';
 export interface SearchHandle {
   focus(): void;
   similar(hit: SearchHit): void;
+  samePerson(hit: SearchHit): void;
 }
 
 export interface SearchProps {
@@ -20,7 +22,13 @@ export interface SearchProps {
   onBookmarked?(): void;
 }
 
-interface Shown { result: SearchResult; query: string | null; similarTo: SearchHit | null }
+interface Shown {
+  result: SearchResult;
+  query: string | null;
+  similarTo: SearchHit | null;
+  /** "Same person": the sighting asked about and the follow timeline. */
+  samePerson?: { of: SearchHit; follow: FollowStep[] };
+}
 
 /** What the next page is asked with: the same request, further on. */
 type More = (offset: number) => Promise<SearchResult>;
@@ -100,6 +108,14 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
     return { result, query: null, similarTo: hit };
   });
 
+  const samePerson = (hit: SearchHit) => run(async () => {
+    const { cameras: c, minScore: m, top: n } = filters();
+    const req = { sightingId: hit.sighting, cameras: c, minScore: m, top: n, includeRejected: showRejected || undefined };
+    more.current = (offset) => api!.searchSamePerson({ ...req, offset });
+    const { follow, ...result } = await api!.searchSamePerson(req);
+    return { result, query: null, similarTo: null, samePerson: { of: hit, follow } };
+  });
+
   /** The next page, appended (results past the first page: paging, not a bigger top-K). */
   const loadMore = async () => {
     if (!shown || shown.result.nextOffset === null || !more.current) return;
@@ -136,7 +152,7 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
     } catch (e) { setError(`Bookmarked ${done} of ${chosen.length}: ${errorText(e)}`); }
   };
 
-  useImperativeHandle(ref, () => ({ focus: () => { input.current?.focus(); input.current?.select(); }, similar: (h) => void similar(h) }));
+  useImperativeHandle(ref, () => ({ focus: () => { input.current?.focus(); input.current?.select(); }, similar: (h) => void similar(h), samePerson: (h) => void samePerson(h) }));
 
   const hits = shown?.result.hits ?? [];
   return (
@@ -213,10 +229,10 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
           )}
           <div className="results-head">
             <h2>
-              {shown.similarTo ? <>More like sighting ID {shown.similarTo.sighting}</> : <>“{shown.query}”</>}
+              {shown.samePerson ? <>Same person as sighting ID {shown.samePerson.of.sighting}</> : shown.similarTo ? <>More like sighting ID {shown.similarTo.sighting}</> : <>“{shown.query}”</>}
               <span className="muted small"> · {hits.length} sighting{hits.length === 1 ? '' : 's'} · {shown.result.tookMs.toFixed(0)} ms · {shown.result.modelId}</span>
             </h2>
-            {shown.similarTo && <button type="button" className="ghost small" onClick={() => void search()} disabled={!text.trim()}>Back to description</button>}
+            {(shown.similarTo || shown.samePerson) && <button type="button" className="ghost small" onClick={() => void search()} disabled={!text.trim()}>Back to description</button>}
           </div>
           {hits.length > 0 && (
             <div className="row bulk" role="toolbar" aria-label="Selected results">
@@ -226,6 +242,10 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
             </div>
           )}
           {notice && <div className="muted small" role="status" data-testid="search-notice">{notice}</div>}
+          {shown.samePerson && (
+            <FollowTimeline follow={shown.samePerson.follow} videos={byId} origin={shown.samePerson.of.sighting}
+              hits={new Map([shown.samePerson.of, ...hits].map((h) => [h.sighting, h]))} onOpen={(h) => onOpen(h, null, hits)} />
+          )}
           {hits.length === 0 ? <p className="muted">No sightings match. Lower the minimum score or widen the filters.</p> : (
             <>
               <Timeline hits={hits} videos={byId} selected={selected} onOpen={(h) => onOpen(h, shown.query, hits)} />
@@ -234,7 +254,7 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
                   <Fragment key={h.sighting}>
                   {h.confidence === 'weak' && hits[i - 1]?.confidence !== 'weak' && <li className="weak-divider" data-testid="weak-divider" aria-label="Weak matches follow">Weak matches</li>}
                   <HitCard key={h.sighting} hit={h} rank={i + 1} video={byId.get(h.videoId)} selected={selected === h.sighting}
-                    onOpen={() => onOpen(h, shown.query, hits)} onSimilar={() => void similar(h)}
+                    onOpen={() => onOpen(h, shown.query, hits)} onSimilar={() => void similar(h)} onSamePerson={() => void samePerson(h)}
                     checked={checked.has(h.sighting)} onCheck={(on) => setChecked((c) => { const n = new Set(c); if (on) n.add(h.sighting); else n.delete(h.sighting); return n; })}
                     onReject={(r) => void reject(h, r)} />
                   </Fragment>
