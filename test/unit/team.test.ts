@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BBox } from '../../electron/engine/contract';
-import { Tracker } from '../../electron/engine/indexing/tracker';
+import { Tracker, type TrackedDetection } from '../../electron/engine/indexing/tracker';
+import { stitch as stitchTracklets } from '../../electron/engine/indexing/stitcher';
 import { stitch } from '../../electron/engine/team/stitch';
 import { chunkWindow, mapPath } from '../../electron/engine/team/chunkIndexer';
 import { redact, scrub } from '../../electron/engine/team/server';
@@ -37,21 +38,26 @@ function scene(seed: number): { frames: number[]; dets: StoredDetection[] } {
   return { frames, dets };
 }
 
-test('stitching a whole video\'s stored detections gives the sightings of the online tracker (empty frames included)', () => {
+test('stitching a whole video\'s stored detections gives the sightings of the online tracker + tracklet stitching (empty frames included)', () => {
   for (const seed of [1, 7, 42]) {
     const { frames, dets } = scene(seed);
-    // Online: every sampled frame, with or without detections, as indexVideo.ts steps it.
+    // Online: every sampled frame, with or without detections, as indexVideo.ts steps it; then the
+    // fragments joined as indexing/stitchSightings.ts does at the end of the video.
     const online = new Tracker();
     const groups = new Map<object, number[]>();
+    const seen = new Map<object, TrackedDetection[]>();
     for (const t of frames) {
       const here = dets.filter((d) => d.t === t);
       const by = new Map(here.map((d) => [{ t: d.t, bbox: d.bbox, score: d.score, appearance: d.reid }, d.id] as const));
       for (const a of online.step(t, [...by.keys()]).assignments) {
-        if (!groups.has(a.track)) groups.set(a.track, []);
+        if (!groups.has(a.track)) { groups.set(a.track, []); seen.set(a.track, []); }
         groups.get(a.track)!.push(by.get(a.detection)!);
+        seen.get(a.track)!.push(a.detection);
       }
     }
-    const want = [...groups.values()].map((g) => g.join(',')).sort();
+    const tracks = [...groups.keys()];
+    const joined = stitchTracklets(tracks.map((t, id) => ({ id, detections: seen.get(t)! })));
+    const want = joined.map((g) => g.flatMap((i) => groups.get(tracks[i])!).join(',')).sort();
     const got = stitch(dets, 960, 540).map((s) => s.detectionIds.join(',')).sort();
     assert.ok(want.length > 4, `seed ${seed}: ${want.length} sightings`);
     assert.deepEqual(got, want, `seed ${seed}`);

@@ -3,6 +3,9 @@
 // crossing a chunk boundary is one sighting, and the result equals the single-process index.
 // Replaying only frames with detections is exact: a track closes when the next frame is more than
 // maxGapS after its last detection, which the next frame with detections decides just the same.
+// Then the fragments of one person are joined by the same tracklet stitching a single-process run
+// applies at the end of a video (indexing/stitcher.ts, as indexing/stitchSightings.ts merges them).
+import { stitch as stitchTracklets } from '../indexing/stitcher';
 import { detectionQuality, Tracker, type Track, type TrackedDetection } from '../indexing/tracker';
 import type { CaseStore, StitchedSighting, StoredDetection, TeamVideo } from './caseStore';
 
@@ -10,6 +13,7 @@ export function stitch(detections: readonly StoredDetection[], frameW: number, f
   const tracker = new Tracker();
   const byTrack = new Map<Track, StitchedSighting>();
   const order: StitchedSighting[] = [];
+  const tracked = new Map<StitchedSighting, TrackedDetection[]>();
   for (let i = 0; i < detections.length;) {
     const t = detections[i].t;
     const frame: StoredDetection[] = [];
@@ -24,15 +28,35 @@ export function stitch(detections: readonly StoredDetection[], frameW: number, f
         s = { detectionIds: [], startS: d.t, endS: d.t, best: { t: d.t, bbox: d.bbox, quality } };
         byTrack.set(a.track, s);
         order.push(s);
+        tracked.set(s, []);
       } else if (quality > s.best.quality) {
         // Strictly better only: the first best detection stays the face, as in indexing/store.ts.
         s.best = { t: d.t, bbox: d.bbox, quality };
       }
       s.detectionIds.push(d.id);
       s.endS = Math.max(s.endS, d.t);
+      tracked.get(s)!.push(a.detection);
     }
   }
-  return order;
+  return joinFragments(order, tracked);
+}
+
+/** Each group of one person's fragments becomes its first fragment (stitchSightings.ts mergeSightings' rules). */
+function joinFragments(order: StitchedSighting[], tracked: Map<StitchedSighting, TrackedDetection[]>): StitchedSighting[] {
+  const groups = stitchTracklets(order.map((s, id) => ({ id, detections: tracked.get(s)! })));
+  const joined = new Set<number>();
+  for (const [keep, ...others] of groups) {
+    const k = order[keep];
+    for (const id of others) {
+      const o = order[id];
+      if (o.best.quality > k.best.quality) k.best = o.best;
+      k.detectionIds.push(...o.detectionIds);
+      k.startS = Math.min(k.startS, o.startS);
+      k.endS = Math.max(k.endS, o.endS);
+      joined.add(id);
+    }
+  }
+  return order.filter((_, i) => !joined.has(i));
 }
 
 export async function stitchVideo(store: CaseStore, v: TeamVideo, reidModel: string): Promise<number> {
