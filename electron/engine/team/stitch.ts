@@ -4,7 +4,7 @@
 // Replaying only frames with detections is exact: a track closes when the next frame is more than
 // maxGapS after its last detection, which the next frame with detections decides just the same.
 import { detectionQuality, Tracker, type Track, type TrackedDetection } from '../indexing/tracker';
-import type { CaseStore, StitchedSighting, StoredDetection, TeamVideo } from './caseStore';
+import type { ChunkStore, StitchedSighting, StoredDetection, TeamVideo } from './caseStore';
 
 export function stitch(detections: readonly StoredDetection[], frameW: number, frameH: number): StitchedSighting[] {
   const tracker = new Tracker();
@@ -35,7 +35,7 @@ export function stitch(detections: readonly StoredDetection[], frameW: number, f
   return order;
 }
 
-export async function stitchVideo(store: CaseStore, v: TeamVideo, reidModel: string): Promise<number> {
+export async function stitchVideo(store: ChunkStore, v: TeamVideo, reidModel: string): Promise<number> {
   const sightings = stitch(await store.videoDetections(v.id, reidModel), v.width, v.height);
   await store.writeSightings(v.id, sightings);
   return sightings.length;
