@@ -120,7 +120,9 @@ export function App() {
       </div>
 
       <footer className="statusbar" aria-label="Status">
-        <span>{c.videos.length} video{c.videos.length === 1 ? '' : 's'} · {counts.done ?? 0} indexed{counts.failed ? <span className="bad"> · {counts.failed} failed</span> : null}</span>
+        {team
+          ? <span>Team case on {c.caseInfo!.team!.server} · progress in Library</span>
+          : <span>{c.videos.length} video{c.videos.length === 1 ? '' : 's'} · {counts.done ?? 0} indexed{counts.failed ? <span className="bad"> · {counts.failed} failed</span> : null}</span>}
         {busyCount > 0 && <span className="live">Indexing {busyCount} · {Math.round(overall * 100)}%</span>}
         <span className="grow" />
         {c.status && <span>{c.status.executionProvider === 'cpu' ? 'CPU' : `GPU · ${c.status.executionProvider}`}</span>}
