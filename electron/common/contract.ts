@@ -63,6 +63,13 @@ export const CaseInfoSchema = z.object({
   investigator: z.string(),
   title: z.string(),
   createdAt: z.string(),
+  /** Set when the open case is a team case on a PostgreSQL server (engine/team/): the server's redacted address. */
+  team: z.object({ server: z.string() }).optional(),
+});
+
+/** A team case's server: a postgres:// connection string typed at the prompt (never stored, never echoed in errors). */
+export const OpenTeamCaseRequestSchema = obj({
+  server: text(LIMITS.connectionString, { nonEmpty: true }).refine((v) => /^postgres(ql)?:\/\//i.test(v.trim()), { error: 'expected a postgres:// connection string' }),
 });
 
 export const CreateCaseRequestSchema = obj({
@@ -410,6 +417,19 @@ export const EngineStatusSchema = z.object({
   sightings: z.number(),
   /** Each video's playable file and proxy state. */
   playback: z.array(PlaybackSchema.extend({ videoId: z.number(), video: z.string() })),
+  /** A team case: progress of the whole case over every worker (chunks, footage seconds, rate, ETA). */
+  team: z.object({
+    server: z.string(),
+    /** The database role this app acts as (named in every audit entry). */
+    user: z.string(),
+    chunks: z.object({ total: z.number(), done: z.number(), running: z.number(), queued: z.number(), failed: z.number() }),
+    footageS: z.number(),
+    doneS: z.number(),
+    /** Footage seconds indexed per wall second, all workers together; null until a chunk is done. */
+    rate: z.number().nullable(),
+    etaS: z.number().nullable(),
+    videos: z.array(z.object({ id: z.number(), path: z.string(), status: z.string(), chunksDone: z.number(), chunks: z.number(), durationS: z.number() })),
+  }).nullable().optional(),
 });
 
 /** Progress of long work; the CLI progress bar and the UI both consume this one event type. */
@@ -445,6 +465,7 @@ function method<const N extends readonly string[], T extends z.ZodTuple, R exten
 export const API = {
   createCase: method(['req'], z.tuple([CreateCaseRequestSchema]), CaseInfoSchema, 'create a case file and open it'),
   openCase: method(['path'], z.tuple([absPath]), CaseInfoSchema, 'open an existing case file'),
+  openTeamCase: method(['req'], z.tuple([OpenTeamCaseRequestSchema]), CaseInfoSchema, 'open a team case on a PostgreSQL server (description search and progress; bookmarks and export not yet)'),
   getCase: method([], z.tuple([]), CaseInfoSchema.nullable(), 'the open case, or null'),
   setCaseDetails: method(['patch'], z.tuple([CaseDetailsPatchSchema]), CaseInfoSchema, 'change the case number, investigator or title (audited)'),
   importPaths: method(['req'], z.tuple([ImportRequestSchema]), ImportReportSchema, 'import files/folders and index them; resolves when all are done or failed'),
@@ -495,6 +516,7 @@ export const ARITY = Object.fromEntries(API_METHODS.map((m) => [m, API[m].names.
 export type BBox = z.infer<typeof BBoxSchema>;
 export type CaseInfo = z.infer<typeof CaseInfoSchema>;
 export type CreateCaseRequest = z.infer<typeof CreateCaseRequestSchema>;
+export type OpenTeamCaseRequest = z.infer<typeof OpenTeamCaseRequestSchema>;
 export type CaseDetailsPatch = z.infer<typeof CaseDetailsPatchSchema>;
 export type SigningKeyInfo = z.infer<typeof SigningKeyInfoSchema>;
 export type VideoStatus = (typeof VIDEO_STATUSES)[number];

@@ -7,6 +7,8 @@ export const LIMITS = {
   importPaths: 10_000,
   /** Case number, investigator, camera name. */
   shortText: 200,
+  /** A team server's postgres:// connection string. */
+  connectionString: 2000,
   /** Search description and case title. The text encoder reads far fewer tokens; this only stops abuse. */
   searchText: 1_000,
   noteChars: 10_000,

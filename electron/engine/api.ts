@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  type AddBookmarkRequest, type AuditVerdict, type Bookmark, type CaseDetailsPatch, type CaseInfo, type CreateCaseRequest, type SigningKeyInfo, type EngineStatus, type ExportReport,
+  type AddBookmarkRequest, type AuditVerdict, type OpenTeamCaseRequest, type SearchHit, type Bookmark, type CaseDetailsPatch, type CaseInfo, type CreateCaseRequest, type SigningKeyInfo, type EngineStatus, type ExportReport,
   type ExportRequest, type ImportReport, type ImportRequest, type ModelInfo, type ProgressEvent, type SearchRequest, type SearchResult,
   type RejectReason, type Settings, type SightlineApi, type Sighting, type SimilarRequest, type SamePersonResult, type ListSightingsRequest, type SightingTrack, type TrackStrip,
   ToolPathsSchema, type ToolPaths, type Track, type UiSettingsPatch, type VideoInfo,
@@ -30,6 +30,12 @@ import { DEFAULT_DETECTOR, DEFAULT_IVT, embeddingSpace, loadDetectorManifest, lo
 import { createSession } from './vision/providers';
 import { makeProxies, playbackById, proxyDirFor, readyProxyPath } from './playback';
 import { sha256File } from './video/hash';
+import { TeamCase } from './team/teamCase';
+import { redact, scrub } from './team/server';
+import { LIMITS } from '../common/limits';
+
+/** What a team case cannot do yet, said wherever it is asked for. */
+export const TEAM_NOT_YET = 'not available for team cases yet (bookmarks, evidence export, review, playback and case details work on case files only)';
 
 export interface EngineOptions {
   settingsFile?: string;
@@ -64,6 +70,8 @@ const MIME: Record<string, string> = {
 
 export class Engine implements SightlineApi {
   private db: Db | null = null;
+  /** A team case on a PostgreSQL server (engine/team/), open instead of a case file; its address kept redacted only. */
+  private team: { case: TeamCase; server: string } | null = null;
   private searcher: Searcher | null = null;
   private listeners = new Set<(e: ProgressEvent) => void>();
   private settings: SettingsStore;
@@ -92,6 +100,7 @@ export class Engine implements SightlineApi {
   private get detectorModel(): string { return this.opts.detectorModel ?? (process.env.SIGHTLINE_DETECTOR_MODEL || DEFAULT_DETECTOR); }
 
   private requireCase(): Db {
+    if (this.team) throw new EngineError(TEAM_NOT_YET, 'FORBIDDEN');
     if (!this.db) throw new EngineError('no case is open: create or open a case first', 'NO_CASE');
     return this.db;
   }
@@ -137,7 +146,32 @@ export class Engine implements SightlineApi {
     return this.setCaseDetails(details);
   }
 
-  async getCase(): Promise<CaseInfo | null> { return this.db ? caseInfo(this.db) : null; }
+  /**
+   * Opens a team case (engine/team/teamCase.ts) in place of a case file. The connection string is
+   * used to connect and then forgotten: only its redacted form is kept, errors are scrubbed of it.
+   */
+  async openTeamCase(req: OpenTeamCaseRequest): Promise<CaseInfo> {
+    const conn = req.server.trim();
+    let team: TeamCase;
+    try {
+      team = await TeamCase.open(conn);
+    } catch (e) {
+      throw new EngineError(`cannot open the team case on ${redact(conn)}: ${scrub((e as Error).message, conn)}`, 'CASE_FILE');
+    }
+    await this.closeCase();
+    this.team = { case: team, server: redact(conn) };
+    return this.teamInfo(this.team);
+  }
+
+  private async teamInfo(t: { case: TeamCase; server: string }): Promise<CaseInfo> {
+    const i = await t.case.info();
+    return { path: t.server, evidenceDir: '', caseNumber: i.caseNumber, investigator: i.user, title: i.title, createdAt: i.createdAt, team: { server: t.server } };
+  }
+
+  async getCase(): Promise<CaseInfo | null> {
+    if (this.team) return this.teamInfo(this.team);
+    return this.db ? caseInfo(this.db) : null;
+  }
 
   /** Case number, investigator, title: one audited change; the entry names who acts after it. */
   async setCaseDetails(patch: CaseDetailsPatch): Promise<CaseInfo> {
@@ -245,7 +279,8 @@ export class Engine implements SightlineApi {
     return () => this.listeners.delete(listener);
   }
 
-  async listVideos(): Promise<VideoInfo[]> { return listVideos(this.requireCase()); }
+  /** A team case's videos are listed with its progress (status().team), not as case-file videos. */
+  async listVideos(): Promise<VideoInfo[]> { return this.team ? [] : listVideos(this.requireCase()); }
 
   async setCamera(videoId: number, camera: string): Promise<VideoInfo> {
     const db = this.requireCase();
@@ -276,10 +311,32 @@ export class Engine implements SightlineApi {
   }
 
   async search(req: SearchRequest): Promise<SearchResult> {
+    if (this.team) return this.searchTeam(this.team.case, req);
     const result = await (await this.openSearcher()).search(req);
     const db = this.requireCase();
     writeTransaction(db, () => appendAudit(db, this.user, 'search run', { text: req.text, filters: { ...req, text: undefined }, hits: result.hits.length, model: result.modelId }));
     return result;
+  }
+
+  /**
+   * Description search on a team case: the team searcher (vectors loaded incrementally from the
+   * server, fused ranking); filters on what a hit carries apply, the others are refused by name.
+   */
+  private async searchTeam(team: TeamCase, req: SearchRequest): Promise<SearchResult> {
+    const unsupported = (['attributes', 'fromWall', 'toWall'] as const).filter((k) => req[k] !== undefined);
+    if (unsupported.length) throw new EngineError(`search filter ${unsupported.join(', ')}: not available for team cases yet`, 'INVALID_ARGUMENT');
+    const t0 = Date.now();
+    const offset = req.offset ?? 0, top = req.top ?? LIMITS.defaultTop;
+    const filtered = req.videoIds || req.cameras || req.minScore !== undefined || req.from !== undefined || req.to !== undefined;
+    const r = await team.search(req.text, { top: filtered ? LIMITS.top : Math.min(LIMITS.top, offset + top + 1), provider: this.settings.get().executionProvider });
+    const keep = r.hits.filter((h) => (!req.videoIds || req.videoIds.includes(h.videoId)) && (!req.cameras || req.cameras.includes(h.camera))
+      && (req.minScore === undefined || h.score >= req.minScore) && (req.from === undefined || h.end >= req.from) && (req.to === undefined || h.start <= req.to));
+    const hits = keep.slice(offset, offset + top).map((h): SearchHit => ({
+      sighting: h.sighting, videoId: h.videoId, video: h.video, camera: h.camera, time: h.time, bbox: h.bbox, score: h.score, start: h.start, end: h.end,
+      // No thumbnails or wall clock on a team case yet: the crop is not stored on the server.
+      wallClock: null, thumbnail: '', rejected: null, similarity: h.similarity, confidence: h.confidence as SearchHit['confidence'], chips: h.chips,
+    }));
+    return { hits, unknownWords: r.unknownWords, modelId: r.modelId, tookMs: Date.now() - t0, nextOffset: keep.length > offset + top ? offset + top : null };
   }
 
   /** "More like this": the person of the sighting, by re-identification (the follow timeline left out). */
@@ -357,7 +414,8 @@ export class Engine implements SightlineApi {
   async addBookmark(req: AddBookmarkRequest): Promise<Bookmark> { return addBookmark(this.requireCase(), this.user, req); }
   async updateBookmark(id: number, note: string): Promise<Bookmark> { return updateBookmark(this.requireCase(), this.user, id, note); }
   async removeBookmark(id: number): Promise<void> { removeBookmark(this.requireCase(), this.user, id); }
-  async listBookmarks(): Promise<Bookmark[]> { return listBookmarks(this.requireCase()); }
+  /** A team case has no bookmarks yet (adding one is refused with TEAM_NOT_YET). */
+  async listBookmarks(): Promise<Bookmark[]> { return this.team ? [] : listBookmarks(this.requireCase()); }
 
   async exportEvidence(req: ExportRequest): Promise<ExportReport> {
     const db = this.requireCase();
@@ -365,7 +423,7 @@ export class Engine implements SightlineApi {
     return exportEvidence(db, { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user: this.user, models: this.models(), signingKey: this.key() }, req, (e: ProgressEvent) => this.emit(e));
   }
 
-  async verifyAudit(): Promise<AuditVerdict> { return verifyAudit(this.requireCase()); }
+  async verifyAudit(): Promise<AuditVerdict> { return this.team ? this.team.case.verifyAudit() : verifyAudit(this.requireCase()); }
 
   /**
    * Checks a bundle: hashes and signature, the signer against `key` (a public key file) or
@@ -428,6 +486,18 @@ export class Engine implements SightlineApi {
       case: null, videos: { total: 0, done: 0, failed: 0, queued: 0, indexing: 0 }, failures: [], models, executionProvider: provider,
       ffmpeg: ff, embeddings: 0, sightings: 0, playback: [],
     };
+    if (this.team) {
+      const t = await this.team.case.status();
+      for (const v of t.videos) if (v.status in base.videos) { base.videos[v.status as keyof typeof base.videos]++; base.videos.total++; }
+      base.case = await this.teamInfo(this.team);
+      base.sightings = t.sightings;
+      base.embeddings = t.detections;
+      base.team = {
+        server: this.team.server, user: t.user, chunks: { total: t.chunks.total, done: t.chunks.done, running: t.chunks.running, queued: t.chunks.queued, failed: t.chunks.failed },
+        footageS: t.footageS, doneS: t.doneS, rate: t.rate, etaS: t.etaS, videos: t.videos,
+      };
+      return base;
+    }
     if (!this.db) return base;
     const db = this.db;
     for (const c of statusCounts(db)) { base.videos[c.status] = c.n; base.videos.total += c.n; }
@@ -465,6 +535,7 @@ export class Engine implements SightlineApi {
       await new Promise((r) => w.once('exit', r));
     }));
     if (this.searcher) { await this.searcher.close(); this.searcher = null; }
+    if (this.team) { const t = this.team; this.team = null; await t.case.close(); }
     if (this.db) { this.db.close(); this.db = null; }
   }
 

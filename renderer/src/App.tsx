@@ -24,7 +24,9 @@ export function App() {
   const searchPage = useRef<SearchHandle>(null);
   const videosById = useMemo(() => new Map(c.videos.map((v) => [v.id, v])), [c.videos]);
 
-  const openHit = (hit: SearchHit, query: string | null, list: SearchHit[]) => setPlaying({ hit, query, list });
+  const team = !!c.caseInfo?.team;
+  // Playback needs the footage and crops a case file keeps: not on team cases yet (the search page says so).
+  const openHit = (hit: SearchHit, query: string | null, list: SearchHit[]) => { if (!team) setPlaying({ hit, query, list }); };
   const stepHit = (d: number) => setPlaying((p) => {
     if (!p) return p;
     const i = p.list.findIndex((h) => h.sighting === p.hit.sighting);
@@ -81,14 +83,15 @@ export function App() {
         <nav className="tabs" aria-label="Sections" role="tablist">
           {TABS.map(([t, label]) => (
             <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''}
-              disabled={noCase && t !== 'case' && t !== 'settings'} onClick={() => setTab(t)}>
+              disabled={(noCase && t !== 'case' && t !== 'settings') || (team && t === 'bookmarks')}
+              title={team && t === 'bookmarks' ? 'Bookmarks and evidence export are not available for team cases yet' : undefined} onClick={() => setTab(t)}>
               {label}{t === 'bookmarks' && c.bookmarks.length ? <span className="count">{c.bookmarks.length}</span> : null}
               {t === 'library' && busyCount ? <span className="count live">{busyCount}</span> : null}
             </button>
           ))}
         </nav>
         <div className="case-chip" title={c.caseInfo?.path}>
-          {c.caseInfo ? <>Case <strong>{c.caseInfo.caseNumber}</strong> · {c.caseInfo.investigator}</> : <span className="muted">No case open</span>}
+          {c.caseInfo ? <>{team ? 'Team case' : 'Case'} <strong>{c.caseInfo.caseNumber}</strong> · {c.caseInfo.investigator}</> : <span className="muted">No case open</span>}
         </div>
         <button type="button" className="ghost small" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts (?)">?</button>
       </header>
@@ -100,8 +103,8 @@ export function App() {
           <div hidden={tab !== 'case'}><CasePage current={c.caseInfo} onOpened={(ci) => { c.setCaseInfo(ci); setPlaying(null); setTab('library'); }} onDetailsSaved={(ci) => c.setCaseInfo(ci)} /></div>
           {c.caseInfo && (
             <>
-              <div hidden={tab !== 'library'}><LibraryPage videos={c.videos} progress={c.progress} onChanged={() => { void c.refreshVideos(); void c.refreshStatus(); }} /></div>
-              <div hidden={tab !== 'search'}><SearchPage ref={searchPage} videos={c.videos} selected={playing?.hit.sighting ?? null} onOpen={openHit} onBookmarked={() => void c.refreshBookmarks()} /></div>
+              <div hidden={tab !== 'library'}><LibraryPage videos={c.videos} progress={c.progress} team={team} onChanged={() => { void c.refreshVideos(); void c.refreshStatus(); }} /></div>
+              <div hidden={tab !== 'search'}><SearchPage ref={searchPage} team={team} videos={c.videos} selected={playing?.hit.sighting ?? null} onOpen={openHit} onBookmarked={() => void c.refreshBookmarks()} /></div>
               <div hidden={tab !== 'bookmarks'}><BookmarksPage caseInfo={c.caseInfo} bookmarks={c.bookmarks} videos={c.videos} progress={c.progress} onOpen={openHit} onChanged={() => void c.refreshBookmarks()} /></div>
             </>
           )}
@@ -118,7 +121,9 @@ export function App() {
       </div>
 
       <footer className="statusbar" aria-label="Status">
-        <span>{c.videos.length} video{c.videos.length === 1 ? '' : 's'} · {counts.done ?? 0} indexed{counts.failed ? <span className="bad"> · {counts.failed} failed</span> : null}</span>
+        {team
+          ? <span>Team case on {c.caseInfo!.team!.server} · progress in Library</span>
+          : <span>{c.videos.length} video{c.videos.length === 1 ? '' : 's'} · {counts.done ?? 0} indexed{counts.failed ? <span className="bad"> · {counts.failed} failed</span> : null}</span>}
         {busyCount > 0 && <span className="live">Indexing {busyCount} · {Math.round(overall * 100)}%</span>}
         <span className="grow" />
         {c.status && <span>{c.status.executionProvider === 'cpu' ? 'CPU' : `GPU · ${c.status.executionProvider}`}</span>}

@@ -12,6 +12,7 @@ const rejects = (method: string, args: unknown, why?: RegExp) =>
 const GOOD: { [M in ApiMethod]: unknown[][] } = {
   createCase: [[{ path: abs('cases/a.sightline'), caseNumber: 'C-1', investigator: 'Ann' }], [{ path: abs('x.db'), caseNumber: '7', investigator: 'B', title: 'Robbery' }]],
   openCase: [[abs('cases/a.sightline')]],
+  openTeamCase: [[{ server: 'postgres://alice@db.example/case17' }], [{ server: 'postgresql://alice:pw@10.0.0.5:5432/case17?sslmode=require' }]],
   getCase: [[]],
   setCaseDetails: [[{}], [{ investigator: 'DC A. Jones' }], [{ caseNumber: '2024-0173', investigator: 'Анна Петрова', title: 'Robbery' }], [{ caseNumber: '' }]],
   importPaths: [[{ paths: [abs('v/a.mp4'), abs('v/folder')] }], [{ paths: [abs('a.mp4')], fps: 2 }]],
@@ -46,6 +47,7 @@ const BAD: { [M in ApiMethod]: unknown[][] } = {
     [{ path: abs('a'), caseNumber: 'C', investigator: 'A', admin: true }], [{ path: abs('a'), caseNumber: 1, investigator: 'A' }], ['x'],
     [{ path: abs('a') + '\0', caseNumber: 'C', investigator: 'A' }]],
   openCase: [['rel.sightline'], [''], [42], [abs('a'), abs('b')], []],
+  openTeamCase: [[], [{ server: '' }], [{ server: 'mysql://a@b/c' }], [{ server: 'postgres://a@b/c', password: 'x' }], ['postgres://a@b/c'], [{ server: 'postgres://' + 'x'.repeat(LIMITS.connectionString) }]],
   getCase: [[1]],
   setCaseDetails: [[], [{ investigator: '' }], [{ investigator: 'x'.repeat(LIMITS.shortText + 1) }], [{ caseNumber: 7 }], [{ user: 'admin' }], ['Ann']],
   importPaths: [[{ paths: [] }], [{ paths: ['a.mp4'] }], [{ paths: abs('a.mp4') }], [{ paths: [abs('a')], fps: 0 }], [{ paths: [abs('a')], fps: 1000 }],

@@ -10,7 +10,7 @@ import { DEFAULT_MAX_SIDE } from '../indexing/indexVideo';
 import { VideoError } from '../video/errors';
 import { sampleFrames, type Frame } from '../video/sampler';
 import { embeddingSpace } from '../vision/manifest';
-import type { CaseStore, ChunkDetection, TeamVideo } from './caseStore';
+import type { ChunkDetection, ChunkStore, TeamVideo } from './caseStore';
 import { stitchVideo } from './stitch';
 
 /** Frames per inference batch: the single-process pipeline's default, so batches line up with its. */
@@ -45,7 +45,7 @@ export function chunkWindow(v: Pick<TeamVideo, 'chunkS' | 'sampleFps'>, idx: num
   return { after: idx === 0 ? undefined : idx * v.chunkS - hair, before: (idx + 1) * v.chunkS - hair };
 }
 
-export async function indexChunk(store: CaseStore, job: ChunkJob, models: LoadedModels, opts: ChunkOptions): Promise<{ frames: number; detections: number; stitched: boolean; skipped: boolean }> {
+export async function indexChunk(store: ChunkStore, job: ChunkJob, models: LoadedModels, opts: ChunkOptions): Promise<{ frames: number; detections: number; stitched: boolean; skipped: boolean }> {
   const v = await store.video(job.videoId);
   const file = mapPath(v.path, opts.pathMap);
   let st: fs.Stats;

@@ -1,10 +1,11 @@
-// A team case in PostgreSQL: the CaseStore of distributed indexing, plus import, search loading and
+// A team case in PostgreSQL: a CaseStore (the side the SQLite case has too) and the ChunkStore of
+// distributed indexing (team/caseStore.ts), plus import, search loading and
 // status. Every write that matters is one transaction; the audit chain is appended under an advisory
 // transaction lock, so concurrent appenders (workers, investigators) serialise on the chain's head.
 import type { Pool, PoolClient } from 'pg';
 import type { AuditEntry, BBox } from '../contract';
 import { entryHash, GENESIS, verifyAuditRows, type AuditRow, type AuditVerdict } from '../case/audit';
-import type { CaseStore, ChunkStatus, ChunkWrite, StitchedSighting, StoredDetection, TeamVideo } from './caseStore';
+import type { ChunkStatus, ChunkStore, ChunkWrite, SightingVector, StitchedSighting, StoredDetection, StoredSighting, TeamVideo } from './caseStore';
 import { LOCK_AUDIT, LOCK_MIGRATE, PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgSchema';
 import { inTransaction, ServerError } from './server';
 
@@ -35,7 +36,7 @@ export async function appendAuditOn(c: PoolClient, action: string, details: Reco
   return { seq, at, user, action, details, hash };
 }
 
-export class PgCaseStore implements CaseStore {
+export class PgCaseStore implements ChunkStore {
   constructor(readonly pool: Pool) {}
 
   /** Brings the database's schema up to date (idempotent; serialised between processes). */
@@ -168,6 +169,20 @@ export class PgCaseStore implements CaseStore {
     const rows = (await this.pool.query(`SELECT d.id, d.t_s, d.rank, d.x, d.y, d.w, d.h, d.score, r.vector FROM detections d
         JOIN reid_vectors r ON r.detection_id = d.id AND r.model_id = $2 WHERE d.video_id = $1 ORDER BY d.t_s, d.rank`, [videoId, reidModel])).rows;
     return rows.map((r) => ({ id: Number(r.id), t: r.t_s, rank: r.rank, bbox: [r.x, r.y, r.w, r.h] as BBox, score: r.score, reid: fromBytes(r.vector) }));
+  }
+
+  async sightings(videoId: number): Promise<StoredSighting[]> {
+    const rows = (await this.pool.query('SELECT * FROM sightings WHERE video_id = $1 ORDER BY start_s, id', [videoId])).rows;
+    return rows.map((r) => ({ id: Number(r.id), startS: r.start_s, endS: r.end_s, best: { t: r.best_s, bbox: [r.best_x, r.best_y, r.best_w, r.best_h] as BBox }, detectionCount: r.detection_count }));
+  }
+
+  async sightingVectors(videoId: number, embeddingModel: string, evidenceModel: string | null): Promise<SightingVector[]> {
+    // One statement: a consistent snapshot even while a worker re-stitches the video.
+    const rows = (await this.pool.query(`SELECT d.sighting_id, d.t_s, e.vector, ev.evidence FROM detections d
+        JOIN embeddings e ON e.detection_id = d.id AND e.model_id = $2
+        LEFT JOIN detection_evidence ev ON ev.detection_id = d.id AND ev.model_id = $3
+        WHERE d.video_id = $1 AND d.sighting_id IS NOT NULL ORDER BY d.sighting_id, d.t_s`, [videoId, embeddingModel, evidenceModel ?? ''])).rows;
+    return rows.map((r) => ({ sighting: Number(r.sighting_id), t: r.t_s, vector: fromBytes(r.vector), evidence: r.evidence ?? null }));
   }
 
   async writeSightings(videoId: number, sightings: StitchedSighting[]): Promise<void> {

@@ -11,7 +11,7 @@ import type { CropEvidence } from '../vision/evidence';
 import { IvtTextEncoder } from '../vision/ivt';
 import { embeddingSpace, loadAttributesManifest } from '../vision/manifest';
 import type { ProviderPreference } from '../vision/providers';
-import { fromBytes } from './pgStore';
+import { PgCaseStore } from './pgStore';
 
 export interface TeamHit {
   sighting: number; videoId: number; video: string; camera: string; time: number; bbox: BBox; start: number; end: number;
@@ -29,8 +29,10 @@ export class TeamSearcher {
   private evidence = new Map<number, SightingEvidence | null>();
   private readonly vocabulary: Set<string>;
   private readonly evidenceModel: string | null;
+  private readonly store: PgCaseStore;
 
   private constructor(private pool: Pool, readonly encoder: IvtTextEncoder) {
+    this.store = new PgCaseStore(pool);
     const m = encoder.manifest;
     this.vocabulary = loadIvtVocabulary(path.join(m.dir, m.tokenizer.vocab));
     let attr: string | null = null;
@@ -51,16 +53,10 @@ export class TeamSearcher {
     for (const v of videos) {
       const id = Number(v.id);
       if (this.loaded.get(id)?.seq === v.stitch_seq) continue;
-      // One statement: a consistent snapshot even while a worker re-stitches the video.
-      const rows = (await this.pool.query(`SELECT d.sighting_id, d.t_s, e.vector, ev.evidence FROM detections d
-          JOIN embeddings e ON e.detection_id = d.id AND e.model_id = $2
-          LEFT JOIN detection_evidence ev ON ev.detection_id = d.id AND ev.model_id = $3
-          WHERE d.video_id = $1 AND d.sighting_id IS NOT NULL ORDER BY d.sighting_id, d.t_s`, [id, this.modelId, this.evidenceModel ?? ''])).rows;
       const r: VideoRows = { seq: v.stitch_seq, vectors: [], sightings: [], times: [], evidence: new Map() };
-      for (const row of rows) {
-        const s = Number(row.sighting_id);
-        r.vectors.push(fromBytes(row.vector)); r.sightings.push(s); r.times.push(row.t_s);
-        if (row.evidence) r.evidence.set(s, [...(r.evidence.get(s) ?? []), JSON.parse(row.evidence) as CropEvidence]);
+      for (const row of await this.store.sightingVectors(id, this.modelId, this.evidenceModel)) {
+        r.vectors.push(row.vector); r.sightings.push(row.sighting); r.times.push(row.t);
+        if (row.evidence) r.evidence.set(row.sighting, [...(r.evidence.get(row.sighting) ?? []), JSON.parse(row.evidence) as CropEvidence]);
       }
       this.loaded.set(id, r);
       changed++;

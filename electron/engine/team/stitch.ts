@@ -7,7 +7,7 @@
 // applies at the end of a video (indexing/stitcher.ts, as indexing/stitchSightings.ts merges them).
 import { stitch as stitchTracklets } from '../indexing/stitcher';
 import { detectionQuality, Tracker, type Track, type TrackedDetection } from '../indexing/tracker';
-import type { CaseStore, StitchedSighting, StoredDetection, TeamVideo } from './caseStore';
+import type { ChunkStore, StitchedSighting, StoredDetection, TeamVideo } from './caseStore';
 
 export function stitch(detections: readonly StoredDetection[], frameW: number, frameH: number): StitchedSighting[] {
   const tracker = new Tracker();
@@ -59,7 +59,7 @@ function joinFragments(order: StitchedSighting[], tracked: Map<StitchedSighting,
   return order.filter((_, i) => !joined.has(i));
 }
 
-export async function stitchVideo(store: CaseStore, v: TeamVideo, reidModel: string): Promise<number> {
+export async function stitchVideo(store: ChunkStore, v: TeamVideo, reidModel: string): Promise<number> {
   const sightings = stitch(await store.videoDetections(v.id, reidModel), v.width, v.height);
   await store.writeSightings(v.id, sightings);
   return sightings.length;

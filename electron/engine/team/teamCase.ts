@@ -119,11 +119,18 @@ export class TeamCase {
     };
   }
 
-  async search(text: string, opts: { top?: number; provider?: ProviderPreference } = {}): ReturnType<TeamSearcher['search']> {
+  /** Case number, title, when it was created, and the database role this client acts as. */
+  async info(): Promise<{ caseNumber: string; title: string; createdAt: string; user: string }> {
+    const meta = await this.store.meta();
+    const user = (await this.pool.query('SELECT current_user AS u')).rows[0].u as string;
+    return { caseNumber: meta.case_number ?? '', title: meta.title ?? '', createdAt: meta.created_at ?? '', user };
+  }
+
+  async search(text: string, opts: { top?: number; provider?: ProviderPreference } = {}): Promise<Awaited<ReturnType<TeamSearcher['search']>> & { modelId: string }> {
     this.searcher ??= await TeamSearcher.open(this.pool, opts.provider);
     const r = await this.searcher.search(text, opts.top);
     await this.store.appendAudit('search run', { text, hits: r.hits.length, model: this.searcher.modelId });
-    return r;
+    return { ...r, modelId: this.searcher.modelId };
   }
 
   verifyAudit(): Promise<AuditVerdict> { return this.store.verifyAudit(); }

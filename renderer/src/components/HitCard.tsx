@@ -25,7 +25,9 @@ export function HitCard({ hit, rank, video, selected, onOpen, onSimilar, onSameP
     <li className={`hit${selected ? ' selected' : ''}${hit.rejected ? ' rejected' : ''}`} data-testid="hit" data-sighting={hit.sighting}>
       <label className="hit-check"><input type="checkbox" checked={checked} onChange={(e) => onCheck(e.target.checked)} aria-label={`Select sighting ${rank}`} /></label>
       <button type="button" className="hit-open" onClick={onOpen} aria-label={`Open sighting ${rank} on ${camera} at ${clock(hit.time)}`}>
-        <img src={mediaSrc(hit.thumbnail)} alt={`Sighting ${rank}: crop of the person`} loading="lazy" draggable={false} />
+        {hit.thumbnail
+          ? <img src={mediaSrc(hit.thumbnail)} alt={`Sighting ${rank}: crop of the person`} loading="lazy" draggable={false} />
+          : <span className="no-thumb muted small">no crop stored (team case)</span>}
         <span className="hit-rank">#{rank}</span>
         <span className="hit-score" title="Similarity to the description">{score(hit.score)}</span>
       </button>

@@ -9,6 +9,8 @@ export function CasePage({ current, onOpened, onDetailsSaved }: { current: CaseI
   const [investigator, setInvestigator] = useState('');
   const [title, setTitle] = useState('');
   const [openPath, setOpenPath] = useState('');
+  // The team server's connection string lives only in this field until it is sent: never stored.
+  const [server, setServer] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -20,7 +22,7 @@ export function CasePage({ current, onOpened, onDetailsSaved }: { current: CaseI
 
   return (
     <div className="page case-page">
-      {current && <CaseDetails current={current} onSaved={onDetailsSaved} />}
+      {current && (current.team ? <TeamCaseDetails current={current} /> : <CaseDetails current={current} onSaved={onDetailsSaved} />)}
       {!current && (
         <p className="muted intro">
           Create a case file for the investigation (or open one), import the CCTV footage, then describe the person you are looking for.
@@ -51,9 +53,34 @@ export function CasePage({ current, onOpened, onDetailsSaved }: { current: CaseI
           </label>
           <button type="submit" disabled={busy}>Open case</button>
         </form>
+        <form className="card" aria-label="Open team case" onSubmit={(e) => { e.preventDefault(); const conn = server; setServer(''); void run(() => api!.openTeamCase({ server: conn.trim() })); }}>
+          <h2>Open team case…</h2>
+          <p className="muted small">A case on a PostgreSQL team server, indexed by workers on several machines (see README, "Team server").
+            The connection string is used to connect and never saved; your database role is named in the audit log.</p>
+          <label>Server connection string
+            <input type="password" autoComplete="off" value={server} onChange={(e) => setServer(e.target.value)} placeholder="postgres://you:password@server/case-db" aria-label="Team server connection string" required maxLength={2000} />
+          </label>
+          <button type="submit" disabled={busy}>Open team case</button>
+        </form>
       </div>
       {error && <div className="error" role="alert">{error}</div>}
     </div>
+  );
+}
+
+/** A team case: where it is, who this app acts as, and what it cannot do yet. */
+function TeamCaseDetails({ current }: { current: CaseInfo }) {
+  return (
+    <section className="card" aria-label="Open case">
+      <h2>Team case {current.caseNumber || '(no number)'}</h2>
+      <dl className="facts">
+        <dt>Server</dt><dd className="mono">{current.team!.server}</dd>
+        <dt>You act as</dt><dd>{current.investigator} (database role, named in every audit entry)</dd>
+        {current.title && <><dt>Title</dt><dd>{current.title}</dd></>}
+        {current.createdAt && <><dt>Created</dt><dd>{new Date(current.createdAt).toLocaleString()}</dd></>}
+      </dl>
+      <p className="muted small" role="note">Description search and whole-case progress work on team cases. Bookmarks, evidence export, playback and review are not available for team cases yet.</p>
+    </section>
   );
 }
 

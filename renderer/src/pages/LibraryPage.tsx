@@ -4,6 +4,7 @@ import { useState, type DragEvent } from 'react';
 import type { ImportReport, ProgressEvent, VideoInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
 import { ProgressBar } from '../components/ProgressBar';
+import { TeamProgress } from '../components/TeamProgress';
 import { bytes, clock, dateTime, duration, parseIsoInput, toIsoInput, wallClockMs } from '../format';
 import { progressKey } from '../useCase';
 
@@ -11,9 +12,15 @@ export interface LibraryProps {
   videos: VideoInfo[];
   progress: Record<string, ProgressEvent>;
   onChanged(): void;
+  /** A team case: its whole-case progress instead of the case file's import and video list. */
+  team?: boolean;
 }
 
-export function LibraryPage({ videos, progress, onChanged }: LibraryProps) {
+export function LibraryPage(props: LibraryProps) {
+  return props.team ? <div className="page library-page"><TeamProgress /></div> : <FileLibrary {...props} />;
+}
+
+function FileLibrary({ videos, progress, onChanged }: LibraryProps) {
   const [paths, setPaths] = useState('');
   const [fps, setFps] = useState('');
   // The engine queues import jobs and answers each when its videos are indexed; several may run.
