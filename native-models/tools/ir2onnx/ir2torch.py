@@ -178,12 +178,16 @@ class IrModule(nn.Module):
             return x @ w
         if t == "Reshape":
             x, shape = a
-            target = [int(v) for v in (shape.tolist() if torch.is_tensor(shape) else np.asarray(shape).tolist())]
+            if torch.is_tensor(shape):
+                # A computed target (ShapeOf/Gather/Concat): its entries as 0-dim tensors, so a traced
+                # ONNX export keeps them dynamic. A shape computed from a tensor never holds a 0.
+                return x.reshape([shape[i] for i in range(shape.shape[0])])
+            target = [int(v) for v in np.asarray(shape).tolist()]
             if L.data.get("special_zero", "false") == "true":
                 target = [x.shape[i] if v == 0 else v for i, v in enumerate(target)]
             return x.reshape(target)
         if t == "ShapeOf":
-            return torch.tensor(a[0].shape, dtype=torch.int64)
+            return torch._shape_as_tensor(a[0])  # a Shape node when traced, not a constant
         if t == "Gather":
             if int(L.data.get("batch_dims", "0")) != 0:
                 raise IrError(f"layer {L.name}: Gather batch_dims != 0 not supported")
