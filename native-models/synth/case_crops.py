@@ -170,8 +170,13 @@ def _variants(ev, rng, n):
     """n colour overrides, each a new person: upper, lower or both garments in another colour."""
     out, seen = [], set()
     measured = {g: ev["colours"].get(g, (None,))[0] for g in ("upper", "lower")}
-    while len(out) < n and len(seen) < 200:
-        which = _pick(rng, [("upper",), ("lower",), ("upper", "lower")])
+    # Only garments a caption names: a recoloured garment the caption is silent about teaches nothing.
+    lp = ev["p"]["longPants"]
+    choices = [("upper",), ("lower",), ("upper", "lower")] if lp <= 0.3 or lp >= 0.5 else [("upper",)]
+    for _ in range(20 * n):  # bounded: fewer distinct overrides may exist than asked for
+        if len(out) >= n:
+            break
+        which = _pick(rng, choices)
         o = {g: _pick(rng, [c for c in GARMENT_COLOURS if c != measured[g]]) for g in which}
         key = tuple(sorted(o.items()))
         if key not in seen:

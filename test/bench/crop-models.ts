@@ -1,5 +1,6 @@
-// Per-crop time of the ReID and attribute networks as the app runs them (crop + resize + ORT),
-// batch 8, on the committed vtest crops:
+// Per-crop time of the ReID and attribute networks and of the IVT image encoders (the embed stage:
+// the shipped default, and IVT 2.0 / SIGHTLINE_IVT_MODEL when present, with their ratio in the same run)
+// as the app runs them (crop + resize + ORT), batch 8, on the committed vtest crops:
 //   npx tsc -p tsconfig.json && SIGHTLINE_THREADS=1 node dist/test/bench/crop-models.js [rounds]
 // SIGHTLINE_THREADS sets ORT's intra-op threads (providers.ts). Prints wall ms/crop (median, best)
 // and CPU ms/crop.
@@ -8,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AttributeModel } from '../../electron/engine/vision/attributes';
-import { packageRoot } from '../../electron/engine/vision/manifest';
+import { ImageEncoder } from '../../electron/engine/vision/ivt';
+import { modelDir, packageRoot } from '../../electron/engine/vision/manifest';
 import type { Crop } from '../../electron/engine/vision/onnxModel';
 import { ReidEncoder } from '../../electron/engine/vision/reid';
 
@@ -24,7 +26,7 @@ function crops(): Crop[] {
   return Array.from({ length: BATCH }, (_, i) => list[i % list.length]);
 }
 
-async function time(name: string, run: () => Promise<unknown>, rounds: number): Promise<void> {
+async function time(name: string, run: () => Promise<unknown>, rounds: number): Promise<number> {
   for (let i = 0; i < 3; i++) await run();
   const ms: number[] = [];
   // CPU time (all threads of this process) per crop: what the crop costs the machine, and less
@@ -39,6 +41,7 @@ async function time(name: string, run: () => Promise<unknown>, rounds: number): 
   const cpuMs = (cpu.user + cpu.system) / 1000 / rounds / BATCH;
   ms.sort((a, b) => a - b);
   console.log(`${name.padEnd(46)} wall ${ms[ms.length >> 1].toFixed(2).padStart(6)} ms/crop median, ${ms[0].toFixed(2).padStart(6)} best; CPU ${cpuMs.toFixed(2).padStart(6)} ms/crop  (batch ${BATCH}, ${rounds} rounds)`);
+  return cpuMs;
 }
 
 async function main(): Promise<void> {
@@ -53,6 +56,15 @@ async function main(): Promise<void> {
   const attrs = await AttributeModel.load(undefined, { provider: 'cpu' });
   await time(attrs.manifest.id, () => attrs.predict(batch), rounds);
   await attrs.close();
+  // IVT image encoders: the old 1.2.0 and the model under test, same crops, same run.
+  const other = process.env.SIGHTLINE_IVT_MODEL || (fs.existsSync(modelDir('ivt-osnet-v2')) ? 'ivt-osnet-v2' : undefined);
+  const cpuOf: number[] = [];
+  for (const id of ['ivt-small-synth-v1', ...(other ? [other] : [])]) {
+    const enc = await ImageEncoder.load(id, 'cpu');
+    cpuOf.push(await time(`${enc.manifest.id}@${enc.manifest.version} (image)`, () => enc.embedCrops(batch), rounds));
+    await enc.close();
+  }
+  if (cpuOf.length === 2) console.log(`IVT image encoder CPU per crop: ${(cpuOf[1] / cpuOf[0]).toFixed(1)}x the 1.2.0 encoder`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

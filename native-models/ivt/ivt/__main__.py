@@ -36,6 +36,8 @@ def parser():
     t.add_argument("--feature-cache", help="folder of cached feature maps (default OUT/features)")
     t.add_argument("--lexicon-vocab", action="store_true",
                    help="add every word of electron/engine/query/lexicon.json to the built vocabulary")
+    t.add_argument("--warm-start", help="a shipped IVT folder (ONNX + vocab.txt) of the same transformer size "
+                   "to start from (hybrid: all but the image stem)")
     t.add_argument("--init", help="start from this checkpoint's weights (same config; pass its vocab.txt with --vocab)")
     t.add_argument("--vocab", help="use this vocab.txt (e.g. bert-base-uncased) instead of building one")
     _bool_flag(t, "mla", True, "multi-level alignment (phrase + word levels)")

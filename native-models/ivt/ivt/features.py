@@ -17,15 +17,19 @@ import torch
 from tfjs2onnx.ort_bridge import run_onnx
 
 from .backbone import BACKBONE_ID, FeatureExtractor
-from .data import load_images, normalise
+from .data import load_images, load_records, normalise
 
 CHUNK = 256
 
 
+def _paths(records):
+    return [os.path.abspath(r.image) for r in records]
+
+
 def _key(records):
     h = hashlib.sha256()
-    for r in records:
-        h.update(r.image.encode() + b"\n")
+    for p in _paths(records):
+        h.update(p.encode() + b"\n")
     return h.hexdigest()[:16]
 
 
@@ -39,13 +43,15 @@ def export_extractor(stem, path, height, width):
 def cached_features(model, records, cache_dir, log=print):
     """float16 tensor [N, C, h, w] of model.patch_embed.features for each record's image."""
     cfg = model.cfg
+    if not records:
+        return None
     os.makedirs(cache_dir, exist_ok=True)
     key = _key(records)
     npy, meta = os.path.join(cache_dir, f"{key}.npy"), os.path.join(cache_dir, f"{key}.json")
     if os.path.exists(npy) and os.path.exists(meta):
         with open(meta) as f:
             m = json.load(f)
-        if m["images"] == [r.image for r in records] and m["backbone"] == BACKBONE_ID:
+        if m["images"] == _paths(records) and m["backbone"] == BACKBONE_ID:
             return torch.from_numpy(np.load(npy))
     stem = model.patch_embed
     out = None
@@ -66,8 +72,16 @@ def cached_features(model, records, cache_dir, log=print):
             log(f"features {min(s + CHUNK, len(records))}/{len(records)}")
     np.save(npy, out)
     with open(meta, "w") as f:
-        json.dump({"backbone": BACKBONE_ID, "images": [r.image for r in records]}, f)
+        json.dump({"backbone": BACKBONE_ID, "images": _paths(records)}, f)
     return torch.from_numpy(out)
+
+
+def features_for(model, roots, split, cache_dir, log=print):
+    """Features of one split of several dataset folders, in load_training_records order; cached
+    per folder (adding a folder to a run does not recompute the others)."""
+    parts = [cached_features(model, load_records(root, split), cache_dir, log) for root in roots]
+    parts = [p for p in parts if p is not None and len(p)]
+    return torch.cat(parts) if parts else None
 
 
 class PixelViews:

@@ -20,11 +20,12 @@ from synth import lexicon
 
 from .data import augment, encode_texts, load_images, load_records, load_training_records
 from .evaluate import evaluate, format_metrics
-from .features import FeatureViews, PixelViews, cached_features
+from .features import FeatureViews, PixelViews, features_for
 from .losses import IdentityClassifier, cmpm_loss
 from .mla import sample_phrase, sample_words
 from .model import IVT, config_for
 from .tokenizer import WordPieceTokenizer, build_vocab
+from .warmstart import warm_start
 
 
 def _lr(base, progress, warmup=0.05):
@@ -60,6 +61,9 @@ def main(args):
         if blob["config"] != cfg.to_dict():
             raise SystemExit(f"--init {args.init}: its config {blob['config']} differs from {cfg.to_dict()}")
         model.load_state_dict(blob["state_dict"])
+    if args.warm_start:
+        # Start from a shipped model (same transformer size): only the new image stem starts cold.
+        print(f"warm start from {args.warm_start}: {warm_start(model, vocab_path, args.warm_start)}", flush=True)
     print(f"config {cfg.to_dict()}  params {sum(p.numel() for p in model.parameters())/1e6:.2f}M",
           flush=True)
 
@@ -73,8 +77,8 @@ def main(args):
             raise SystemExit("--frozen-backbone needs --size hybrid (stem reid) and no --hard-share")
         model.patch_embed.freeze_backbone()
         cache = args.feature_cache or os.path.join(args.out, "features")
-        views = FeatureViews(cached_features(model, train, cache))
-        val_features = cached_features(model, val, cache) if val else None
+        views = FeatureViews(features_for(model, args.data, "train", cache))
+        val_features = features_for(model, args.data[:1], "val", cache) if val else None
         images = None
     else:
         images = load_images(train, cfg.image_height, cfg.image_width)

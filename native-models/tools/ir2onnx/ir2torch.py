@@ -192,7 +192,7 @@ class IrModule(nn.Module):
             if int(L.data.get("batch_dims", "0")) != 0:
                 raise IrError(f"layer {L.name}: Gather batch_dims != 0 not supported")
             src = a[0] if torch.is_tensor(a[0]) else torch.as_tensor(a[0])
-            idx = a[1] if torch.is_tensor(a[1]) else torch.as_tensor(np.asarray(a[1]).astype(np.int64))
+            idx = a[1] if torch.is_tensor(a[1]) else torch.as_tensor(np.array(a[1], dtype=np.int64))
             axis = int(np.asarray(a[2])) % src.ndim
             picked = torch.index_select(src, axis, idx.reshape(-1).long())
             return picked.reshape(tuple(src.shape[:axis]) + tuple(idx.shape) + tuple(src.shape[axis + 1:]))
