@@ -47,7 +47,8 @@ nice -n 5 "$PY" -m ivt train --size hybrid --frozen-backbone --feature-cache "$W
   --warm-start "$NM/ivt-small-synth-v1" --lexicon-vocab --data "${REAL[@]}" "$DATA/synth-hr" \
   --out "$RUN" --minutes "${MINUTES:-25}" --steps 100000 --lr 2e-4 --batch 64 --per-id 2 \
   --mla --bmm --aux-schedule cycle --eval-every 100 --threads "${THREADS:-1}" --seed 0 2>&1 | tee "$WORK/frozen.log"
-"$PY" -m ivt evaluate --checkpoint "$RUN/best.pt" --data "$DATA/synth-hr:test" "$DATA/vtest-eval:test" \
-  --json "$RUN/eval.json" --threads "${THREADS:-1}" | tee "$WORK/eval.log"
 "$PY" -m ivt export --checkpoint "$RUN/best.pt" --out "$OUT" --id ivt-osnet-v2 --version 2.0.0 \
-  --description "IVT 2.0: ReID backbone (person-reidentification-retail-0288, frozen) + shared transformer, real pseudo-captioned and recoloured crops + synthetic"
+  --license LICENSE-v2.model --description "IVT 2.0: ReID backbone (person-reidentification-retail-0288, frozen) + shared transformer, real pseudo-captioned and recoloured crops + synthetic"
+# Old and new through the same ONNX path the engine runs (onnxruntime-node).
+"$PY" -m ivt.evaluate_shipped --model "$NM/ivt-small-synth-v1" "$OUT" \
+  --data "$DATA/synth-hr:test" "$DATA/vtest-eval:test" --json "$RUN/eval.json" | tee "$WORK/eval.log"

@@ -82,6 +82,8 @@ def parser():
     x.add_argument("--id", default="ivt-small-synth-v1")
     x.add_argument("--version", default="1.0.0")
     x.add_argument("--description", default="IVT small, trained from scratch on synthetic pedestrians")
+    x.add_argument("--license", default="LICENSE.model",
+                   help="licence text in native-models/ivt/ copied to the folder as LICENSE (LICENSE-v2.model for 2.0)")
     return ap
 
 
