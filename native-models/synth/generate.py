@@ -19,6 +19,7 @@ import numpy as np
 
 from .attributes import VIEWS, sample_identity
 from .backgrounds import vtest_median
+from . import lexicon
 from .captions import captions_for
 from .degrade import cctv_crop
 from .render import render_person
@@ -81,7 +82,8 @@ def _job(args):
             "person_px": px}
 
 
-def generate(out, identities, per_id, seed, workers=2, width=64, height=128, log=True):
+def generate(out, identities, per_id, seed, workers=2, width=64, height=128, log=True,
+             lexicon_share=0.0):
     for s in ("train", "val", "test"):
         os.makedirs(os.path.join(out, "imgs", s), exist_ok=True)
     vtest_median(CACHE)  # build the cache once before forking
@@ -99,6 +101,12 @@ def generate(out, identities, per_id, seed, workers=2, width=64, height=128, log
     else:
         _init_worker(out, seed, width, height)
         records = [_job(j) for j in jobs]
+    if lexicon_share > 0:
+        # Investigator words (synth.lexicon) in place of caption nouns/colours; its own random
+        # stream, so images and attributes are those of the same seed without it.
+        rng = np.random.default_rng([seed, 7919])
+        for r in records:
+            r["captions"] = [lexicon.vary(c, rng, lexicon_share) for c in r["captions"]]
     with open(os.path.join(out, "reid_raw.json"), "w") as f:
         json.dump(records, f)
     stats = dataset_stats(records)
@@ -138,8 +146,11 @@ def main(argv=None):
     ap.add_argument("--workers", type=int, default=2, help="processes (<=2 on shared machines)")
     ap.add_argument("--width", type=int, default=64)
     ap.add_argument("--height", type=int, default=128)
+    ap.add_argument("--lexicon-share", type=float, default=0.0,
+                    help="chance that a caption noun/colour becomes an investigator word (synth.lexicon)")
     a = ap.parse_args(argv)
-    generate(a.out, a.identities, a.per_id, a.seed, a.workers, a.width, a.height)
+    generate(a.out, a.identities, a.per_id, a.seed, a.workers, a.width, a.height,
+             lexicon_share=a.lexicon_share)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
-// Per-crop time of the ReID and attribute networks as the app runs them (crop + resize + ORT),
-// batch 8, on the committed vtest crops, and of the garment-colour regions (vision/evidence.ts) that
-// complete the attributes stage: the issue's budget is network + colours ≤ 3 ms CPU per crop.
+// Per-crop time of the ReID and attribute networks and of the IVT image encoders (the embed stage:
+// the shipped default, and IVT 2.0 / SIGHTLINE_IVT_MODEL when present, with their ratio in the same run)
+// as the app runs them (crop + resize + ORT), batch 8, on the committed vtest crops, and of the
+// garment-colour regions (vision/evidence.ts) that complete the attributes stage: the issue's budget
+// is network + colours ≤ 3 ms CPU per crop.
 //   npx tsc -p tsconfig.json && SIGHTLINE_THREADS=1 node dist/test/bench/crop-models.js [rounds]
 // SIGHTLINE_THREADS sets ORT's intra-op threads (providers.ts). Prints wall ms/crop (median, best)
 // and CPU ms/crop; for 0288 also the crop + resize alone (no network) and batch sizes 1–32.
@@ -9,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AttributeModel } from '../../electron/engine/vision/attributes';
-import { packageRoot } from '../../electron/engine/vision/manifest';
+import { ImageEncoder } from '../../electron/engine/vision/ivt';
+import { modelDir, packageRoot } from '../../electron/engine/vision/manifest';
 import { cropEvidence } from '../../electron/engine/vision/evidence';
 import { type Crop, cropBatch } from '../../electron/engine/vision/onnxModel';
 import { ReidEncoder } from '../../electron/engine/vision/reid';
@@ -40,7 +43,7 @@ function upscale(c: Crop): Crop {
   return { image: { width: w, height: h, data: out }, bbox: [0, 0, w, h] };
 }
 
-async function time(name: string, run: () => unknown, rounds: number, batchSize = BATCH): Promise<void> {
+async function time(name: string, run: () => unknown, rounds: number, batchSize = BATCH): Promise<number> {
   for (let i = 0; i < 3; i++) await run();
   const ms: number[] = [];
   // CPU time (all threads of this process) per crop: what the crop costs the machine, and less
@@ -55,6 +58,7 @@ async function time(name: string, run: () => unknown, rounds: number, batchSize 
   const cpuMs = (cpu.user + cpu.system) / 1000 / rounds / batchSize;
   ms.sort((a, b) => a - b);
   console.log(`${name.padEnd(46)} wall ${ms[ms.length >> 1].toFixed(2).padStart(6)} ms/crop median, ${ms[0].toFixed(2).padStart(6)} best; CPU ${cpuMs.toFixed(2).padStart(6)} ms/crop  (batch ${batchSize}, ${rounds} rounds)`);
+  return cpuMs;
 }
 
 async function main(): Promise<void> {
@@ -86,6 +90,15 @@ async function main(): Promise<void> {
   const large = batch.map(upscale);
   await time('garment colours (vtest-size crops)', async () => batch.forEach((c, i) => cropEvidence(c.image, c.bbox, predicted[i])), rounds * 10);
   await time('garment colours (1080p-size crops)', async () => large.forEach((c, i) => cropEvidence(c.image, c.bbox, predicted[i])), rounds * 10);
+  // IVT image encoders: the old 1.2.0 and the model under test, same crops, same run.
+  const other = process.env.SIGHTLINE_IVT_MODEL || (fs.existsSync(modelDir('ivt-osnet-v2')) ? 'ivt-osnet-v2' : undefined);
+  const cpuOf: number[] = [];
+  for (const id of ['ivt-small-synth-v1', ...(other ? [other] : [])]) {
+    const enc = await ImageEncoder.load(id, 'cpu');
+    cpuOf.push(await time(`${enc.manifest.id}@${enc.manifest.version} (image)`, () => enc.embedCrops(batch), rounds));
+    await enc.close();
+  }
+  if (cpuOf.length === 2) console.log(`IVT image encoder CPU per crop: ${(cpuOf[1] / cpuOf[0]).toFixed(1)}x the 1.2.0 encoder`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -69,6 +69,8 @@ function asVideo(ffmpeg: string, src: string, dir: string): string {
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const showRanks = process.argv.includes('--ranks');
+  // The model the cases are indexed with (Engine reads the same variable) must also embed the queries.
+  const ivtModel = process.env.SIGHTLINE_IVT_MODEL || undefined;
   const root = path.resolve(packageRoot(), '..', 'shared', 'real-footage');
   const devset = loadDevset(path.join(packageRoot(), 'test', 'fixtures', 'real-footage', 'devset.json'));
   const files = footageFiles(devset);
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
   const ann = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'native-models', 'synth', 'real_eval', 'vtest_annotations.json'), 'utf8')) as Annotations;
   const vtestPeople = peopleOfSightings(vtestFile, ann);
   const vtestDb = openOrCreateCase(vtestFile, 'vtest');
-  const vtestSearcher = await Searcher.open(vtestDb, undefined, 'cpu');
+  const vtestSearcher = await Searcher.open(vtestDb, ivtModel, 'cpu');
   const evaluateVtest = async (tuning: SearchTuning): Promise<{ recall: Record<string, number>; strongAbsent: number }> => {
     vtestSearcher.tuning = tuning;
     const ranks: (number | null)[] = [];
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
   };
 
   const db = openOrCreateCase(dbFile, 'devset');
-  const searcher = await Searcher.open(db, undefined, 'cpu');
+  const searcher = await Searcher.open(db, ivtModel, 'cpu');
   const sightings = (db.prepare('SELECT count(*) FROM sightings').pluck().get() as number);
   // A sighting is judged by its detections at annotated moments (its best frame is rarely one): the
   // detection nearest each annotated time of its file (within 0.1 s: GIF frames fall 1/30 s off the

@@ -1,5 +1,6 @@
 // PyTorch -> ONNX export parity for the IVT encoders: /usr/bin/python3 exports a seeded,
-// random-init tiny IVT and writes its PyTorch embeddings for fixed inputs; onnxruntime-node
+// random-init IVT (tiny; and hybrid: the IVT 2.0 layout, the ReID backbone read from its OpenVINO
+// IR as the image stem) and writes its PyTorch embeddings for fixed inputs; onnxruntime-node
 // must reproduce them. Tolerance: 1e-4 absolute per component of the L2-normalised vectors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,10 +39,10 @@ function int64(t: TensorJson, rows: number[]): ort.Tensor {
   return new ort.Tensor('int64', data, [rows.length, width]);
 }
 
-test('onnxruntime-node reproduces the PyTorch IVT embeddings', async () => {
+for (const size of ['tiny', 'hybrid']) test(`onnxruntime-node reproduces the PyTorch IVT embeddings (${size})`, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ivt-parity-'));
   try {
-    execFileSync(PY, ['-m', 'ivt.parity', dir], { stdio: 'pipe', timeout: 120_000 });
+    execFileSync(PY, ['-m', 'ivt.parity', dir, size], { stdio: 'pipe', timeout: 300_000 });
     const fx = JSON.parse(fs.readFileSync(path.join(dir, 'parity.json'), 'utf8')) as Parity;
 
     const image = await ort.InferenceSession.create(path.join(dir, 'image_encoder.onnx'));

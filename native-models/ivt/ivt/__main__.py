@@ -23,7 +23,7 @@ def parser():
     t.add_argument("--data", required=True, nargs="+",
                    help="dataset folder(s), any supported format; validation uses the first")
     t.add_argument("--out", required=True)
-    t.add_argument("--size", default="small", choices=["small", "paper", "tiny"])
+    t.add_argument("--size", default="small", choices=["small", "paper", "tiny", "hybrid"])
     t.add_argument("--dim", type=int)
     t.add_argument("--depth", type=int)
     t.add_argument("--stem", choices=["patch", "conv"], help="image tokeniser (default: size's)")
@@ -31,6 +31,13 @@ def parser():
     t.add_argument("--embed-dim", type=int, default=256)
     t.add_argument("--max-tokens", type=int, default=64)
     t.add_argument("--dropout", type=float, default=0.0)
+    t.add_argument("--frozen-backbone", action="store_true",
+                   help="hybrid size: keep the real-image backbone frozen and train on its cached feature maps")
+    t.add_argument("--feature-cache", help="folder of cached feature maps (default OUT/features)")
+    t.add_argument("--lexicon-vocab", action="store_true",
+                   help="add every word of electron/engine/query/lexicon.json to the built vocabulary")
+    t.add_argument("--warm-start", help="a shipped IVT folder (ONNX + vocab.txt) of the same transformer size "
+                   "to start from (hybrid: all but the image stem)")
     t.add_argument("--init", help="start from this checkpoint's weights (same config; pass its vocab.txt with --vocab)")
     t.add_argument("--vocab", help="use this vocab.txt (e.g. bert-base-uncased) instead of building one")
     _bool_flag(t, "mla", True, "multi-level alignment (phrase + word levels)")
@@ -75,6 +82,8 @@ def parser():
     x.add_argument("--id", default="ivt-small-synth-v1")
     x.add_argument("--version", default="1.0.0")
     x.add_argument("--description", default="IVT small, trained from scratch on synthetic pedestrians")
+    x.add_argument("--license", default="LICENSE.model",
+                   help="licence text in native-models/ivt/ copied to the folder as LICENSE (LICENSE-v2.model for 2.0)")
     return ap
 
 

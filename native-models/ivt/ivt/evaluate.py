@@ -11,11 +11,16 @@ from .tokenizer import basic_tokenize
 
 
 @torch.no_grad()
-def embed_split(model, tokenizer, records, batch=128):
+def embed_split(model, tokenizer, records, batch=128, features=None):
+    """features: the records' cached backbone feature maps (frozen hybrid), instead of pixels."""
     cfg = model.cfg
-    images = load_images(records, cfg.image_height, cfg.image_width)
-    image_emb = torch.cat([F.normalize(model.encode_image(normalise(images[i:i + batch])), dim=1)
-                           for i in range(0, len(images), batch)])
+    if features is not None:
+        image_emb = torch.cat([F.normalize(model.encode_image_features(features[i:i + batch].float()), dim=1)
+                               for i in range(0, len(features), batch)])
+    else:
+        images = load_images(records, cfg.image_height, cfg.image_width)
+        image_emb = torch.cat([F.normalize(model.encode_image(normalise(images[i:i + batch])), dim=1)
+                               for i in range(0, len(images), batch)])
     queries = [(r.pid, c) for r in records for c in r.captions]
     text_emb = []
     for i in range(0, len(queries), batch):
@@ -25,9 +30,9 @@ def embed_split(model, tokenizer, records, batch=128):
             torch.cat(text_emb), torch.tensor([p for p, _ in queries]))
 
 
-def evaluate(model, tokenizer, records):
+def evaluate(model, tokenizer, records, features=None):
     model.eval()
-    image_emb, gallery_pids, text_emb, query_pids = embed_split(model, tokenizer, records)
+    image_emb, gallery_pids, text_emb, query_pids = embed_split(model, tokenizer, records, features=features)
     metrics = rank_metrics(text_emb @ image_emb.t(), query_pids, gallery_pids)
     metrics.update(queries=len(query_pids), gallery=len(gallery_pids),
                    identities=len(set(gallery_pids.tolist())))

@@ -80,6 +80,6 @@ def main(args):
     export_onnx(model, args.out)
     shutil.copyfile(os.path.join(os.path.dirname(args.checkpoint), "vocab.txt"),
                     os.path.join(args.out, "vocab.txt"))
-    shutil.copyfile(os.path.join(HERE, "..", "LICENSE.model"), os.path.join(args.out, "LICENSE"))
+    shutil.copyfile(os.path.join(HERE, "..", args.license), os.path.join(args.out, "LICENSE"))
     manifest = write_manifest(args.out, model.cfg, args.id, args.version, args.description)
     print(json.dumps(manifest, indent=2))

@@ -27,7 +27,8 @@ class IVTConfig:
     max_tokens: int = 64
     embed_dim: int = 256
     dropout: float = 0.0
-    stem: str = "patch"  # "patch": ViT linear patch embedding; "conv": small conv stem
+    stem: str = "patch"  # "patch": ViT linear patch embedding; "conv": small conv stem;
+    # "reid": a vendored real-image network read from its OpenVINO IR (backbone.py)
     embed_norm: str = "none"  # "bn": BatchNorm on each modality's projected embedding
 
 
@@ -41,6 +42,10 @@ SIZES = {
     # Shipped default: trains on 2 shared CPU cores in < 40 min (dim 192 measured 2x slower).
     "small": dict(dim=128, depth=4, heads=4, image_height=128, image_width=64, patch=16,
                   stem="conv", embed_norm="bn"),
+    # IVT 2.0: the 0288 ReID network's 16x8 feature map, pooled to 8x4, as the 32 patch tokens
+    # of the small transformer (256x128 input, as the backbone was trained on).
+    "hybrid": dict(dim=128, depth=4, heads=4, image_height=256, image_width=128, patch=32,
+                   stem="reid", embed_norm="bn"),
     # For export-parity and unit tests.
     "tiny": dict(dim=32, depth=2, heads=2, image_height=32, image_width=16, patch=8,
                  embed_dim=16, max_tokens=16, stem="conv", embed_norm="bn"),
@@ -120,8 +125,13 @@ class IVT(nn.Module):
         grid = (cfg.image_height // cfg.patch, cfg.image_width // cfg.patch)
         self.num_patches = grid[0] * grid[1]
         # Image embedding: ViT patches + [CLS] + learned positions.
-        self.patch_embed = (conv_stem(d, cfg.patch) if cfg.stem == "conv"
-                            else nn.Conv2d(3, d, kernel_size=cfg.patch, stride=cfg.patch))
+        if cfg.stem == "reid":
+            from .backbone import ReidStem  # reads the vendored IR: only hybrid models need it
+            self.patch_embed = ReidStem(d, cfg.patch)
+        elif cfg.stem == "conv":
+            self.patch_embed = conv_stem(d, cfg.patch)
+        else:
+            self.patch_embed = nn.Conv2d(3, d, kernel_size=cfg.patch, stride=cfg.patch)
         self.image_cls = nn.Parameter(torch.zeros(1, 1, d))
         self.image_pos = nn.Parameter(torch.zeros(1, self.num_patches + 1, d))
         self.image_mask_token = nn.Parameter(torch.zeros(1, 1, d))  # BMM: replaces masked patches
@@ -163,7 +173,15 @@ class IVT(nn.Module):
 
     def encode_image(self, pixels, patch_mask=None):
         """pixels [N,3,H,W] normalised; patch_mask [N,P] bool (True = masked). Unnormalised."""
-        x = self.patch_embed(pixels).flatten(2).transpose(1, 2)
+        return self._encode_patches(self.patch_embed(pixels), patch_mask)
+
+    def encode_image_features(self, features, patch_mask=None):
+        """Hybrid models with a frozen backbone: its cached, pooled feature maps
+        (ReidStem.features) instead of pixels. Same result as encode_image on the pixels."""
+        return self._encode_patches(self.patch_embed.project(features), patch_mask)
+
+    def _encode_patches(self, x, patch_mask=None):
+        x = x.flatten(2).transpose(1, 2)
         if patch_mask is not None:
             m = patch_mask.unsqueeze(-1).to(x.dtype)
             x = x * (1 - m) + self.image_mask_token * m

@@ -2,7 +2,10 @@
 and the PyTorch embeddings for them, written to one folder for the Node parity test
 (test/integration/ivt-export-parity.test.ts runs onnxruntime-node on the same inputs).
 
-  native-models/py -m ivt.parity OUT_DIR
+  native-models/py -m ivt.parity OUT_DIR [tiny|hybrid]
+
+"hybrid" is the IVT 2.0 layout (the ReID backbone read from its IR as the image stem, 256x128
+input) with a small vocabulary: it checks that the backbone's graph exports with a dynamic batch.
 """
 import json
 import os
@@ -14,9 +17,9 @@ from .export import export_onnx
 from .model import IVT, ImageEncoder, TextEncoder, config_for
 
 
-def write_parity_fixture(out_dir, seed=0):
+def write_parity_fixture(out_dir, seed=0, size="tiny"):
     torch.manual_seed(seed)
-    model = IVT(config_for("tiny", vocab_size=64))
+    model = IVT(config_for(size, vocab_size=64, max_tokens=16))
     cfg = model.cfg
     # A few train-mode passes give the BatchNorm layers non-trivial running statistics,
     # so the exported graph's normalisation is really exercised.
@@ -49,5 +52,5 @@ def write_parity_fixture(out_dir, seed=0):
 
 
 if __name__ == "__main__":
-    write_parity_fixture(sys.argv[1])
+    write_parity_fixture(sys.argv[1], size=sys.argv[2] if len(sys.argv) > 2 else "tiny")
     print("parity fixture written to", sys.argv[1])

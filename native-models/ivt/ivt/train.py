@@ -16,12 +16,16 @@ import torch
 from . import checkpoint
 from .batches import ConfusableIdentities, identity_batches, random_batches
 from .bmm import mask_patches, mask_tokens
+from synth import lexicon
+
 from .data import augment, encode_texts, load_images, load_records, load_training_records
 from .evaluate import evaluate, format_metrics
+from .features import FeatureViews, PixelViews, features_for
 from .losses import IdentityClassifier, cmpm_loss
 from .mla import sample_phrase, sample_words
 from .model import IVT, config_for
 from .tokenizer import WordPieceTokenizer, build_vocab
+from .warmstart import warm_start
 
 
 def _lr(base, progress, warmup=0.05):
@@ -42,7 +46,9 @@ def main(args):
     if args.vocab:
         shutil.copyfile(args.vocab, vocab_path)
     else:
-        build_vocab([c for r in train for c in r.captions], vocab_path)
+        # --lexicon-vocab: also every word of the engine's open-vocabulary table (investigator words)
+        extra = lexicon.words() if args.lexicon_vocab else []
+        build_vocab([c for r in train for c in r.captions] + extra, vocab_path)
     tokenizer = WordPieceTokenizer.from_file(vocab_path)
     cfg = config_for(args.size, vocab_size=len(tokenizer), max_tokens=args.max_tokens,
                      embed_dim=args.embed_dim, depth=args.depth, dim=args.dim,
@@ -55,18 +61,34 @@ def main(args):
         if blob["config"] != cfg.to_dict():
             raise SystemExit(f"--init {args.init}: its config {blob['config']} differs from {cfg.to_dict()}")
         model.load_state_dict(blob["state_dict"])
+    if args.warm_start:
+        # Start from a shipped model (same transformer size): only the new image stem starts cold.
+        print(f"warm start from {args.warm_start}: {warm_start(model, vocab_path, args.warm_start)}", flush=True)
     print(f"config {cfg.to_dict()}  params {sum(p.numel() for p in model.parameters())/1e6:.2f}M",
           flush=True)
 
     t0 = time.time()
-    images = load_images(train, cfg.image_height, cfg.image_width)
+    val = load_records(args.data[0], "val") if args.eval_every else []
+    val_features = None
+    if args.frozen_backbone:
+        # Frozen real-image stem: its feature maps are computed once (cached) and only the
+        # projection, transformer and text side train.
+        if cfg.stem != "reid" or args.hard_share > 0:
+            raise SystemExit("--frozen-backbone needs --size hybrid (stem reid) and no --hard-share")
+        model.patch_embed.freeze_backbone()
+        cache = args.feature_cache or os.path.join(args.out, "features")
+        views = FeatureViews(features_for(model, args.data, "train", cache))
+        val_features = features_for(model, args.data[:1], "val", cache) if val else None
+        images = None
+    else:
+        images = load_images(train, cfg.image_height, cfg.image_width)
+        views = PixelViews(images, augment)
     n_captions = sum(len(r.captions) for r in train)
     labels = {pid: k for k, pid in enumerate(sorted({r.pid for r in train}))}
     print(f"train: {len(train)} images, {n_captions} captions, {len(labels)} identities "
           f"(loaded in {time.time()-t0:.0f}s)", flush=True)
-    val = load_records(args.data[0], "val") if args.eval_every else []
 
-    params = list(model.parameters())
+    params = [p for p in model.parameters() if p.requires_grad]
     id_head = None
     if args.id_loss > 0:
         id_head = IdentityClassifier(cfg.embed_dim, len(labels))
@@ -103,11 +125,10 @@ def main(args):
         idx = torch.tensor([i for i, _ in batch])
         captions = [c for _, c in batch]
         pids = torch.tensor([train[i].pid for i in idx.tolist()])
-        raw = images[idx]
 
         model.train()
         ids, mask = encode_texts(tokenizer, captions, cfg.max_tokens)
-        img_emb = model.encode_image(augment(raw, gen))
+        img_emb = views.encode(model, views.view(idx, gen))
         # Real queries contain words our vocabulary lacks ([UNK]); the caption vocab never
         # produces [UNK], so teach the model to ignore it by swapping in a few at random.
         unk_ids, _ = mask_tokens(ids, mask, args.unk_rate, tokenizer.unk_id, specials, gen)
@@ -128,13 +149,13 @@ def main(args):
                 texts = [pick(c, rng) for c in captions]
                 t_ids, t_mask = encode_texts(tokenizer, texts, cfg.max_tokens)
                 parts[level] = args.mla_weight * cmpm_loss(
-                    model.encode_image(augment(raw, gen)), model.encode_text(t_ids, t_mask), pids,
+                    views.encode(model, views.view(idx, gen)), model.encode_text(t_ids, t_mask), pids,
                     args.cmpm_scale)
         if "bmm" in aux:
             patch_mask = mask_patches(len(batch), model.num_patches, args.image_mask_rate, gen)
             m_ids, _ = mask_tokens(ids, mask, args.text_mask_rate, tokenizer.mask_id, specials, gen)
             parts["bmm"] = args.bmm_weight * cmpm_loss(
-                model.encode_image(augment(raw, gen), patch_mask), model.encode_text(m_ids, mask),
+                views.encode(model, views.view(idx, gen), patch_mask), model.encode_text(m_ids, mask),
                 pids, args.cmpm_scale)
         loss = sum(parts.values())
         opt.zero_grad(set_to_none=True)
@@ -151,7 +172,7 @@ def main(args):
             log.write(json.dumps(entry) + "\n")
             log.flush()
         if args.eval_every and val and step % args.eval_every == 0:
-            m = evaluate(model, tokenizer, val)
+            m = evaluate(model, tokenizer, val, val_features)
             print(format_metrics(f"step {step} val", m), flush=True)
             log.write(json.dumps({"step": step, "val": m}) + "\n")
             if m["R@1"] > best:
@@ -162,7 +183,7 @@ def main(args):
     extra = {"steps": step, "train_seconds": round(train_s, 1), "args": vars(args)}
     checkpoint.save(os.path.join(args.out, "last.pt"), model, extra)
     if val:
-        m = evaluate(model, tokenizer, val)
+        m = evaluate(model, tokenizer, val, val_features)
         print(format_metrics("final val", m), flush=True)
         if m["R@1"] >= best:
             checkpoint.save(os.path.join(args.out, "best.pt"), model, {**extra, "val": m})

@@ -14,9 +14,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def run_onnx(model_path: str, feeds: Dict[str, np.ndarray], node: str = "node") -> Tuple[Dict[str, np.ndarray], float]:
     with tempfile.TemporaryDirectory() as d:
-        spec = {"inputs": {}}
+        spec = {"inputs": {}, "int64": []}
         for name, arr in feeds.items():
-            arr = np.ascontiguousarray(arr, np.float32)
+            if np.asarray(arr).dtype == np.int64:  # token ids / masks stay int64
+                arr = np.ascontiguousarray(arr, np.int64)
+                spec["int64"].append(name)
+            else:
+                arr = np.ascontiguousarray(arr, np.float32)
             arr.tofile(os.path.join(d, f"{name}.f32"))
             spec["inputs"][name] = list(arr.shape)
         with open(os.path.join(d, "spec.json"), "w") as f:

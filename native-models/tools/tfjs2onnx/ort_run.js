@@ -1,6 +1,6 @@
 // Run an ONNX model with onnxruntime-node on raw float32 inputs (used by the Python checks,
 // since this machine has no onnxruntime for Python).
-//   node ort_run.js model.onnx DIR   — reads DIR/spec.json {inputs:{name:[shape]}}, DIR/<name>.f32;
+//   node ort_run.js model.onnx DIR   — reads DIR/spec.json {inputs:{name:[shape]}, int64?:[name]}, DIR/<name>.f32 (raw float32, or int64 for names in int64);
 //   writes DIR/out_<name>.f32 and DIR/out_spec.json {name: shape}.
 'use strict';
 const fs = require('fs');
@@ -14,7 +14,9 @@ async function main() {
   const feeds = {};
   for (const [name, shape] of Object.entries(spec.inputs)) {
     const buf = fs.readFileSync(path.join(dir, `${name}.f32`));
-    feeds[name] = new ort.Tensor('float32', new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), shape);
+    feeds[name] = (spec.int64 || []).includes(name)
+      ? new ort.Tensor('int64', new BigInt64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)), shape)
+      : new ort.Tensor('float32', new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), shape);
   }
   const t0 = process.hrtime.bigint();
   const out = await session.run(feeds);
