@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query,gate] [-- --table=run.json]`: indexing speed against
+// `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query,gate,coarse] [-- --table=run.json]`: indexing speed against
 // decode-only, motion gating on a realistic CCTV clip (gated vs ungated, sightings recall; --only=gate), search latency at 10k/100k/1M crops (exact and approximate, with recall), text
 // embedding latency and peak memory, each measured in the same run on this machine. Not a test:
 // it prints figures; docs/benchmarks.md records them.
@@ -12,6 +12,7 @@ import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { loadIvtManifest } from '../../electron/engine/vision/manifest';
 import { cctvRealistic, street1080p, vtestAvi } from './fixtures';
 import { benchGating, benchIndexing, GatingFigures, IndexFigures } from './indexing';
+import { benchCoarse, type CoarseFigures } from './coarse';
 import { benchTextEmbedding } from './query';
 import { benchQueryParsing } from './query-parse';
 import { benchSearch, SearchFigures } from './search';
@@ -79,6 +80,19 @@ async function main(): Promise<void> {
     await closeIndexModels(models);
   }
 
+  if (only.has('coarse')) {
+    // Keyframe-first coarse pass and skip_loop_filter against the ungated pipeline (--only=coarse; not in the default set: ~4 full runs of a 10-min clip).
+    const tools = resolveFfmpeg();
+    const models = await loadIndexModels({ provider: 'cpu', detectorModel, ivtModel });
+    const clips: [string, string][] = [['vtest', vtestAvi()], ['cctv-realistic-1080p', cctvRealistic(tools.ffmpeg)]];
+    out.coarse = [];
+    for (const [name, file] of clips) {
+      log(`coarse: ${name} (${file}) … load ${load()}`);
+      out.coarse.push(await benchCoarse(name, file, models, tools, undefined, 2, log));
+    }
+    await closeIndexModels(models);
+  }
+
   if (only.has('query')) {
     log('query: text embedding …');
     const t = await benchTextEmbedding(ivtModel, quick ? 50 : 200);
@@ -115,6 +129,11 @@ function printTable(o: Record<string, any>): void {
     rows.push([`gate.rtf ${g.clip} (${g.durationS.toFixed(0)} s) gated / ungated`, `${g.rtfGated.toFixed(2)}× / ${g.rtfUngated.toFixed(2)}×`, `decode-only ${g.decodeOnlyRtf.toFixed(2)}× (gated = ${g.gatedOverDecode.toFixed(2)}× decode time)`, g.loads.map((l) => l.toFixed(1)).join(' / ')]);
     rows.push([`  gate recall ${g.clip} (sightings / detections)`, `${g.recall.sightingRecall.toFixed(3)} / ${g.recall.detectionRecall.toFixed(3)}`, `${g.recall.recalledSightings}/${g.recall.sightings} sightings; detector saw ${g.gatedDetectedFrames}/${g.frames} frames`, '']);
     rows.push([`  stages gated ${g.clip} (s)`, formatStageTimes(g.gatedStages), `ungated: ${formatStageTimes(g.ungatedStages)}`, '']);
+  }
+  for (const c of (o.coarse ?? []) as CoarseFigures[]) {
+    for (const v of [c.ungated, ...c.variants]) {
+      rows.push([`coarse ${c.clip} ${v.name}`, `${v.rtf.toFixed(2)}× (${v.speedup.toFixed(2)}× ungated)`, `decode-only ${c.decodeOnlyRtf.toFixed(2)}×; sightings recall ${v.recall.sightingRecall.toFixed(3)} (${v.recall.recalledSightings}/${v.recall.sightings}), detections ${v.recall.detectionRecall.toFixed(3)}; ${v.frames} frames decoded, detector ${v.detectedFrames}${v.coarse ? `; skipped ${v.coarse.skippedS.toFixed(0)} s (GOP ${v.coarse.gopS.toFixed(1)} s, keyframe pass ${v.coarse.s.toFixed(1)} s)` : ''}`, v.load.toFixed(1)]);
+    }
   }
   if (o.memory) rows.push(['memory.peakRssMb (indexing, node + ffmpeg)', `${o.memory.peakRssMb} MB`, '≤ 2048 MB', '']);
   if (o.query) rows.push(['query.textEmbedMs (median)', `${o.query.textEmbedMs} ms`, `p95 ${o.query.textEmbedP95Ms} ms`, o.query.load]);
