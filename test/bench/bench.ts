@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query,gate,coarse] [-- --table=run.json]`: indexing speed against
+// `npm run bench [-- --quick] [-- --json] [-- --only=index,gate,case,search,query,coarse] [-- --table=run.json]`: indexing speed against
 // decode-only, motion gating on a realistic CCTV clip (gated vs ungated, sightings recall; --only=gate), search latency at 10k/100k/1M crops (exact and approximate, with recall), text
 // embedding latency and peak memory, each measured in the same run on this machine. Not a test:
 // it prints figures; docs/benchmarks.md records them.
@@ -13,6 +13,7 @@ import { loadIvtManifest } from '../../electron/engine/vision/manifest';
 import { cctvRealistic, street1080p, vtestAvi } from './fixtures';
 import { benchGating, benchIndexing, GatingFigures, IndexFigures } from './indexing';
 import { benchCoarse, type CoarseFigures } from './coarse';
+import { benchCase, type CaseFigures } from './caseThroughput';
 import { benchTextEmbedding } from './query';
 import { benchQueryParsing } from './query-parse';
 import { benchSearch, SearchFigures } from './search';
@@ -22,7 +23,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const json = args.includes('--json');
 const onlyArg = args.find((a) => a.startsWith('--only='));
-const only = new Set(onlyArg ? onlyArg.slice(7).split(',') : ['index', 'gate', 'search', 'query']);
+const only = new Set(onlyArg ? onlyArg.slice(7).split(',') : ['index', 'gate', 'case', 'search', 'query']);
 const log = (s: string): void => { process.stderr.write(`${s}\n`); };
 
 const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -80,6 +81,14 @@ async function main(): Promise<void> {
     await closeIndexModels(models);
   }
 
+  if (only.has('case')) {
+    // Many files at once: a 4-file case, one file at a time vs the case scheduler (default settings: gate + coarse pass).
+    const tools = resolveFfmpeg();
+    const seconds = quick ? 20 : 60;
+    log(`case: 4 files × ${seconds} s of 1080p … load ${load()}`);
+    out.case = await benchCase(tools, seconds, { motionGate: true, coarsePass: true }, log);
+  }
+
   if (only.has('coarse')) {
     // Keyframe-first coarse pass and skip_loop_filter against the ungated pipeline (--only=coarse; not in the default set: ~4 full runs of a 10-min clip).
     const tools = resolveFfmpeg();
@@ -134,6 +143,11 @@ function printTable(o: Record<string, any>): void {
     for (const v of [c.ungated, ...c.variants]) {
       rows.push([`coarse ${c.clip} ${v.name}`, `${v.rtf.toFixed(2)}× (${v.speedup.toFixed(2)}× ungated)`, `decode-only ${c.decodeOnlyRtf.toFixed(2)}×; sightings recall ${v.recall.sightingRecall.toFixed(3)} (${v.recall.recalledSightings}/${v.recall.sightings}), detections ${v.recall.detectionRecall.toFixed(3)}; ${v.frames} frames decoded, detector ${v.detectedFrames}${v.coarse ? `; skipped ${v.coarse.skippedS.toFixed(0)} s (GOP ${v.coarse.gopS.toFixed(1)} s, keyframe pass ${v.coarse.s.toFixed(1)} s)` : ''}`, v.load.toFixed(1)]);
     }
+  }
+  if (o.case) {
+    const c = o.case as CaseFigures;
+    for (const r of c.runs) rows.push([`case ${c.files} files × ${(c.videoS / c.files).toFixed(0)} s, ${r.name}`, `${r.cameraHoursPerWallHour.toFixed(2)} camera-hours per wall hour`, `budget: ${r.budget?.cores} cores, ${r.budget?.files} files at once, ${r.budget?.decodeThreads} decoder + ${r.budget?.onnxThreads} ONNX threads (decode share ${r.budget?.decodeShare.toFixed(2)}); ${r.cpuPerVideoS.toFixed(3)} CPU s per video s, peak RSS ${r.peakRssMb} MB`, r.load.toFixed(1)]);
+    rows.push([`  case scheduler speed-up`, `${c.speedup.toFixed(2)}×`, 'one file at a time = 1', '']);
   }
   if (o.memory) rows.push(['memory.peakRssMb (indexing, node + ffmpeg)', `${o.memory.peakRssMb} MB`, '≤ 2048 MB', '']);
   if (o.query) rows.push(['query.textEmbedMs (median)', `${o.query.textEmbedMs} ms`, `p95 ${o.query.textEmbedP95Ms} ms`, o.query.load]);
