@@ -13,6 +13,7 @@
 // The plan is a pure function of the file, the detector and these options, so a resumed run computes
 // the same plan and "indexed up to t" (videos.indexed_until_s) keeps its meaning: every sampling tick
 // up to t was either indexed or lies in a skipped stretch of the plan.
+import { fileUrl, runFfmpeg } from '../video/ffmpeg';
 import { sampleFrames, type Frame } from '../video/sampler';
 import type { Detector } from '../vision/detector';
 import { changedFraction, DEFAULT_MOTION_GATE, greyGrid } from './motionGate';
@@ -69,6 +70,26 @@ export function planSkips(looks: KeyframeLook[], opts: CoarseOptions = DEFAULT_C
   // A run reaching the last keyframe ends there: what follows it was never seen.
   if (looks.length) close(looks[looks.length - 1].timeS);
   return { keyframes: looks.length, gopS, skips, skippedS: skips.reduce((s, k) => s + k.untilS - k.afterS, 0) };
+}
+
+/**
+ * The keyframe interval at the start of `file` (median over its first `seconds`), from the packets'
+ * key flags (ffmpeg's framecrc on stdout, demuxing only: nothing is decoded). Infinity with fewer
+ * than two keyframes. A camera whose GOP is longer than the coarse pass trusts is not worth a pass.
+ */
+export async function keyframeInterval(file: string, ffmpegPath: string, seconds = 20, signal?: AbortSignal): Promise<number> {
+  const r = await runFfmpeg(ffmpegPath, ['-t', String(seconds), '-protocol_whitelist', 'file', '-i', fileUrl(file), '-map', '0:V:0', '-c', 'copy', '-f', 'framecrc', 'pipe:1'], { file, signal });
+  if (r.code !== 0) return Infinity;
+  const tb = /^#tb 0: (\d+)\/(\d+)$/m.exec(r.stdout);
+  if (!tb) return Infinity;
+  const times: number[] = [];
+  for (const line of r.stdout.split('\n')) {
+    // "stream, dts, pts, duration, size, checksum[, F=0xflags]": the flags are printed unless they are exactly "key".
+    const f = /^0,\s*-?\d+,\s*(-?\d+),\s*\d+,\s*\d+,\s*0x[0-9a-f]+(?:, F=0x([0-9A-Fa-f]+))?/.exec(line);
+    if (f && (f[2] === undefined || (parseInt(f[2], 16) & 1) === 1)) times.push((Number(f[1]) * Number(tb[1])) / Number(tb[2]));
+  }
+  const gaps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+  return gaps.length ? gaps[gaps.length >> 1] : Infinity;
 }
 
 /** Decodes the keyframes of `file` and looks at each (grid change, and the detector where it matters). */

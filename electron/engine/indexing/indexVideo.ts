@@ -17,7 +17,7 @@ import { cropEvidence, type CropEvidence } from '../vision/evidence';
 import { sampleFrames, Frame } from '../video/sampler';
 import { StageClock, type StageTimes } from './stages';
 import { applyPreRoll, DEFAULT_MOTION_GATE, MotionGate, type MotionGateOptions } from './motionGate';
-import { DEFAULT_COARSE, framesAround, lookAtKeyframes, planSkips, type CoarseOptions, type CoarsePlan } from './coarsePass';
+import { DEFAULT_COARSE, framesAround, keyframeInterval, lookAtKeyframes, planSkips, type CoarseOptions, type CoarsePlan } from './coarsePass';
 import { checkUnchanged, sameFile } from './importer';
 import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
 import { plausiblePeople } from './personFilter';
@@ -96,6 +96,9 @@ async function coarsePlan(path: string, durationS: number, models: IndexModels, 
   if (!opts.coarsePass) return null;
   const o = { ...DEFAULT_COARSE, ...(opts.coarsePass === true ? {} : opts.coarsePass) };
   try {
+    // Long GOPs (vtest: 25 s) cannot be trusted, so nothing would be skipped: no keyframe decode at all.
+    const gopS = await keyframeInterval(path, opts.ffmpeg, 20, opts.signal);
+    if (!(gopS <= o.maxKeyframeGapS)) return { keyframes: 0, gopS, skips: [], skippedS: 0 };
     return planSkips(await lookAtKeyframes(path, models.detector, { ffmpegPath: opts.ffmpeg, durationS, signal: opts.signal, opts: o }), o);
   } catch (e) {
     if (opts.signal?.aborted) throw e;
