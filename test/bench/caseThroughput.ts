@@ -2,14 +2,13 @@
 // each) indexed through the real job (import, budget, models opened with the budget's ONNX threads,
 // the case scheduler), first one file at a time and then as the scheduler chooses, in the same run.
 // Figure: camera-hours per wall hour (= video seconds / wall seconds of the whole job).
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openOrCreateCase } from '../../electron/engine/case/caseFile';
 import type { Budget } from '../../electron/engine/indexing/budget';
 import { runIndexJob } from '../../electron/engine/indexing/job';
-import { cacheDir, cctvRealistic } from './fixtures';
+import { cctvRealistic, cutOf } from './fixtures';
 import { sampleRss } from './memory';
 
 /** Where the four cuts start in the realistic clip (each holds one walk of CCTV_TIMELINE). */
@@ -17,15 +16,7 @@ const CUT_STARTS = [40, 160, 220, 360];
 
 export function caseCuts(ffmpeg: string, seconds: number): string[] {
   const src = cctvRealistic(ffmpeg);
-  return CUT_STARTS.map((start, i) => {
-    const out = path.join(cacheDir(), `cctv-case-${i + 1}-${start}s+${seconds}s.mp4`);
-    if (!fs.existsSync(out)) {
-      // Stream copy from a keyframe: the cut is the recording itself, not a re-encode.
-      execFileSync(ffmpeg, ['-y', '-v', 'error', '-ss', String(start), '-i', src, '-t', String(seconds), '-c', 'copy', `${out}.tmp.mp4`]);
-      fs.renameSync(`${out}.tmp.mp4`, out);
-    }
-    return out;
-  });
+  return CUT_STARTS.map((start) => cutOf(ffmpeg, src, start, seconds));
 }
 
 export interface CaseRun { name: string; wallS: number; cameraHoursPerWallHour: number; budget: Budget | null; indexed: number; cpuPerVideoS: number; peakRssMb: number; load: number }

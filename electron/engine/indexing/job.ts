@@ -2,7 +2,7 @@
 // every video that is not done — ones a killed process left half-way and ones that failed, which
 // resume from their last committed batch. The whole job holds the case's writer lock.
 import { describeDbError, writeTransaction, type Db } from '../case/caseFile';
-import { markFailed, videosIndexedByOtherModels, videosNotDone } from '../case/videos';
+import { listVideos, markFailed, videosIndexedByOtherModels, videosNotDone } from '../case/videos';
 import { CaseBusyError, WriterLock } from '../case/writerLock';
 import type { ImportReport, ProgressEvent } from '../contract';
 import { scanPaths } from '../video/scan';
@@ -11,7 +11,7 @@ import { AttributeModel } from '../vision/attributes';
 import { ImageEncoder } from '../vision/ivt';
 import { ReidEncoder } from '../vision/reid';
 import { withIntraOpThreads, type ProviderPreference } from '../vision/providers';
-import { budgetFor, type Budget } from './budget';
+import { budgetFor, type Budget, type FootageRate } from './budget';
 import { runScheduled, type After } from './scheduler';
 import { importVideo, recordFailure } from './importer';
 import { indexVideo, IndexModels } from './indexVideo';
@@ -88,19 +88,19 @@ export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: Loaded
   const lock = WriterLock.acquire(db);
   try {
     await importAll(db, opts, report, fail);
-    // The budget follows the footage queued (indexing/budget.ts); models open with its ONNX threads.
-    const queue = videosNotDone(db);
-    const chosen = budgetFor(queue.map((v) => ({ width: v.width, height: v.height, fps: v.fps, sampleFps: v.sample_fps, durationS: v.duration_s })), opts.cores);
+    // The budget follows the footage to index (indexing/budget.ts): the queue, or the whole case
+    // when only a model change can re-index it. The models open with the budget's ONNX threads.
+    const queue: FootageRate[] = videosNotDone(db).map((v) => ({ width: v.width, height: v.height, fps: v.fps, sampleFps: v.sample_fps, durationS: v.duration_s }));
+    const footage = queue.length ? queue : listVideos(db).map((v) => ({ width: v.width, height: v.height, fps: v.fps, sampleFps: v.sampleFps, durationS: v.durationS }));
+    const chosen = budgetFor(footage, opts.cores);
     const budget = opts.parallelFiles ? { ...chosen, files: opts.parallelFiles, decodeThreads: Math.max(1, Math.floor(chosen.cores / opts.parallelFiles)) } : chosen;
     opts.onBudget?.(budget);
-    if (queue.length > 0 && !opts.signal?.aborted) {
-      // A missing or damaged model is the installation's fault, not the footage's: the job fails.
-      const m = models ?? (await loadIndexModels({ ...opts, threads: budget.onnxThreads }));
-      try {
-        await indexQueued(db, opts, m, budget, report, fail, () => lock.assertHeld());
-      } finally {
-        if (!models) await closeIndexModels(m);
-      }
+    // A missing or damaged model is the installation's fault, not the footage's: the job fails.
+    const m = models ?? (await loadIndexModels({ ...opts, threads: budget.onnxThreads }));
+    try {
+      await indexQueued(db, opts, m, budget, report, fail, () => lock.assertHeld());
+    } finally {
+      if (!models) await closeIndexModels(m);
     }
     if (!opts.signal?.aborted) {
       // Exit status tells the truth: every video of the case that is still not done is named.
