@@ -96,8 +96,10 @@ async function main(): Promise<void> {
     // --quick: the first 180 s of the realistic clip (60 s empty, 20 s of people, 100 s empty).
     const realistic = quick ? ['cctv-realistic-1080p-first180s', cutOf(tools.ffmpeg, cctvRealistic(tools.ffmpeg), 0, 180)] : ['cctv-realistic-1080p', cctvRealistic(tools.ffmpeg)];
     const clips: [string, string][] = [['vtest', vtestAvi()], realistic as [string, string]];
+    // BENCH_CLIPS=name,…: only those clips (e.g. the realistic one alone).
+    const pick = process.env.BENCH_CLIPS?.split(',');
     out.coarse = [];
-    for (const [name, file] of clips) {
+    for (const [name, file] of clips.filter(([n]) => !pick || pick.some((p) => n.startsWith(p)))) {
       log(`coarse: ${name} (${file}) … load ${load()}`);
       out.coarse.push(await benchCoarse(name, file, models, tools, undefined, 2, log));
     }

@@ -18,9 +18,9 @@ export type VariantOptions = Pick<IndexOptions, 'motionGate' | 'coarsePass' | 's
 
 /** The variants `npm run bench -- --only=coarse` runs after the ungated reference. */
 export const COARSE_VARIANTS: { name: string; opts: VariantOptions }[] = [
-  { name: 'gated', opts: { motionGate: true } },
   { name: 'coarse+gated', opts: { motionGate: true, coarsePass: true } },
   { name: 'coarse+gated+skip_loop_filter', opts: { motionGate: true, coarsePass: true, skipLoopFilter: true } },
+  { name: 'gated', opts: { motionGate: true } },
 ];
 
 export interface VariantFigures {

@@ -109,8 +109,9 @@ export async function lookAtKeyframes(file: string, detector: Detector, o: { ffm
     if (look.people === null && !pending.some((p) => p.look === look)) pending.push({ frame, look });
   };
   let prev: { frame: Frame; grid: Float32Array; look: KeyframeLook } | null = null;
-  // 10 ticks a second: every keyframe gets its own tick (GOPs are longer than 0.1 s).
-  for await (const frame of sampleFrames(file, { ffmpegPath: o.ffmpegPath, fps: 10, keyframesOnly: true, maxSide: opts.maxSide, durationS: o.durationS, readAhead: 8, signal: o.signal })) {
+  // One tick a second: every keyframe of a GOP of 1 s or more gets its own tick, and all-intra footage
+  // (MJPEG: every frame a keyframe) gives one look a second, not one per frame.
+  for await (const frame of sampleFrames(file, { ffmpegPath: o.ffmpegPath, fps: 1, keyframesOnly: true, maxSide: opts.maxSide, durationS: o.durationS, readAhead: 8, signal: o.signal })) {
     const grid = greyGrid(frame, gridW, gridH);
     const look: KeyframeLook = { timeS: frame.timeS, changed: prev ? changedFraction(grid, prev.grid, cellThreshold) : 1, people: null };
     looks.push(look);
