@@ -12,7 +12,7 @@ import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { loadIvtManifest } from '../../electron/engine/vision/manifest';
 import { cctvRealistic, cutOf, street1080p, vtestAvi } from './fixtures';
 import { benchGating, benchIndexing, GatingFigures, IndexFigures } from './indexing';
-import { benchCoarse, type CoarseFigures } from './coarse';
+import { benchCoarse, COARSE_VARIANTS, type CoarseFigures } from './coarse';
 import { benchCase, type CaseFigures } from './caseThroughput';
 import { benchTextEmbedding } from './query';
 import { benchQueryParsing } from './query-parse';
@@ -101,7 +101,9 @@ async function main(): Promise<void> {
     out.coarse = [];
     for (const [name, file] of clips.filter(([n]) => !pick || pick.some((p) => n.startsWith(p)))) {
       log(`coarse: ${name} (${file}) … load ${load()}`);
-      out.coarse.push(await benchCoarse(name, file, models, tools, undefined, 2, log));
+      // BENCH_VARIANTS=name,…: only those variants after the ungated reference (test/bench/coarse.ts COARSE_VARIANTS).
+      const variants = process.env.BENCH_VARIANTS ? COARSE_VARIANTS.filter((v) => process.env.BENCH_VARIANTS!.split(',').includes(v.name)) : COARSE_VARIANTS;
+      out.coarse.push(await benchCoarse(name, file, models, tools, variants, 2, log));
     }
     await closeIndexModels(models);
   }
