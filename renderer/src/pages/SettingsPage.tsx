@@ -19,7 +19,7 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
     setError(null);
     try {
       // Only what the UI may change: programs to run are chosen in a native dialog (pickExecutable).
-      setSettings(await api.setSettings({ sampleFps: settings.sampleFps, executionProvider: settings.executionProvider, proxyDir: settings.proxyDir.trim() }));
+      setSettings(await api.setSettings({ sampleFps: settings.sampleFps, executionProvider: settings.executionProvider, proxyDir: settings.proxyDir.trim(), cores: settings.cores }));
       setMessage('Saved.');
       onSaved();
     } catch (e) {
@@ -41,6 +41,9 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
             </label>
             <label>Sampling rate (frames per second, for new imports)
               <input type="number" min={0.1} max={LIMITS.maxFps} step={0.1} value={settings.sampleFps} onChange={(e) => set('sampleFps', Number(e.target.value))} aria-label="Sampling rate" />
+            </label>
+            <label>Cores to use for indexing (0: all; several files are indexed at once within them)
+              <input type="number" min={0} max={LIMITS.maxCores} step={1} value={settings.cores} onChange={(e) => set('cores', Math.max(0, Math.floor(Number(e.target.value) || 0)))} aria-label="Cores to use" />
             </label>
             <label>Folder for playable copies of AVI/MJPEG/HEVC footage (empty: beside the case, &lt;case&gt;.proxies)
               <input className="mono" value={settings.proxyDir} onChange={(e) => set('proxyDir', e.target.value)} placeholder="beside the case file" aria-label="Proxy folder" />
