@@ -41,6 +41,8 @@ export const scoreSchema = between(LIMITS.minScore, LIMITS.maxScore);
 export const topSchema = between(1, LIMITS.top).refine(Number.isInteger, { error: 'expected an integer' });
 export const timeSchema = between(0, LIMITS.maxTimeS);
 export const fpsSchema = between(LIMITS.minFps, LIMITS.maxFps);
+/** Cores an import may use: a whole number, 0 = every core (indexing/budget.ts shares them out). */
+export const coresSchema = z.number({ error: 'expected a number' }).int({ error: 'expected a whole number' }).min(0, { error: 'must be ≥ 0 (0 = every core)' }).max(LIMITS.maxCores, { error: `must be ≤ ${LIMITS.maxCores}` });
 export const padSchema = between(0, LIMITS.maxPadS);
 /** ISO 8601 date-time with an explicit offset or Z — a bare local time would be ambiguous evidence. */
 const isoTime = text(64, { nonEmpty: true }).refine(
@@ -161,6 +163,8 @@ export const ImportRequestSchema = obj({
   paths: z.array(absPath, { error: 'expected an array' }).min(1, { error: 'must not be empty' }).max(LIMITS.importPaths, { error: `more than ${LIMITS.importPaths} items` }),
   /** Frames per second to sample (default: the setting). */
   fps: fpsSchema.optional(),
+  /** Cores to use (default: the setting). */
+  cores: coresSchema.optional(),
 });
 
 export const ImportFailureSchema = z.object({ path: z.string(), reason: z.string() });
@@ -380,7 +384,8 @@ export const ToolPathsSchema = obj({ ffmpegPath: toolPath.optional(), ffprobePat
 /** Settings the UI may change over the API. */
 /** '' = beside the case file (`<case>.proxies/`); else an absolute folder. */
 const proxyDir = z.union([z.literal(''), absPath], { error: 'expected an absolute folder (or "" for beside the case)' });
-export const UiSettingsPatchSchema = obj({ sampleFps: fpsSchema.optional(), executionProvider: ExecutionProviderSchema.optional(), proxyDir: proxyDir.optional(), motionGating: z.boolean().optional(), detectionTiles: z.boolean().optional() });
+export const UiSettingsPatchSchema = obj({ sampleFps: fpsSchema.optional(), executionProvider: ExecutionProviderSchema.optional(), proxyDir: proxyDir.optional(), motionGating: z.boolean().optional(),
+  detectionTiles: z.boolean().optional(), coarsePass: z.boolean().optional(), cores: coresSchema.optional() });
 /** Every setting (the stored file is checked against this). */
 export const SettingsPatchSchema = obj({ ...ToolPathsSchema.shape, ...UiSettingsPatchSchema.shape });
 
@@ -396,6 +401,10 @@ export const SettingsSchema = z.object({
   motionGating: z.boolean(),
   /** Wide high-resolution frames also run as overlapping tiles (vision/tiles.ts): distant people found, detector ≈ 3× slower there. */
   detectionTiles: z.boolean(),
+  /** Keyframe-first coarse pass (indexing/coarsePass.ts): quiet stretches are not decoded in full. */
+  coarsePass: z.boolean(),
+  /** Cores indexing may use (0 = every core): files indexed at once, decoder and inference threads. */
+  cores: z.number(),
 });
 
 export const ModelInfoSchema = z.object({
@@ -434,7 +443,8 @@ export const EngineStatusSchema = z.object({
 
 /** Progress of long work; the CLI progress bar and the UI both consume this one event type. */
 export const ProgressEventSchema = z.object({
-  kind: z.enum(['import', 'index', 'export', 'proxy']),
+  /** 'case': the whole import (every file of the job together; videoId null, path = the case file). */
+  kind: z.enum(['import', 'index', 'export', 'proxy', 'case']),
   videoId: z.number().nullable(),
   path: z.string(),
   phase: z.enum(['hashing', 'probing', 'queued', 'indexing', 'done', 'failed', 'writing']),

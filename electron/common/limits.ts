@@ -33,6 +33,8 @@ export const LIMITS = {
   minFps: 0.01,
   maxFps: 30,
   defaultFps: 2,
+  /** Cores an import may use (setting `cores`, CLI --cores; 0 = every core of the machine). */
+  maxCores: 256,
   /**
    * Seconds of context before and after each exported sighting. 600 s (10 min) each side: a
    * 20-minute clip per sighting is already more than a bundle reviewer watches; the old 3600 in

@@ -220,7 +220,7 @@ export class Engine implements SightlineApi {
     const input: WorkerInput = {
       dbPath: db.name, paths: req.paths.map((p) => path.resolve(p)), fps: req.fps ?? s.sampleFps, ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe,
       user: this.user, provider: s.executionProvider, detectorModel: this.detectorModel, ivtModel: this.ivtModel,
-      motionGate: s.motionGating, detectionTiles: s.detectionTiles,
+      motionGate: s.motionGating, detectionTiles: s.detectionTiles, coarsePass: s.coarsePass, cores: req.cores ?? s.cores,
     };
     // One job at a time: a second import waits for the first instead of fighting it for the cores.
     const run = this.jobs.then(() => this.runWorker(input));

@@ -2,7 +2,7 @@
 // and environment variables say the same things). Checked against the contract's settings schema.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ExecutionProviderSchema, LIMITS, SettingsPatchSchema, type Settings, type SettingsPatch } from '../common/contract';
+import { coresSchema, ExecutionProviderSchema, LIMITS, SettingsPatchSchema, type Settings, type SettingsPatch } from '../common/contract';
 import { ApiError } from '../common/errors';
 
 const envProvider = ExecutionProviderSchema.safeParse(process.env.SIGHTLINE_PROVIDER);
@@ -17,6 +17,10 @@ export const DEFAULT_SETTINGS: Settings = {
   motionGating: process.env.SIGHTLINE_MOTION_GATING !== '0',
   // On: people the full-frame pass misses in 1080p footage are most of the devset's unreachable ones (docs/search-quality.md).
   detectionTiles: process.env.SIGHTLINE_DETECTION_TILES !== '0',
+  // On: measured sightings recall against the ungated pipeline (docs/benchmarks.md, "Keyframe-first coarse pass").
+  coarsePass: process.env.SIGHTLINE_COARSE_PASS !== '0',
+  // 0 = every core; SIGHTLINE_CORES for the CLI's default (the --cores flag overrides it).
+  cores: coresSchema.safeParse(Number(process.env.SIGHTLINE_CORES ?? 0)).data ?? 0,
 };
 
 /** Checks a settings patch; throws with the field at fault. */

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --json] [-- --only=index,search,query,gate,workers] [-- --table=run.json]`: indexing speed against
+// `npm run bench [-- --quick] [-- --json] [-- --only=index,gate,case,search,query,coarse,workers] [-- --table=run.json]`: indexing speed against
 // decode-only, motion gating on a realistic CCTV clip (gated vs ungated, sightings recall; --only=gate), search latency at 10k/100k/1M crops (exact and approximate, with recall), text
 // embedding latency and peak memory, each measured in the same run on this machine; team-server workers 1/2/3
 // (--only=workers, not in the default set: it starts its own PostgreSQL; test/bench/workers.ts). Not a test:
@@ -11,8 +11,10 @@ import * as os from 'node:os';
 import { closeIndexModels, loadIndexModels } from '../../electron/engine/indexing/job';
 import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { loadIvtManifest } from '../../electron/engine/vision/manifest';
-import { cctvRealistic, street1080p, vtestAvi } from './fixtures';
+import { cctvRealistic, cutOf, street1080p, vtestAvi } from './fixtures';
 import { benchGating, benchIndexing, GatingFigures, IndexFigures } from './indexing';
+import { benchCoarse, COARSE_VARIANTS, type CoarseFigures } from './coarse';
+import { benchCase, type CaseFigures } from './caseThroughput';
 import { benchTextEmbedding } from './query';
 import { benchQueryParsing } from './query-parse';
 import { benchSearch, SearchFigures } from './search';
@@ -23,7 +25,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const json = args.includes('--json');
 const onlyArg = args.find((a) => a.startsWith('--only='));
-const only = new Set(onlyArg ? onlyArg.slice(7).split(',') : ['index', 'gate', 'search', 'query']);
+const only = new Set(onlyArg ? onlyArg.slice(7).split(',') : ['index', 'gate', 'case', 'search', 'query']);
 const log = (s: string): void => { process.stderr.write(`${s}\n`); };
 
 const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -81,6 +83,33 @@ async function main(): Promise<void> {
     await closeIndexModels(models);
   }
 
+  if (only.has('case')) {
+    // Many files at once: a 4-file case, one file at a time vs the case scheduler (default settings: gate + coarse pass).
+    const tools = resolveFfmpeg();
+    const seconds = quick ? 20 : 60;
+    log(`case: 4 files × ${seconds} s of 1080p … load ${load()}`);
+    out.case = await benchCase(tools, seconds, { motionGate: true, coarsePass: true }, log);
+  }
+
+  if (only.has('coarse')) {
+    // Keyframe-first coarse pass and skip_loop_filter against the ungated pipeline (--only=coarse; not in the default set: ~4 full runs of a 10-min clip).
+    const tools = resolveFfmpeg();
+    const models = await loadIndexModels({ provider: 'cpu', detectorModel, ivtModel });
+    // --quick: the first 180 s of the realistic clip (60 s empty, 20 s of people, 100 s empty).
+    const realistic = quick ? ['cctv-realistic-1080p-first180s', cutOf(tools.ffmpeg, cctvRealistic(tools.ffmpeg), 0, 180)] : ['cctv-realistic-1080p', cctvRealistic(tools.ffmpeg)];
+    const clips: [string, string][] = [['vtest', vtestAvi()], realistic as [string, string]];
+    // BENCH_CLIPS=name,…: only those clips (e.g. the realistic one alone).
+    const pick = process.env.BENCH_CLIPS?.split(',');
+    out.coarse = [];
+    for (const [name, file] of clips.filter(([n]) => !pick || pick.some((p) => n.startsWith(p)))) {
+      log(`coarse: ${name} (${file}) … load ${load()}`);
+      // BENCH_VARIANTS=name,…: only those variants after the ungated reference (test/bench/coarse.ts COARSE_VARIANTS).
+      const variants = process.env.BENCH_VARIANTS ? COARSE_VARIANTS.filter((v) => process.env.BENCH_VARIANTS!.split(',').includes(v.name)) : COARSE_VARIANTS;
+      out.coarse.push(await benchCoarse(name, file, models, tools, variants, 2, log));
+    }
+    await closeIndexModels(models);
+  }
+
   if (only.has('query')) {
     log('query: text embedding …');
     const t = await benchTextEmbedding(ivtModel, quick ? 50 : 200);
@@ -118,6 +147,16 @@ function printTable(o: Record<string, any>): void {
     rows.push([`gate.rtf ${g.clip} (${g.durationS.toFixed(0)} s) gated / ungated`, `${g.rtfGated.toFixed(2)}× / ${g.rtfUngated.toFixed(2)}×`, `decode-only ${g.decodeOnlyRtf.toFixed(2)}× (gated = ${g.gatedOverDecode.toFixed(2)}× decode time)`, g.loads.map((l) => l.toFixed(1)).join(' / ')]);
     rows.push([`  gate recall ${g.clip} (sightings / detections)`, `${g.recall.sightingRecall.toFixed(3)} / ${g.recall.detectionRecall.toFixed(3)}`, `${g.recall.recalledSightings}/${g.recall.sightings} sightings; detector saw ${g.gatedDetectedFrames}/${g.frames} frames`, '']);
     rows.push([`  stages gated ${g.clip} (s)`, formatStageTimes(g.gatedStages), `ungated: ${formatStageTimes(g.ungatedStages)}`, '']);
+  }
+  for (const c of (o.coarse ?? []) as CoarseFigures[]) {
+    for (const v of [c.ungated, ...c.variants]) {
+      rows.push([`coarse ${c.clip} ${v.name}`, `${v.rtf.toFixed(2)}× (${v.speedup.toFixed(2)}× ungated)`, `decode-only ${c.decodeOnlyRtf.toFixed(2)}×; sightings recall ${v.recall.sightingRecall.toFixed(3)} (${v.recall.recalledSightings}/${v.recall.sightings}), detections ${v.recall.detectionRecall.toFixed(3)}; ${v.frames} frames decoded, detector ${v.detectedFrames}${v.coarse ? `; skipped ${v.coarse.skippedS.toFixed(0)} s (GOP ${v.coarse.gopS.toFixed(1)} s, keyframe pass ${v.coarse.s.toFixed(1)} s)` : ''}`, v.load.toFixed(1)]);
+    }
+  }
+  if (o.case) {
+    const c = o.case as CaseFigures;
+    for (const r of c.runs) rows.push([`case ${c.files} files × ${(c.videoS / c.files).toFixed(0)} s, ${r.name}`, `${r.cameraHoursPerWallHour.toFixed(2)} camera-hours per wall hour`, `budget: ${r.budget?.cores} cores, ${r.budget?.files} files at once, ${r.budget?.decodeThreads} decoder + ${r.budget?.onnxThreads} ONNX threads (decode share ${r.budget?.decodeShare.toFixed(2)}); ${r.cpuPerVideoS.toFixed(3)} CPU s per video s, peak RSS ${r.peakRssMb} MB`, r.load.toFixed(1)]);
+    rows.push([`  case scheduler speed-up`, `${c.speedup.toFixed(2)}×`, 'one file at a time = 1', '']);
   }
   if (o.memory) rows.push(['memory.peakRssMb (indexing, node + ffmpeg)', `${o.memory.peakRssMb} MB`, '≤ 2048 MB', '']);
   if (o.query) rows.push(['query.textEmbedMs (median)', `${o.query.textEmbedMs} ms`, `p95 ${o.query.textEmbedP95Ms} ms`, o.query.load]);

@@ -111,3 +111,13 @@ export function buildCctvClip(ffmpeg: string, out: string, timeline: CctvTimelin
 export function cctvRealistic(ffmpeg: string): string {
   return buildCctvClip(ffmpeg, path.join(cacheDir(), 'cctv-realistic-1080p-600s.mp4'), CCTV_TIMELINE, 1920, 1080);
 }
+
+/** `seconds` of `src` from `startS`, by stream copy from the keyframe at or before it (cached): the recording itself, not a re-encode. */
+export function cutOf(ffmpeg: string, src: string, startS: number, seconds: number): string {
+  const out = path.join(cacheDir(), `${path.basename(src, path.extname(src))}-${startS}s+${seconds}s${path.extname(src)}`);
+  if (fs.existsSync(out)) return out;
+  const tmp = `${out}.tmp${path.extname(src)}`;
+  execFileSync(ffmpeg, ['-y', '-v', 'error', '-ss', String(startS), '-i', src, '-t', String(seconds), '-c', 'copy', tmp]);
+  fs.renameSync(tmp, out);
+  return out;
+}

@@ -15,7 +15,7 @@ const GOOD: { [M in ApiMethod]: unknown[][] } = {
   openTeamCase: [[{ server: 'postgres://alice@db.example/case17' }], [{ server: 'postgresql://alice:pw@10.0.0.5:5432/case17?sslmode=require' }]],
   getCase: [[]],
   setCaseDetails: [[{}], [{ investigator: 'DC A. Jones' }], [{ caseNumber: '2024-0173', investigator: 'Анна Петрова', title: 'Robbery' }], [{ caseNumber: '' }]],
-  importPaths: [[{ paths: [abs('v/a.mp4'), abs('v/folder')] }], [{ paths: [abs('a.mp4')], fps: 2 }]],
+  importPaths: [[{ paths: [abs('v/a.mp4'), abs('v/folder')] }], [{ paths: [abs('a.mp4')], fps: 2 }], [{ paths: [abs('a.mp4')], cores: 4 }], [{ paths: [abs('a.mp4')], cores: 0 }]],
   listVideos: [[]],
   setCamera: [[1, 'Cam 3 — High St'], [2, '']],
   setClockCorrection: [[1, '2024-05-01T14:03:00Z'], [1, '2024-05-01T14:03:00.250+01:00'], [3, null]],
@@ -37,7 +37,7 @@ const GOOD: { [M in ApiMethod]: unknown[][] } = {
   exportEvidence: [[{ outDir: abs('out'), bookmarks: 'all' }], [{ outDir: abs('out'), bookmarks: [1, 2], padS: 5 }]],
   getSettings: [[]],
   verifyAudit: [[]],
-  setSettings: [[{}], [{ sampleFps: 2, executionProvider: 'cpu' }], [{ sampleFps: LIMITS.maxFps }], [{ motionGating: false }]],
+  setSettings: [[{}], [{ sampleFps: 2, executionProvider: 'cpu' }], [{ sampleFps: LIMITS.maxFps }], [{ motionGating: false }], [{ coarsePass: false, cores: 2 }]],
   status: [[]],
   getSigningKey: [[]],
 };
@@ -51,7 +51,8 @@ const BAD: { [M in ApiMethod]: unknown[][] } = {
   getCase: [[1]],
   setCaseDetails: [[], [{ investigator: '' }], [{ investigator: 'x'.repeat(LIMITS.shortText + 1) }], [{ caseNumber: 7 }], [{ user: 'admin' }], ['Ann']],
   importPaths: [[{ paths: [] }], [{ paths: ['a.mp4'] }], [{ paths: abs('a.mp4') }], [{ paths: [abs('a')], fps: 0 }], [{ paths: [abs('a')], fps: 1000 }],
-    [{ paths: [abs('a')], recursive: true }], [{ paths: Array(LIMITS.importPaths + 1).fill(abs('a')) }], [{ paths: [abs('a')], fps: Number.NaN }]],
+    [{ paths: [abs('a')], recursive: true }], [{ paths: Array(LIMITS.importPaths + 1).fill(abs('a')) }], [{ paths: [abs('a')], fps: Number.NaN }],
+    [{ paths: [abs('a')], cores: -1 }], [{ paths: [abs('a')], cores: 1.5 }], [{ paths: [abs('a')], cores: '2' }]],
   listVideos: [['x']],
   setCamera: [[0, 'a'], [-1, 'a'], [1.5, 'a'], ['1', 'a'], [1, 'x'.repeat(LIMITS.shortText + 1)], [1], [1, null]],
   setClockCorrection: [[1, '2024-05-01'], [1, '2024-05-01T14:03:00'], [1, 'yesterday'], [1, 1714572180000], [1, '2024-13-45T99:00:00Z'], [1]],
@@ -77,7 +78,7 @@ const BAD: { [M in ApiMethod]: unknown[][] } = {
   verifyAudit: [[1]],
   // Executables (ffmpegPath, ffprobePath) are never set over the API, not even '' or an absolute path:
   // only main's native dialog or the CLI may name a program the engine will run.
-  setSettings: [[{ ffmpegPath: 'ffmpeg' }], [{ executionProvider: 'tpu' }], [{ motionGating: 'yes' }], [{ sampleFps: 0 }], [{ theme: 'dark' }], [null], [[]],
+  setSettings: [[{ ffmpegPath: 'ffmpeg' }], [{ executionProvider: 'tpu' }], [{ motionGating: 'yes' }], [{ cores: LIMITS.maxCores + 1 }], [{ coarsePass: 1 }], [{ sampleFps: 0 }], [{ theme: 'dark' }], [null], [[]],
     [{ ffmpegPath: '' }], [{ ffmpegPath: abs('usr/bin/ffmpeg') }], [{ ffprobePath: abs('tmp/evil.sh') }], [{ sampleFps: LIMITS.maxFps + 1 }]],
   status: [['now']],
   getSigningKey: [['/tmp/key.pem']],

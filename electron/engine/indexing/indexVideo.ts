@@ -16,6 +16,7 @@ import type { CropEvidence } from '../vision/evidence';
 import { sampleFrames, Frame } from '../video/sampler';
 import { StageClock, type StageTimes } from './stages';
 import { applyPreRoll, DEFAULT_MOTION_GATE, MotionGate, type MotionGateOptions } from './motionGate';
+import { DEFAULT_COARSE, framesAround, keyframeInterval, lookAtKeyframes, planSkips, type CoarseOptions, type CoarsePlan } from './coarsePass';
 import { checkUnchanged, sameFile } from './importer';
 import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
 import { perceive } from './perceive';
@@ -49,6 +50,24 @@ export interface IndexOptions {
   stageTimes?: StageTimes;
   /** Motion gating (indexing/motionGate.ts): true for the defaults, or options; off when absent. */
   motionGate?: boolean | Partial<MotionGateOptions>;
+  /** Keyframe-first coarse pass (indexing/coarsePass.ts): quiet stretches are not decoded in full; off when absent. */
+  coarsePass?: boolean | Partial<CoarseOptions>;
+  /** Decode without the in-loop deblocking filter (video/sampler.ts skipLoopFilter); off when absent. */
+  skipLoopFilter?: boolean;
+  /** ffmpeg decoder threads per video (default 2; the case scheduler gives each of its files a share). */
+  decodeThreads?: number;
+}
+
+export interface IndexResult {
+  /** Sampled frames decoded (frames in skipped stretches are not). */
+  frames: number;
+  detections: number;
+  /** Frames the detector saw. */
+  detectedFrames: number;
+  /** The coarse pass's plan, when it ran. */
+  coarse?: CoarsePlan;
+  /** Wall seconds of the coarse pass (decoding keyframes + the detector on them). */
+  coarseS?: number;
 }
 
 export { newStageTimes, type StageTimes } from './stages';
@@ -68,7 +87,25 @@ function gateFor(opts: IndexOptions, fps: number, batchFrames: number): MotionGa
   return new MotionGate({ ...o, holdS: Math.max(o.holdS, (batchFrames + 2) / fps) });
 }
 
-export async function indexVideo(db: Db, videoId: number, models: IndexModels, opts: IndexOptions): Promise<{ frames: number; detections: number; detectedFrames: number }> {
+/**
+ * The coarse pass's plan for this run, or null (off, or the keyframe decode failed: the full pass
+ * then decodes everything and reports the file's problem itself).
+ */
+async function coarsePlan(path: string, durationS: number, models: IndexModels, opts: IndexOptions): Promise<CoarsePlan | null> {
+  if (!opts.coarsePass) return null;
+  const o = { ...DEFAULT_COARSE, ...(opts.coarsePass === true ? {} : opts.coarsePass) };
+  try {
+    // Long GOPs (vtest: 25 s) cannot be trusted, so nothing would be skipped: no keyframe decode at all.
+    const gopS = await keyframeInterval(path, opts.ffmpeg, 20, opts.signal);
+    if (!(gopS <= o.maxKeyframeGapS)) return { keyframes: 0, gopS, skips: [], skippedS: 0 };
+    return planSkips(await lookAtKeyframes(path, models.detector, { ffmpegPath: opts.ffmpeg, durationS, signal: opts.signal, opts: o }), o);
+  } catch (e) {
+    if (opts.signal?.aborted) throw e;
+    return null;
+  }
+}
+
+export async function indexVideo(db: Db, videoId: number, models: IndexModels, opts: IndexOptions): Promise<IndexResult> {
   const v = videoRow(db, videoId);
   if (!v) throw new Error(`video ${videoId}: not in this case`);
   // The bytes decoded must be the bytes imported: checked before, and after (size, mtime, identity).
@@ -143,7 +180,11 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     opts.afterBatch?.(lastFrameT);
   };
 
-  const frames$ = sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? DEFAULT_MAX_SIDE, startS: startT >= 0 ? startT : undefined, durationS: v.duration_s, readAhead: opts.readAhead ?? 2 * batchFrames, signal: opts.signal });
+  const coarseStarted = Date.now();
+  const plan = await coarsePlan(v.path, v.duration_s, models, opts);
+  const coarseS = (Date.now() - coarseStarted) / 1000;
+  const sample = (startS: number | undefined) => sampleFrames(v.path, { ffmpegPath: opts.ffmpeg, fps: v.sample_fps, maxSide: opts.maxSide ?? DEFAULT_MAX_SIDE, startS, durationS: v.duration_s, readAhead: opts.readAhead ?? 2 * batchFrames, threads: opts.decodeThreads, skipLoopFilter: opts.skipLoopFilter, signal: opts.signal });
+  const frames$ = framesAround(plan?.skips ?? [], startT >= 0 ? startT : undefined, sample);
   // Decoding errors of a file that changed meanwhile are the change's fault: say that, not "corrupt".
   const refuseIfChanged = (): void => {
     const now = statOrNull(v.path);
@@ -177,7 +218,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     markDone(db, videoId);
   });
   opts.onProgress?.({ kind: 'index', videoId, path: v.path, phase: 'done', fraction: 1, etaS: 0 });
-  return { frames, detections, detectedFrames };
+  return { frames, detections, detectedFrames, ...(plan ? { coarse: plan, coarseS } : {}) };
 }
 
 function statOrNull(file: string): import('node:fs').Stats | null {

@@ -2,7 +2,7 @@
 // every video that is not done — ones a killed process left half-way and ones that failed, which
 // resume from their last committed batch. The whole job holds the case's writer lock.
 import { describeDbError, writeTransaction, type Db } from '../case/caseFile';
-import { markFailed, videosIndexedByOtherModels, videosNotDone } from '../case/videos';
+import { listVideos, markFailed, videosIndexedByOtherModels, videosNotDone } from '../case/videos';
 import { CaseBusyError, WriterLock } from '../case/writerLock';
 import type { ImportReport, ProgressEvent } from '../contract';
 import { scanPaths } from '../video/scan';
@@ -10,7 +10,9 @@ import { Detector } from '../vision/detector';
 import { AttributeModel } from '../vision/attributes';
 import { ImageEncoder } from '../vision/ivt';
 import { ReidEncoder } from '../vision/reid';
-import type { ProviderPreference } from '../vision/providers';
+import { withIntraOpThreads, type ProviderPreference } from '../vision/providers';
+import { budgetFor, type Budget, type FootageRate } from './budget';
+import { runScheduled, type After } from './scheduler';
 import { importVideo, recordFailure } from './importer';
 import { indexVideo, IndexModels } from './indexVideo';
 import { clearIndex } from './store';
@@ -34,15 +36,27 @@ export interface IndexJobOptions {
   motionGate?: boolean;
   /** Detection tiles for wide high-resolution frames (vision/tiles.ts); the default setting when absent. */
   detectionTiles?: boolean;
+  /** Keyframe-first coarse pass (indexing/coarsePass.ts); off when absent. */
+  coarsePass?: boolean;
+  /** CPU budget of the job (0 or absent: every core); indexing/budget.ts shares it out. */
+  cores?: number;
+  /** Files at once, instead of the budget's choice (benchmarks and tests: 1 = one after another). */
+  parallelFiles?: number;
+  /** Called once the budget is chosen (files at once, decoder and ONNX threads). */
+  onBudget?: (b: Budget) => void;
 }
 
 export interface LoadedModels extends IndexModels { provider: string }
 
-export async function loadIndexModels(opts: { provider?: ProviderPreference; detectorModel?: string; ivtModel?: string; reidModel?: string; detectionTiles?: boolean }): Promise<LoadedModels> {
-  const detector = await Detector.load(opts.detectorModel, { provider: opts.provider, tiles: (opts.detectionTiles ?? DEFAULT_SETTINGS.detectionTiles) ? 'auto' : 'off' });
-  const encoder = await ImageEncoder.load(opts.ivtModel, opts.provider);
-  const reid = await ReidEncoder.load(opts.reidModel, { provider: opts.provider });
-  const attributes = await AttributeModel.load(undefined, { provider: opts.provider });
+/** `threads`: ONNX Runtime intra-op threads of every session (default: providers.ts). */
+export async function loadIndexModels(opts: { provider?: ProviderPreference; detectorModel?: string; ivtModel?: string; reidModel?: string; threads?: number; detectionTiles?: boolean }): Promise<LoadedModels> {
+  const tiles = (opts.detectionTiles ?? DEFAULT_SETTINGS.detectionTiles) ? 'auto' : 'off';
+  const { detector, encoder, reid, attributes } = await withIntraOpThreads(opts.threads, async () => ({
+    detector: await Detector.load(opts.detectorModel, { provider: opts.provider, tiles }),
+    encoder: await ImageEncoder.load(opts.ivtModel, opts.provider),
+    reid: await ReidEncoder.load(opts.reidModel, { provider: opts.provider }),
+    attributes: await AttributeModel.load(undefined, { provider: opts.provider }),
+  }));
   // Everything that shapes a video's index: a change of any part re-indexes the case's videos
   // (sightings of two trackers, or vectors of two models, are never mixed).
   const modelKey = [
@@ -77,11 +91,18 @@ export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: Loaded
   // The lock first: a second writer is told at once who is indexing, before any work.
   const lock = WriterLock.acquire(db);
   try {
-    // Models next: a missing or damaged model is the installation's fault, not the footage's.
-    const m = models ?? (await loadIndexModels(opts));
+    await importAll(db, opts, report, fail);
+    // The budget follows the footage to index (indexing/budget.ts): the queue, or the whole case
+    // when only a model change can re-index it. The models open with the budget's ONNX threads.
+    const queue: FootageRate[] = videosNotDone(db).map((v) => ({ width: v.width, height: v.height, fps: v.fps, sampleFps: v.sample_fps, durationS: v.duration_s }));
+    const footage = queue.length ? queue : listVideos(db).map((v) => ({ width: v.width, height: v.height, fps: v.fps, sampleFps: v.sampleFps, durationS: v.durationS }));
+    const chosen = budgetFor(footage, opts.cores);
+    const budget = opts.parallelFiles ? { ...chosen, files: opts.parallelFiles, decodeThreads: Math.max(1, Math.floor(chosen.cores / opts.parallelFiles)) } : chosen;
+    opts.onBudget?.(budget);
+    // A missing or damaged model is the installation's fault, not the footage's: the job fails.
+    const m = models ?? (await loadIndexModels({ ...opts, threads: budget.onnxThreads }));
     try {
-      await importAll(db, opts, report, fail);
-      await indexQueued(db, opts, m, report, fail, () => lock.assertHeld());
+      await indexQueued(db, opts, m, budget, report, fail, () => lock.assertHeld());
     } finally {
       if (!models) await closeIndexModels(m);
     }
@@ -116,25 +137,29 @@ async function importAll(db: Db, opts: IndexJobOptions, report: ImportReport, fa
   }
 }
 
-async function indexQueued(db: Db, opts: IndexJobOptions, m: LoadedModels, report: ImportReport, fail: Fail, guard: () => void): Promise<void> {
+async function indexQueued(db: Db, opts: IndexJobOptions, m: LoadedModels, budget: Budget, report: ImportReport, fail: Fail, guard: () => void): Promise<void> {
   // A job still 'running' belongs to a process that was killed: this run resumes its work.
   writeTransaction(db, () => db.prepare("UPDATE jobs SET status = 'interrupted', finished_at = ? WHERE status = 'running'").run(new Date().toISOString()));
   // A model change means re-indexing, never silently mixing embeddings of two models.
   for (const id of videosIndexedByOtherModels(db, m.modelKey)) clearIndex(db, id);
-  // Queued, interrupted and failed videos alike: each resumes from its last committed batch.
-  for (const v of videosNotDone(db)) {
-    if (opts.signal?.aborted) return;
+  // Queued, interrupted and failed videos alike: each resumes from its last committed batch,
+  // several at once (indexing/scheduler.ts) within the budget.
+  await runScheduled(videosNotDone(db), async (v, onProgress): Promise<After> => {
     let job = 0;
     try {
       job = Number(writeTransaction(db, () => db.prepare("INSERT INTO jobs(kind, video_id, status, started_at) VALUES ('index', ?, 'running', ?)").run(v.id, new Date().toISOString()).lastInsertRowid));
-      const r = await indexVideo(db, v.id, m, { ffmpeg: opts.ffmpeg, signal: opts.signal, onProgress: opts.onProgress, afterBatch: opts.afterBatch, guard, motionGate: opts.motionGate });
+      const r = await indexVideo(db, v.id, m, {
+        ffmpeg: opts.ffmpeg, signal: opts.signal, onProgress, afterBatch: opts.afterBatch, guard,
+        motionGate: opts.motionGate, coarsePass: opts.coarsePass, decodeThreads: budget.decodeThreads,
+      });
       writeTransaction(db, () => db.prepare("UPDATE jobs SET status = 'done', finished_at = ?, frames = ? WHERE id = ?").run(new Date().toISOString(), r.frames, job));
       report.indexed.push(v.id);
+      return 'next';
     } catch (e) {
       const aborted = opts.signal?.aborted === true;
       const reason = reasonOf(db, e);
       // Another process took the case over: it owns the video now, this run writes nothing more.
-      if (e instanceof CaseBusyError) { fail(v.path, reason, v.id); return; }
+      if (e instanceof CaseBusyError) { fail(v.path, reason, v.id); return 'stop'; }
       try {
         writeTransaction(db, () => {
           if (job) db.prepare('UPDATE jobs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(aborted ? 'interrupted' : 'failed', new Date().toISOString(), reason, job);
@@ -144,8 +169,9 @@ async function indexQueued(db: Db, opts: IndexJobOptions, m: LoadedModels, repor
       } catch {
         /* the case cannot be written (disk full): the report below still names the file and the reason */
       }
-      if (aborted) return;
+      if (aborted) return 'stop';
       fail(v.path, reason, v.id);
+      return 'next';
     }
-  }
+  }, { parallel: budget.files, signal: opts.signal, casePath: db.name, onProgress: opts.onProgress });
 }

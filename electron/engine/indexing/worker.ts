@@ -5,7 +5,7 @@ import { openDb } from '../case/caseFile';
 import type { ProgressEvent } from '../contract';
 import { IndexJobOptions, runIndexJob } from './job';
 
-export type WorkerInput = Omit<IndexJobOptions, 'signal' | 'onProgress' | 'afterBatch'> & { dbPath: string };
+export type WorkerInput = Omit<IndexJobOptions, 'signal' | 'onProgress' | 'afterBatch' | 'onBudget' | 'parallelFiles'> & { dbPath: string };
 export type WorkerMessage =
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'done'; report: import('../contract').ImportReport }

@@ -42,6 +42,11 @@ export interface SampleOptions {
    */
   keyframesOnly?: boolean;
   /**
+   * Skip H.264/HEVC's in-loop deblocking filter (ffmpeg -skip_loop_filter all): cheaper decoding, at
+   * the price of blockier pixels that drift until the next keyframe. Off unless measured harmless.
+   */
+  skipLoopFilter?: boolean;
+  /**
    * Frames read ahead by a reader thread (default 0: read on demand). ONNX Runtime's session.run
    * blocks the consumer's thread; without a reader ffmpeg stalls on the full pipe meanwhile, so
    * decoding and inference take turns instead of overlapping. Same frames either way.
@@ -197,6 +202,7 @@ export async function* sampleFrames(file: string, opts: SampleOptions): AsyncGen
   // -hide_banner/-nostdin come from the runner (video/ffmpeg.ts).
   const args = ['-nostats', '-loglevel', 'level+info', '-threads', String(threads)];
   if (opts.keyframesOnly) args.push('-skip_frame', 'nokey');
+  if (opts.skipLoopFilter) args.push('-skip_loop_filter', 'all');
   if (seekS > 0) args.push('-ss', seekS.toFixed(3));
   args.push('-protocol_whitelist', 'file', '-i', fileUrl(file),
     // First video stream that is not cover art; nothing else.

@@ -33,7 +33,20 @@ export function providerOrder(pref: ProviderPreference = 'auto', platform: NodeJ
 // beside inference (read-ahead thread) and ORT's default (every core) made both wait on each other
 // (docs/benchmarks.md: on 2 cores 1 thread indexed 1080p H.264 faster than 2; SD footage, where
 // decoding is nearly free, was faster with 2).
-const intraOpThreads = (): number => Math.max(1, Number(process.env.SIGHTLINE_THREADS) || os.availableParallelism() - 1);
+// An import chooses its own count from its footage (indexing/budget.ts) for the sessions it opens.
+let threadsForNextSessions: number | null = null;
+const intraOpThreads = (): number => threadsForNextSessions ?? Math.max(1, Number(process.env.SIGHTLINE_THREADS) || os.availableParallelism() - 1);
+
+/** Opens sessions (in `open`) with `threads` intra-op threads instead of the default; undefined: the default. */
+export async function withIntraOpThreads<T>(threads: number | undefined, open: () => Promise<T>): Promise<T> {
+  if (!threads) return open();
+  threadsForNextSessions = Math.max(1, Math.floor(threads));
+  try {
+    return await open();
+  } finally {
+    threadsForNextSessions = null;
+  }
+}
 
 /**
  * On Linux the CUDA provider is an add-on that onnxruntime-node downloads at install time (skipped

@@ -65,6 +65,8 @@ function FileLibrary({ videos, progress, onChanged }: LibraryProps) {
   // Once a file is in the list its row shows the progress instead.
   const pendingPaths = running === 0 ? [] : Object.values(progress).filter((p) => p.videoId === null && p.kind === 'import'
     && p.phase !== 'done' && p.phase !== 'failed' && !videos.some((v) => v.path === p.path));
+  // The whole import (several files index at once): one bar with its ETA while a job runs.
+  const whole = running === 0 ? undefined : Object.values(progress).find((p) => p.kind === 'case' && p.phase === 'indexing');
 
   return (
     <div className="page library-page">
@@ -98,6 +100,12 @@ function FileLibrary({ videos, progress, onChanged }: LibraryProps) {
           </div>
         )}
         {error && <div className="error" role="alert" data-testid="import-error">{error}</div>}
+        {whole && (
+          <div className="pending small" data-testid="import-progress">
+            All files — {Math.round(whole.fraction * 100)}%{whole.etaS != null ? ` · ${duration(whole.etaS)} left` : ''}
+            <ProgressBar fraction={whole.fraction} label="Import of all files" />
+          </div>
+        )}
         {pendingPaths.map((p) => (
           <div key={p.path} className="pending small"><span className="mono">{p.path}</span> — {p.phase}<ProgressBar fraction={p.fraction} label={`Import of ${p.path}`} /></div>
         ))}

@@ -19,7 +19,7 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
     setError(null);
     try {
       // Only what the UI may change: programs to run are chosen in a native dialog (pickExecutable).
-      setSettings(await api.setSettings({ sampleFps: settings.sampleFps, executionProvider: settings.executionProvider, proxyDir: settings.proxyDir.trim(), motionGating: settings.motionGating, detectionTiles: settings.detectionTiles }));
+      setSettings(await api.setSettings({ sampleFps: settings.sampleFps, executionProvider: settings.executionProvider, proxyDir: settings.proxyDir.trim(), motionGating: settings.motionGating, detectionTiles: settings.detectionTiles, coarsePass: settings.coarsePass, cores: settings.cores }));
       setMessage('Saved.');
       onSaved();
     } catch (e) {
@@ -49,6 +49,13 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
             <label className="inline check">
               <input type="checkbox" checked={settings.detectionTiles} onChange={(e) => set('detectionTiles', e.target.checked)} aria-label="Find distant people" />
               Find distant people in high-resolution video (tiles; the detector runs about 3× longer on such footage; for new imports)
+            </label>
+            <label className="inline check">
+              <input type="checkbox" checked={settings.coarsePass} onChange={(e) => set('coarsePass', e.target.checked)} aria-label="Coarse pass" />
+              Look at keyframes first and skip quiet stretches (faster on long recordings; for new imports)
+            </label>
+            <label>Cores to use for indexing (0: all; several files are indexed at once within them)
+              <input type="number" min={0} max={LIMITS.maxCores} step={1} value={settings.cores} onChange={(e) => set('cores', Math.max(0, Math.floor(Number(e.target.value) || 0)))} aria-label="Cores to use" />
             </label>
             <label>Folder for playable copies of AVI/MJPEG/HEVC footage (empty: beside the case, &lt;case&gt;.proxies)
               <input className="mono" value={settings.proxyDir} onChange={(e) => set('proxyDir', e.target.value)} placeholder="beside the case file" aria-label="Proxy folder" />
