@@ -13,7 +13,6 @@ export interface Tile { x: number; y: number; width: number; height: number }
 
 /** When to tile: 'auto' = when the full frame is shrunk below MIN_SCALE; 'off' = one pass. */
 export type TileMode = 'auto' | 'off';
-export const TILE_MODES: readonly TileMode[] = ['auto', 'off'];
 
 // Below this frame → input scale a walking person (~1/6 of the frame's height) falls under ~50 px of
 // input. The sampler hands 1080p over as 1280×720 (scale 0.325 into 416): tiled; vtest's 768×576 (0.54) is not.
