@@ -106,6 +106,31 @@ export const PG_MIGRATIONS: string[] = [
   CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse();
   CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse();
   `,
+  // 2 (the investigator's side on a team case, as on a case file): the container's creation time and
+  // the investigator's clock correction of a video (wall-clock times), each sighting's thumbnail (made
+  // by the stitch pass), bookmarks and rejected results. A bookmark keeps its sighting: a re-stitch
+  // that would drop a bookmarked sighting fails instead of losing it (no ON DELETE).
+  `
+  ALTER TABLE videos ADD COLUMN creation_time text;
+  ALTER TABLE videos ADD COLUMN true_start_time text;
+  ALTER TABLE sightings ADD COLUMN thumbnail bytea;
+  CREATE TABLE bookmarks (
+    id          bigserial PRIMARY KEY,
+    sighting_id bigint NOT NULL REFERENCES sightings(id),
+    note        text NOT NULL DEFAULT '',
+    query       text,
+    score       double precision,
+    created_at  text NOT NULL,
+    updated_at  text NOT NULL,
+    created_by  text NOT NULL DEFAULT current_user
+  );
+  CREATE TABLE rejections (
+    sighting_id bigint PRIMARY KEY REFERENCES sightings(id) ON DELETE CASCADE,
+    reason      text NOT NULL CHECK (reason IN ('not a person','not relevant')),
+    at          text NOT NULL,
+    by          text NOT NULL DEFAULT current_user
+  );
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

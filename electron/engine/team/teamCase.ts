@@ -77,7 +77,7 @@ export class TeamCase {
         if (before.size !== after.size || before.mtimeMs !== after.mtimeMs) throw new VideoError(abs, 'still being written (it changed while it was hashed); import it once the copy has finished');
         const r = await this.store.importVideo({
           path: abs, fileName: path.basename(abs), sha256, sizeBytes: after.size, durationS: probe.durationS, fps: probe.fps, width: probe.width,
-          height: probe.height, codec: probe.codec, probeJson: JSON.stringify(probe.raw), camera: path.basename(path.dirname(abs)),
+          height: probe.height, codec: probe.codec, creationTime: probe.creationTime, probeJson: JSON.stringify(probe.raw), camera: path.basename(path.dirname(abs)),
           sampleFps: opts.fps ?? LIMITS.defaultFps, chunkS,
         });
         if (r.duplicate) report.duplicates.push({ path: abs, videoId: r.videoId });
