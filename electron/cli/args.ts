@@ -3,6 +3,8 @@
 // accept exactly the same values.
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
+import type { CaseInfo } from '../common/contract';
+import type { Engine } from '../engine/api';
 
 export class UsageError extends Error {}
 
@@ -17,6 +19,16 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
 export function requireDb(db: string | undefined, usage: string): string {
   if (!db) throw new UsageError(`--db <case.sqlite> is required\nusage: ${usage}`);
   return db;
+}
+
+/**
+ * Opens the case a command acts on, through the one Engine door: a team case with --server (or
+ * SIGHTLINE_SERVER when no --db is given; cli/teamArgs.ts), else the case file of --db.
+ */
+export async function openCaseFor(engine: Engine, values: { db?: string; server?: string }, usage: string, opts: { readonly?: boolean } = {}): Promise<CaseInfo> {
+  const server = values.server ?? (values.db ? undefined : process.env.SIGHTLINE_SERVER);
+  if (server?.trim()) return engine.openTeamCase({ server });
+  return engine.openCase(requireDb(values.db, `${usage}\n(or --server <postgres://…> / SIGHTLINE_SERVER for a team case)`), opts);
 }
 
 export function number(value: string | undefined, name: string, usage: string): number | undefined {
