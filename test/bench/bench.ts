@@ -18,7 +18,7 @@ import { benchCase, type CaseFigures } from './caseThroughput';
 import { benchTextEmbedding } from './query';
 import { benchQueryParsing } from './query-parse';
 import { benchSearch, SearchFigures } from './search';
-import { benchWorkers, type WorkerRun } from './workers';
+import { benchWorkers, type TeamSearchFigures, type WorkerRun } from './workers';
 import { formatStageTimes } from '../../electron/engine/indexing/stages';
 
 const args = process.argv.slice(2);
@@ -169,6 +169,11 @@ function printTable(o: Record<string, any>): void {
   for (const r of (o.workers?.runs ?? []) as WorkerRun[]) {
     rows.push([`workers ${r.workers} (${o.workers.footage}, ${r.footageS.toFixed(0)} s, ${r.chunks} × ${o.workers.chunkS} s chunks)`, `${r.rtf}× real time`,
       `${r.speedup}× one worker; node CPU ${r.cpuPerVideoS} s per video s; queue gap per chunk median ${r.queueGapMs.median} ms (max ${r.queueGapMs.max}); retried ${r.retried}`, r.load]);
+  }
+  const ts = o.workers?.search as TeamSearchFigures | null | undefined;
+  if (ts) {
+    rows.push([`team search p50 / p95 (${ts.crops} crops, ${ts.queries} queries)`, `${ts.team.p50Ms} / ${ts.team.p95Ms} ms`,
+      `case file of the same footage ${ts.caseFile.p50Ms} / ${ts.caseFile.p95Ms} ms (${(ts.team.p50Ms / ts.caseFile.p50Ms).toFixed(2)}× its p50); first search ${ts.team.coldMs} vs ${ts.caseFile.coldMs} ms`, ts.load]);
   }
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;

@@ -5,12 +5,20 @@
 // process and not included), and the queue's overhead per chunk (a worker's gap between writing one
 // chunk and claiming the next: polling, fetch, claim). Ratios between runs are the point; wall-clock
 // figures depend on the machine's load, printed beside them.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startCli } from '../helpers/cli';
 import { startPostgres } from '../helpers/postgres';
 import { runCli, SAMPLE_VIDEO } from '../helpers/cli';
 import { vtestAvi } from './fixtures';
+import { Engine } from '../../electron/engine/api';
+
+/** Description search on the finished team case through the Engine (what the app and CLI run). */
+export interface TeamSearchFigures {
+  crops: number; queries: number; load: string;
+  team: { coldMs: number; p50Ms: number; p95Ms: number }; caseFile: { coldMs: number; p50Ms: number; p95Ms: number };
+}
 
 export interface WorkerRun {
   workers: number; footageS: number; chunks: number; wallS: number; rtf: number; speedup: number;
@@ -20,11 +28,12 @@ export interface WorkerRun {
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : 0; };
 const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
-export async function benchWorkers(opts: { quick: boolean; counts?: number[]; log: (s: string) => void }): Promise<{ footage: string; chunkS: number; runs: WorkerRun[] }> {
+export async function benchWorkers(opts: { quick: boolean; counts?: number[]; log: (s: string) => void }): Promise<{ footage: string; chunkS: number; runs: WorkerRun[]; search: TeamSearchFigures | null }> {
   const footage = opts.quick ? SAMPLE_VIDEO : vtestAvi();
   const chunkS = opts.quick ? 6 : 10;
   const pg = await startPostgres();
   const runs: WorkerRun[] = [];
+  let search: TeamSearchFigures | null = null;
   try {
     await pg.sql('postgres', "CREATE ROLE bench LOGIN PASSWORD 'bench-pw'");
     for (const n of opts.counts ?? [1, 2, 3]) {
@@ -69,9 +78,50 @@ export async function benchWorkers(opts: { quick: boolean; counts?: number[]; lo
       });
       const r = runs[runs.length - 1];
       opts.log(`  ${r.rtf}× real time (${r.speedup}× one worker), node CPU ${r.cpuPerVideoS} s per video s, queue gap median ${r.queueGapMs.median} ms; load ${r.load}`);
+      search ??= await teamSearchLatency(url, footage, Number((await pg.sql(db, 'SELECT count(*) AS n FROM detections WHERE sighting_id IS NOT NULL'))[0].n));
     }
   } finally {
     pg.stop();
   }
-  return { footage: path.basename(footage), chunkS, runs };
+  return { footage: path.basename(footage), chunkS, runs, search };
+}
+
+/**
+ * Search latency on a team case against a case file of the same footage, in the same run: the team
+ * case's first search loads every video's vectors from the server; later ones read only what changed
+ * (one query on videos) plus the hits' rows and the audit entry, as the case file reads its own.
+ */
+async function teamSearchLatency(url: string, footage: string, crops: number): Promise<TeamSearchFigures> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-search-'));
+  try {
+    const file = path.join(dir, 'case.sqlite');
+    const indexed = await runCli(['index', footage, '--db', file, '--no-proxies'], { SIGHTLINE_MOTION_GATING: '0' });
+    if (indexed.code !== 0) throw new Error(`index --db: ${indexed.stderr}`);
+    const time = async (open: (e: Engine) => Promise<unknown>): Promise<{ coldMs: number; p50Ms: number; p95Ms: number }> => {
+      const engine = new Engine({ settingsFile: path.join(dir, 'settings.json') });
+      try {
+        await open(engine);
+        const texts = ['man in a dark jacket', 'woman in a red coat with a bag', 'person in white trousers', 'man with a black backpack'];
+        let t = performance.now();
+        await engine.search({ text: texts[0], top: 10 });
+        const coldMs = performance.now() - t;
+        const times: number[] = [];
+        for (let i = 0; i < 20; i++) {
+          t = performance.now();
+          await engine.search({ text: texts[i % texts.length], top: 10 });
+          times.push(performance.now() - t);
+        }
+        times.sort((a, b) => a - b);
+        const r1 = (x: number): number => Math.round(x * 10) / 10;
+        return { coldMs: r1(coldMs), p50Ms: r1(times[10]), p95Ms: r1(times[18]) };
+      } finally {
+        await engine.close();
+      }
+    };
+    const team = await time((e) => e.openTeamCase({ server: url }));
+    const caseFile = await time((e) => e.openCase(file));
+    return { crops, queries: 20, team, caseFile, load: load() };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
