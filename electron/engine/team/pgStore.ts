@@ -205,8 +205,9 @@ export class PgCaseStore implements ChunkStore {
     return inTransaction(this.pool, (c) => appendAuditOn(c, action, details));
   }
 
-  async auditRows(): Promise<AuditRow[]> {
-    const rows = (await this.pool.query('SELECT seq, at, actor, action, details, prev_hash, hash FROM audit_log ORDER BY seq')).rows;
+  /** Every audit row as stored; `on`: a client inside a transaction (one snapshot with other reads). */
+  async auditRows(on: Pool | PoolClient = this.pool): Promise<AuditRow[]> {
+    const rows = (await on.query('SELECT seq, at, actor, action, details, prev_hash, hash FROM audit_log ORDER BY seq')).rows;
     return rows.map((r) => ({ seq: Number(r.seq), at: r.at, user: r.actor, action: r.action, details: r.details, prev_hash: r.prev_hash, hash: r.hash }));
   }
 
