@@ -4,7 +4,8 @@
 // change with its audit entry naming the acting database role (not a typed name). An export from the
 // team case is a bundle verifyBundle accepts, whose manifest lists the bookmarked item and whose audit
 // copy verifies; `sightline verify --server` finds the export in the team case's log. A changed or
-// missing original is refused with an error naming the file, and no export is recorded.
+// missing original is refused with an error naming the file, and no export is recorded; a note edited
+// behind the log's back fails `audit verify` and blocks export, as on a case file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -148,6 +149,15 @@ test('team case: bookmarks with role-named audit entries, a verified export, cha
     assert.ok(missing.stderr.includes(clip), missing.stderr);
     assert.equal((await pg.sql('evidence17', "SELECT count(*) AS n FROM audit_log WHERE action = 'export made'"))[0].n, '1');
     assert.deepEqual(fs.readdirSync(out), [path.basename(report.bundleDir)], 'no partial bundle left behind');
+
+    // A note changed behind the log's back (a superuser's UPDATE): `audit verify` and export both refuse.
+    await pg.sql('evidence17', 'UPDATE bookmarks SET note = $1 WHERE id = $2', ['planted', b1.id]);
+    const bad = await cli(['audit', 'verify', '--server', alice]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, new RegExp(`bookmark ${b1.id}: its note differs from the last note recorded in the audit log`));
+    const blocked = await cli(['export', '--server', bob, '--out', out]);
+    assert.equal(blocked.code, 1);
+    assert.match(blocked.stderr, /the case disagrees with its audit log, nothing was exported/);
 
     // No credential in any output or in the bundle.
     const bundleText = fs.readdirSync(report.bundleDir).filter((f) => /\.(json|jsonl)$/.test(f)).map((f) => fs.readFileSync(path.join(report.bundleDir, f), 'utf8')).join('');

@@ -1,7 +1,6 @@
 // A team case as an evidence source (evidence/source.ts): the same export as a case file's, reading
 // the PostgreSQL case. The originals are read on the exporting machine at the path recorded at import,
 // and checked by size and SHA-256 as a case file's are; the "export made" entry's actor is the role.
-import { crossCheckRows } from '../case/audit';
 import type { EvidenceDetection, EvidenceSource, EvidenceVideo } from '../evidence/source';
 import { teamListBookmarks } from './bookmarks';
 import { appendAuditOn, fromBytes, type PgCaseStore } from './pgStore';
@@ -33,23 +32,7 @@ export function teamEvidenceSource(store: PgCaseStore, caseName: string): Eviden
       return rows.map((r) => fromBytes(r.vector as Buffer));
     },
     auditRows: () => store.auditRows(),
-    async crossCheck() {
-      // One snapshot: a colleague's bookmark committed between two reads is not a disagreement.
-      const c = await pool.connect();
-      try {
-        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const rows = await store.auditRows(c);
-        const videos = (await c.query('SELECT id, path, sha256 FROM videos ORDER BY id')).rows.map((v) => ({ id: Number(v.id), path: v.path as string, sha256: v.sha256 as string }));
-        const bookmarks = (await c.query('SELECT id, note FROM bookmarks ORDER BY id')).rows.map((b) => ({ id: Number(b.id), note: b.note as string }));
-        await c.query('COMMIT');
-        return crossCheckRows(rows, { videos, bookmarks });
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        c.release();
-      }
-    },
+    crossCheck: () => store.crossCheck(),
     // The user the export names is this role (Engine passes it); the entry's actor is the role itself.
     async recordExport(_user, details) {
       await inTransaction(pool, (c) => appendAuditOn(c, 'export made', details));
