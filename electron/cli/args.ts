@@ -39,6 +39,14 @@ export function number(value: string | undefined, name: string, usage: string): 
 }
 
 /** A number flag checked against a schema of the contract (e.g. topSchema): "--top: "0" must be between 1 and 10000". */
+/** A text flag checked by the contract's schema (the same rule the IPC layer applies). */
+export function checkedText(value: string | undefined, name: string, schema: z.ZodType<string>, usage: string): string | undefined {
+  if (value === undefined) return undefined;
+  const r = schema.safeParse(value);
+  if (!r.success) throw new UsageError(`${name}: "${value}" ${r.error.issues[0].message}\nusage: ${usage}`);
+  return r.data;
+}
+
 export function checkedNumber(value: string | undefined, name: string, schema: z.ZodType<number>, usage: string): number | undefined {
   const n = number(value, name, usage);
   if (n === undefined) return undefined;

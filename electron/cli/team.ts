@@ -2,7 +2,7 @@
 // a case in PostgreSQL indexed by workers. The connection string is taken from the flag or the
 // environment and never printed: messages carry its redacted form only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { topSchema, fpsSchema, LIMITS } from '../common/contract';
+import { fpsSchema } from '../common/contract';
 import { TeamCase, DEFAULT_CHUNK_S } from '../engine/team/teamCase';
 import { runWorker, type WorkerEvent } from '../engine/team/worker';
 import { redact, scrub, serverFrom } from '../engine/team/server';
@@ -79,26 +79,6 @@ export async function status(args: string[]): Promise<number> {
       ...s.failures.map((f) => `  video ${f.videoId} chunk ${f.idx} failed: ${f.error}`),
     ];
     process.stdout.write(`${out.join('\n')}\n`);
-    return 0;
-  });
-}
-
-const SEARCH_USAGE = 'sightline search "<description>" --server <conn> [--top K] [--json]';
-export async function search(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { server: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } }, SEARCH_USAGE);
-  const conn = server(values.server, SEARCH_USAGE);
-  const text = positionals.join(' ').trim();
-  if (!text) throw new UsageError(`describe the person, e.g. "woman in a red jacket with a black backpack"\nusage: ${SEARCH_USAGE}`);
-  if (text.length > LIMITS.searchText) throw new UsageError(`the description is longer than ${LIMITS.searchText} characters\nusage: ${SEARCH_USAGE}`);
-  const top = checkedNumber(values.top, '--top', topSchema, SEARCH_USAGE) ?? LIMITS.defaultTop;
-  return withCase(conn, async (t) => {
-    const r = await t.search(text, { top, provider: DEFAULT_SETTINGS.executionProvider });
-    if (r.unknownWords.length) process.stderr.write(`sightline: not in the model's vocabulary: ${r.unknownWords.join(', ')}\n`);
-    if (values.json) { process.stdout.write(`${JSON.stringify(r)}\n`); return 0; }
-    if (!r.hits.length) process.stdout.write(`no sightings yet (${r.crops} crops searchable)\n`);
-    for (const [i, h] of r.hits.entries()) {
-      process.stdout.write(`${String(i + 1).padStart(3)}. ${h.score.toFixed(3)} ${h.confidence.padEnd(8)} ${h.video} @ ${h.time.toFixed(1)} s  box ${h.bbox.join(',')}  sighting ${h.sighting} (${h.start.toFixed(1)}–${h.end.toFixed(1)} s)${h.chips.length ? `  ${h.chips.map((c) => `${c.label} ${c.ok ? '✓' : '✗'}`).join(' · ')}` : ''}\n`);
-    }
     return 0;
   });
 }

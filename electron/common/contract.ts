@@ -45,7 +45,7 @@ export const fpsSchema = between(LIMITS.minFps, LIMITS.maxFps);
 export const coresSchema = z.number({ error: 'expected a number' }).int({ error: 'expected a whole number' }).min(0, { error: 'must be ≥ 0 (0 = every core)' }).max(LIMITS.maxCores, { error: `must be ≤ ${LIMITS.maxCores}` });
 export const padSchema = between(0, LIMITS.maxPadS);
 /** ISO 8601 date-time with an explicit offset or Z — a bare local time would be ambiguous evidence. */
-const isoTime = text(64, { nonEmpty: true }).refine(
+export const isoTime = text(64, { nonEmpty: true }).refine(
   (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
   { error: 'expected an ISO 8601 date-time with a time zone (e.g. 2024-05-01T14:03:00Z)' },
 );

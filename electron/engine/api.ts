@@ -34,11 +34,14 @@ import { sha256File } from './video/hash';
 import { TeamCase } from './team/teamCase';
 import { teamAddBookmark, teamListBookmarks, teamRemoveBookmark, teamUpdateBookmark } from './team/bookmarks';
 import { teamEvidenceSource } from './team/evidenceSource';
+import { changeTeamVideo, teamVideo, teamVideos, type PlaybackOf } from './team/videos';
+import { playability } from './video/playable';
+import { videoUrl } from '../common/media';
 import { redact, scrub } from './team/server';
 import { LIMITS } from '../common/limits';
 
 /** What a team case cannot do yet, said wherever it is asked for. */
-export const TEAM_NOT_YET = 'not available for team cases yet (review, playback and case details work on case files only)';
+export const TEAM_NOT_YET = 'not available for team cases yet (review, playback and importing footage from the app work on case files only)';
 
 export interface EngineOptions {
   settingsFile?: string;
@@ -178,6 +181,13 @@ export class Engine implements SightlineApi {
 
   /** Case number, investigator, title: one audited change; the entry names who acts after it. */
   async setCaseDetails(patch: CaseDetailsPatch): Promise<CaseInfo> {
+    if (this.team) {
+      if (patch.investigator !== undefined && patch.investigator.trim() !== (await this.team.case.info()).user) {
+        throw new EngineError('the investigator of a team case is the database role you connect as: connect as that investigator instead', 'INVALID_ARGUMENT');
+      }
+      await this.team.case.setDetails(patch);
+      return this.teamInfo(this.team);
+    }
     const db = this.requireCase();
     const keys = { caseNumber: 'case_number', investigator: 'investigator', title: 'title' } as const;
     writeTransaction(db, () => {
@@ -282,64 +292,64 @@ export class Engine implements SightlineApi {
     return () => this.listeners.delete(listener);
   }
 
-  /** A team case's videos are listed with its progress (status().team), not as case-file videos. */
-  async listVideos(): Promise<VideoInfo[]> { return this.team ? [] : listVideos(this.requireCase()); }
+  async listVideos(): Promise<VideoInfo[]> { return this.team ? teamVideos(this.team.case.pool, this.teamPlayback) : listVideos(this.requireCase()); }
+
+  /**
+   * What the player plays for a team case's video: the original when Chromium plays it, else a proxy
+   * still to be made.
+   */
+  private teamPlayback: PlaybackOf = (v) => {
+    const p = playability(v.probe_json);
+    const original = { file: v.path, url: videoUrl(v.id), proxyPath: null, proxySizeBytes: null, error: null };
+    return { state: p.native ? 'native' : 'pending', reason: p.native ? '' : p.reason, ...original };
+  };
 
   async setCamera(videoId: number, camera: string): Promise<VideoInfo> {
+    const audit = (before: VideoInfo): [string, Record<string, unknown>] => ['camera named', { videoId, from: before.camera, to: camera }];
+    if (this.team) return changeTeamVideo(this.team.case.pool, videoId, { camera }, this.teamPlayback, audit);
     const db = this.requireCase();
     writeTransaction(db, () => {
       const before = videoById(db, videoId);
       setCamera(db, videoId, camera);
-      appendAudit(db, this.user, 'camera named', { videoId, from: before.camera, to: camera });
+      appendAudit(db, this.user, ...audit(before));
     });
     return videoById(db, videoId);
   }
 
   async setClockCorrection(videoId: number, trueStartTime: string | null): Promise<VideoInfo> {
-    const db = this.requireCase();
     if (trueStartTime !== null && Number.isNaN(Date.parse(trueStartTime))) throw new EngineError(`"${trueStartTime}" is not a date and time (use ISO 8601, e.g. 2026-03-14T09:30:00Z)`);
     const iso = trueStartTime === null ? null : new Date(Date.parse(trueStartTime)).toISOString();
+    const audit = (before: VideoInfo): [string, Record<string, unknown>] => ['clock correction set', { videoId, from: before.trueStartTime, to: iso }];
+    if (this.team) return changeTeamVideo(this.team.case.pool, videoId, { true_start_time: iso }, this.teamPlayback, audit);
+    const db = this.requireCase();
     writeTransaction(db, () => {
       const before = videoById(db, videoId);
       setTrueStartTime(db, videoId, iso);
-      appendAudit(db, this.user, 'clock correction set', { videoId, from: before.trueStartTime, to: iso });
+      appendAudit(db, this.user, ...audit(before));
     });
     return videoById(db, videoId);
   }
 
   private async openSearcher(): Promise<Searcher> {
-    const db = this.requireCase();
-    if (!this.searcher) this.searcher = await Searcher.open(db, this.ivtModel, this.settings.get().executionProvider);
+    if (!this.searcher) this.searcher = await Searcher.open(this.team ? this.team.case.searchSource : this.requireCase(), this.ivtModel, this.settings.get().executionProvider);
     return this.searcher;
   }
 
-  async search(req: SearchRequest): Promise<SearchResult> {
-    if (this.team) return this.searchTeam(this.team.case, req);
-    const result = await (await this.openSearcher()).search(req);
+  /**
+   * Appends one entry to the open case's audit log in its own transaction: the case file's (acting
+   * as this engine's user) or the team case's (acting as the database role).
+   */
+  private async audit(action: string, details: Record<string, unknown>): Promise<void> {
+    if (this.team) { await this.team.case.store.appendAudit(action, details); return; }
     const db = this.requireCase();
-    writeTransaction(db, () => appendAudit(db, this.user, 'search run', { text: req.text, filters: { ...req, text: undefined }, hits: result.hits.length, model: result.modelId }));
-    return result;
+    writeTransaction(db, () => appendAudit(db, this.user, action, details));
   }
 
-  /**
-   * Description search on a team case: the team searcher (vectors loaded incrementally from the
-   * server, fused ranking); filters on what a hit carries apply, the others are refused by name.
-   */
-  private async searchTeam(team: TeamCase, req: SearchRequest): Promise<SearchResult> {
-    const unsupported = (['attributes', 'fromWall', 'toWall'] as const).filter((k) => req[k] !== undefined);
-    if (unsupported.length) throw new EngineError(`search filter ${unsupported.join(', ')}: not available for team cases yet`, 'INVALID_ARGUMENT');
-    const t0 = Date.now();
-    const offset = req.offset ?? 0, top = req.top ?? LIMITS.defaultTop;
-    const filtered = req.videoIds || req.cameras || req.minScore !== undefined || req.from !== undefined || req.to !== undefined;
-    const r = await team.search(req.text, { top: filtered ? LIMITS.top : Math.min(LIMITS.top, offset + top + 1), provider: this.settings.get().executionProvider });
-    const keep = r.hits.filter((h) => (!req.videoIds || req.videoIds.includes(h.videoId)) && (!req.cameras || req.cameras.includes(h.camera))
-      && (req.minScore === undefined || h.score >= req.minScore) && (req.from === undefined || h.end >= req.from) && (req.to === undefined || h.start <= req.to));
-    const hits = keep.slice(offset, offset + top).map((h): SearchHit => ({
-      sighting: h.sighting, videoId: h.videoId, video: h.video, camera: h.camera, time: h.time, bbox: h.bbox, score: h.score, start: h.start, end: h.end,
-      // No thumbnails or wall clock on a team case yet: the crop is not stored on the server.
-      wallClock: null, thumbnail: '', rejected: null, similarity: h.similarity, confidence: h.confidence as SearchHit['confidence'], chips: h.chips,
-    }));
-    return { hits, unknownWords: r.unknownWords, modelId: r.modelId, tookMs: Date.now() - t0, nextOffset: keep.length > offset + top ? offset + top : null };
+  /** Description search, one Searcher for both backends (a team case's vectors load incrementally from the server). */
+  async search(req: SearchRequest): Promise<SearchResult> {
+    const result = await (await this.openSearcher()).search(req);
+    await this.audit('search run', { text: req.text, filters: { ...req, text: undefined }, hits: result.hits.length, model: result.modelId });
+    return result;
   }
 
   /** "More like this": the person of the sighting, by re-identification (the follow timeline left out). */
@@ -388,8 +398,7 @@ export class Engine implements SightlineApi {
 
   /** Moved footage: accepts the new path only when its SHA-256 is the one recorded at import. */
   async relinkVideo(videoId: number, file: string): Promise<VideoInfo> {
-    const db = this.requireCase();
-    const before = videoById(db, videoId);
+    const before = this.team ? await teamVideo(this.team.case.pool, videoId, this.teamPlayback) : videoById(this.requireCase(), videoId);
     const abs = path.resolve(file);
     if (isRemoteOrDevicePath(abs)) throw new EngineError(`${abs}: network share and device paths are not opened`, 'INVALID_ARGUMENT');
     let hash: string;
@@ -401,9 +410,12 @@ export class Engine implements SightlineApi {
     if (hash !== before.sha256) {
       throw new EngineError(`${abs}: not the imported file (SHA-256 ${hash.slice(0, 16)}…, the case recorded ${before.sha256.slice(0, 16)}… for video ${videoId})`, 'INVALID_ARGUMENT');
     }
+    const audit = (b: VideoInfo): [string, Record<string, unknown>] => ['video relinked', { videoId, from: b.path, to: abs, sha256: hash }];
+    if (this.team) return changeTeamVideo(this.team.case.pool, videoId, { path: abs }, this.teamPlayback, audit);
+    const db = this.requireCase();
     writeTransaction(db, () => {
       relinkPath(db, videoId, abs);
-      appendAudit(db, this.user, 'video relinked', { videoId, from: before.path, to: abs, sha256: hash });
+      appendAudit(db, this.user, ...audit(before));
     });
     return videoById(db, videoId);
   }

@@ -89,8 +89,8 @@ async function postgresBackend(pg: Awaited<ReturnType<typeof startPostgres>>): P
   const store = new PgCaseStore(pool);
   await store.createCase('C-17', 'contract');
   const { videoId, chunks } = await store.importVideo({
-    path: '/evidence/cam1/clip.mp4', fileName: 'clip.mp4', sha256: SHA, sizeBytes: 12345, durationS: 1.5, fps: 25, width: W, height: H,
-    codec: 'h264', creationTime: null, probeJson: '{}', camera: 'cam1', sampleFps: 2, chunkS: 1,
+    path: '/evidence/cam1/clip.mp4', fileName: 'clip.mp4', sha256: SHA, sizeBytes: 12345, mtimeMs: 0, durationS: 1.5, fps: 25, width: W, height: H,
+    codec: 'h264', rotation: 0, creationTime: null, probeJson: '{}', camera: 'cam1', sampleFps: 2, chunkS: 1,
   });
   assert.equal(chunks, 2);
   // The team write path: each chunk's detections in one write, then the stitch pass makes the sightings.

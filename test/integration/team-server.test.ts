@@ -77,7 +77,9 @@ test('team case: 3 workers, one killed mid-chunk, equal to a single-process inde
     // Three short clips of the sample street (real people), each its own file.
     const clips = [0, 1, 2].map((i) => {
       const out = path.join(dir, `clip${i}.mp4`);
-      execFileSync('ffmpeg', ['-v', 'error', '-ss', String(i * 8), '-t', '8', '-i', SAMPLE_VIDEO, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', out]);
+      // Each clip's recorder clock a minute after the previous one (the wall-clock filter reads it).
+      execFileSync('ffmpeg', ['-v', 'error', '-ss', String(i * 8), '-t', '8', '-i', SAMPLE_VIDEO, '-an', '-c:v', 'libx264', '-preset', 'ultrafast',
+        '-metadata', `creation_time=2026-01-05T10:0${i}:00Z`, out]);
       return out;
     });
 
@@ -165,8 +167,28 @@ test('team case: 3 workers, one killed mid-chunk, equal to a single-process inde
     assert.equal(st.sightings, want.sightings.length);
 
     // A search after indexing finds sightings of every video.
-    const after = keep(await runCli(['search', 'person', '--server', bob, '--top', '50', '--json'], env));
+    const after = keep(await runCli(['search', 'man in dark clothes', '--server', bob, '--top', '50', '--json'], env));
     assert.equal(new Set(JSON.parse(after.stdout).hits.map((h: { videoId: number }) => h.videoId)).size, 3);
+
+    // One search for both backends: the same requests, filters included, rank the same hits with the same scores.
+    const hitsOf = (stdout: string): string[] => (JSON.parse(stdout).hits as { video: string; time: number; bbox: number[]; score: number; wallClock: string | null; chips: { label: string; ok: boolean }[] }[])
+      .map((h) => `${name(h.video)}@${h.time}:${h.bbox.join(',')}:${h.score}:${h.wallClock}:${h.chips.map((c) => `${c.label}${c.ok}`).join('|')}`);
+    const requests = [
+      ['man in a dark jacket and jeans', '--top', '20'],
+      ['woman', '--camera', path.basename(dir), '--top', '10'],
+      ['man in dark clothes', '--upper-colour', 'black', '--top', '10'],
+      // 2–6 s into the second clip by its recorder's clock.
+      ['man in dark clothes', '--from-wall', '2026-01-05T10:01:02Z', '--to-wall', '2026-01-05T10:01:06Z', '--top', '50'],
+    ];
+    for (const req of requests) {
+      const [team, file] = await Promise.all([runCli(['search', ...req, '--server', bob, '--json'], env), runCli(['search', ...req, '--db', refFile, '--json'], env)]).then((rs) => rs.map(keep));
+      assert.equal(team.code, 0, team.stderr);
+      assert.equal(file.code, 0, file.stderr);
+      assert.deepEqual(hitsOf(team.stdout), hitsOf(file.stdout), `search ${req.join(' ')}`);
+      assert.ok(hitsOf(team.stdout).length > 0, `search ${req.join(' ')} finds someone`);
+    }
+    const windowed = (JSON.parse(keep(await runCli(['search', ...requests[3], '--server', bob, '--json'], env)).stdout).hits as { video: string; start: number; end: number }[]);
+    assert.ok(windowed.every((h) => name(h.video) === 'clip1.mp4' && h.start <= 6 && h.end >= 2), JSON.stringify(windowed));
 
     // Audit: the chain verifies; entries carry the acting role.
     const ok = keep(await runCli(['audit', 'verify', '--server', bob], env));

@@ -1,4 +1,4 @@
-// sightline relink --db <case.sqlite> [--video ID] <new-path>
+// sightline relink --db <case.sqlite> | --server <conn> [--video ID] <new-path>
 // Moved footage: points a video of the case at its new place. The file is matched by its SHA-256 (the
 // hash recorded at import), and the engine re-hashes it before accepting: a different file is refused.
 import * as fs from 'node:fs';
@@ -6,20 +6,19 @@ import * as path from 'node:path';
 import { Engine } from '../../engine/api';
 import { sha256File } from '../../engine/video/hash';
 import { idSchema } from '../../common/contract';
-import { checkedNumber, parse, requireDb, UsageError } from '../args';
+import { checkedNumber, openCaseFor, parse, UsageError } from '../args';
 
-const USAGE = 'sightline relink --db <case.sqlite> [--video ID] <new-path>';
+const USAGE = 'sightline relink --db <case.sqlite> | --server <conn> [--video ID] <new-path>';
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { db: { type: 'string' }, video: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
-  const db = requireDb(values.db, USAGE);
+  const { values, positionals } = parse(args, { db: { type: 'string' }, server: { type: 'string' }, video: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
   if (positionals.length !== 1) throw new UsageError(`give the new path of one video file\nusage: ${USAGE}`);
   const file = path.resolve(positionals[0]);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`${file}: no such file\nusage: ${USAGE}`);
   let videoId = checkedNumber(values.video, '--video', idSchema, USAGE);
   const engine = new Engine();
   try {
-    await engine.openCase(db);
+    await openCaseFor(engine, values, USAGE);
     if (videoId === undefined) {
       const hash = await sha256File(file);
       const match = (await engine.listVideos()).find((v) => v.sha256 === hash);

@@ -1,25 +1,21 @@
-// sightline search "<description>" --db <case.sqlite> [--top K] [--offset N] [--video ID] [--from S --to S] [--min-score X] [--include-rejected] [--thumbnails DIR] [--similar SIGHTING] [--same-person SIGHTING] [--json]
+// sightline search "<description>" --db <case.sqlite> | --server <postgres://…> [--top K] [--offset N] [--video ID] [--from S --to S] [--min-score X] [--include-rejected] [--thumbnails DIR] [--similar SIGHTING] [--same-person SIGHTING] [--json]
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../engine/api';
-import { isTeam } from '../teamArgs';
-import { AttributeFilterSchema, type FollowStep, idSchema, LIMITS, offsetSchema, scoreSchema, timeSchema, topSchema, type AttributeFilter, type SearchResult } from '../../common/contract';
-import { checkedNumber, parse, requireDb, UsageError } from '../args';
+import { AttributeFilterSchema, type FollowStep, idSchema, isoTime, LIMITS, offsetSchema, scoreSchema, timeSchema, topSchema, type AttributeFilter, type SearchResult } from '../../common/contract';
+import { checkedNumber, checkedText, openCaseFor, parse, UsageError } from '../args';
 import { formatDuration } from '../progress';
 
-const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--offset N] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--include-rejected] [--thumbnails DIR]\n         [--gender male|female] [--upper-colour C] [--lower-colour C] [--bag yes|no] [--hat yes|no] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--offset N] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> [--top K] [--video ID]... [--json]';
+const USAGE = 'sightline search "<description>" --db <case.sqlite> | --server <conn> [--top K] [--offset N] [--video ID]... [--camera NAME]... [--from S --to S] [--from-wall ISO --to-wall ISO] [--min-score X] [--include-rejected] [--thumbnails DIR]\n         [--gender male|female] [--upper-colour C] [--lower-colour C] [--bag yes|no] [--hat yes|no] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--offset N] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> [--top K] [--video ID]... [--json]';
 
 export async function run(args: string[]): Promise<number> {
-  // A team case on a PostgreSQL server (cli/team.ts).
-  if (isTeam(args)) return (await import('../team')).search(args);
   const { values, positionals } = parse(args, {
-    db: { type: 'string' }, top: { type: 'string' }, video: { type: 'string', multiple: true }, camera: { type: 'string', multiple: true },
+    db: { type: 'string' }, server: { type: 'string' }, 'from-wall': { type: 'string' }, 'to-wall': { type: 'string' }, top: { type: 'string' }, video: { type: 'string', multiple: true }, camera: { type: 'string', multiple: true },
     from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, similar: { type: 'string' }, 'same-person': { type: 'string' }, json: { type: 'boolean' },
     offset: { type: 'string' }, 'include-rejected': { type: 'boolean' }, thumbnails: { type: 'string' },
     gender: { type: 'string' }, 'upper-colour': { type: 'string' }, 'lower-colour': { type: 'string' }, bag: { type: 'string' }, hat: { type: 'string' },
   }, USAGE);
   const attributes = attributeFilter(values);
-  const db = requireDb(values.db, USAGE);
   // The same limits as the IPC layer (one table, common/limits.ts): --top=-1, 0 or 1e9 and --from after --to are usage errors.
   const top = checkedNumber(values.top, '--top', topSchema, USAGE) ?? LIMITS.defaultTop;
   const videoIds = values.video?.map((v) => checkedNumber(v, '--video', idSchema, USAGE)!);
@@ -31,12 +27,15 @@ export async function run(args: string[]): Promise<number> {
   const from = checkedNumber(values.from, '--from', timeSchema, USAGE);
   const to = checkedNumber(values.to, '--to', timeSchema, USAGE);
   if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${values.from} is after --to ${values.to}\nusage: ${USAGE}`);
+  const fromWall = checkedText(values['from-wall'], '--from-wall', isoTime, USAGE);
+  const toWall = checkedText(values['to-wall'], '--to-wall', isoTime, USAGE);
+  if (fromWall && toWall && Date.parse(fromWall) > Date.parse(toWall)) throw new UsageError(`--from-wall ${fromWall} is after --to-wall ${toWall}\nusage: ${USAGE}`);
   const text = positionals.join(' ').trim();
   if (!text && similar === undefined && samePerson === undefined) throw new UsageError(`describe the person, e.g. "woman in a red jacket with a black backpack"\nusage: ${USAGE}`);
   if (text.length > LIMITS.searchText) throw new UsageError(`the description is longer than ${LIMITS.searchText} characters\nusage: ${USAGE}`);
   const engine = new Engine();
   try {
-    await engine.openCase(db);
+    await openCaseFor(engine, values, USAGE);
     const filters = { top, offset, videoIds, cameras: values.camera, minScore, includeRejected: values['include-rejected'] || undefined };
     if (samePerson !== undefined) {
       const r = await engine.searchSamePerson({ sightingId: samePerson, ...filters });
@@ -46,7 +45,7 @@ export async function run(args: string[]): Promise<number> {
     }
     const result = similar !== undefined
       ? await engine.searchSimilar({ sightingId: similar, ...filters })
-      : await engine.search({ text, ...filters, from, to, ...(attributes ? { attributes } : {}) });
+      : await engine.search({ text, ...filters, from, to, fromWall, toWall, ...(attributes ? { attributes } : {}) });
     if (result.unknownWords.length) process.stderr.write(`sightline: the model does not know: ${result.unknownWords.join(', ')} (ignored)\n`);
     const q = result.query;
     if (q?.droppedTokens) process.stderr.write(`sightline: warning: the description is longer than the model reads (${q.maxTokens} tokens): the last ${q.droppedTokens} token(s) were ignored\n`);

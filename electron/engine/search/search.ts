@@ -4,13 +4,12 @@ import type { Db } from '../case/caseFile';
 import { LIMITS, type Interpretation, type SearchHit, type SearchRequest, type SearchResult } from '../../common/contract';
 import * as path from 'node:path';
 import { interpretQuery, loadIvtVocabulary } from '../query/interpret';
-import type { CropEvidence } from '../vision/evidence';
-import { aggregateEvidence, checksOf, filterChecks, fuse, FUSION_WEIGHTS, type FusionWeights, meanStd, type Scored, type SightingEvidence } from './fusion';
+import { checksOf, filterChecks, fuse, FUSION_WEIGHTS, type FusionWeights, meanStd, type Scored } from './fusion';
 import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
 import { embeddingSpace, loadAttributesManifest } from '../vision/manifest';
-import { videoIdsOfCameras } from '../case/videos';
-import { sightingRows, toHit, wallClock } from './hits';
+import { toHit, wallClock } from './hits';
+import { SqliteSearchSource, type SearchSource } from './searchSource';
 import { Filter, VectorIndex } from './vectorIndex';
 
 export const DEFAULT_TOP = LIMITS.defaultTop;
@@ -32,16 +31,12 @@ export interface SearchTuning {
 }
 
 export class Searcher {
-  private index: VectorIndex | null = null;
-  /** Aggregated evidence per sighting, valid for one index version. */
-  private evidence = new Map<number, SightingEvidence | null>();
-  private evidenceVersion = '';
   private readonly vocabulary: Set<string>;
   /** id@version of the attribute model whose evidence is read (null: none installed, IVT alone). */
   private readonly evidenceModel: string | null;
   tuning: SearchTuning = { rawText: false, evidence: 'all', weights: FUSION_WEIGHTS };
 
-  private constructor(private db: Db, readonly encoder: IvtTextEncoder) {
+  private constructor(private readonly source: SearchSource, readonly encoder: IvtTextEncoder) {
     const m = encoder.manifest;
     this.vocabulary = loadIvtVocabulary(path.join(m.dir, m.tokenizer.vocab));
     let attr: string | null = null;
@@ -49,57 +44,43 @@ export class Searcher {
     this.evidenceModel = attr;
   }
 
-  static async open(db: Db, ivtModel?: string, provider: ProviderPreference = 'auto'): Promise<Searcher> {
-    return new Searcher(db, await IvtTextEncoder.load(ivtModel, provider));
-  }
-
-  /** A sighting's evidence, aggregated over its detections (cached until indexing adds rows). */
-  private evidenceOf(sighting: number): SightingEvidence | null {
-    const version = String(this.index?.version ?? '');
-    if (version !== this.evidenceVersion) { this.evidence.clear(); this.evidenceVersion = version; }
-    if (this.evidence.has(sighting)) return this.evidence.get(sighting)!;
-    const rows = this.evidenceModel
-      ? this.db.prepare('SELECT evidence FROM detection_evidence WHERE sighting_id = ? AND model_id = ?').pluck().all(sighting, this.evidenceModel) as string[]
-      : [];
-    const ev = aggregateEvidence(rows.map((r) => JSON.parse(r) as CropEvidence));
-    this.evidence.set(sighting, ev);
-    return ev;
+  /** A searcher over a case file, or over any other case through its SearchSource (a team case). */
+  static async open(from: Db | SearchSource, ivtModel?: string, provider: ProviderPreference = 'auto'): Promise<Searcher> {
+    const source = 'prepare' in from ? new SqliteSearchSource(from) : from;
+    return new Searcher(source, await IvtTextEncoder.load(ivtModel, provider));
   }
 
   get modelId(): string { return embeddingSpace(this.encoder.manifest); }
 
   /** The in-memory index, reloaded only when indexing has added embeddings since. */
-  currentIndex(): VectorIndex {
-    const version = VectorIndex.version(this.db, this.modelId);
-    if (!this.index || this.index.version !== version) this.index = VectorIndex.load(this.db, this.modelId, this.encoder.manifest.embeddingDim);
-    if (this.index.size === 0) this.refuseStaleCase();
-    return this.index;
+  async currentIndex(): Promise<VectorIndex> {
+    const index = await this.source.index(this.modelId, this.encoder.manifest.embeddingDim, this.evidenceModel);
+    if (index.size === 0) await this.refuseStaleCase();
+    return index;
   }
 
   /** Embeddings of another model cannot be compared with this one's queries: say so instead of finding nothing. */
-  private refuseStaleCase(): void {
-    const other = this.db.prepare('SELECT DISTINCT model_id FROM embeddings WHERE model_id != ? LIMIT 3').pluck().all(this.modelId) as string[];
+  private async refuseStaleCase(): Promise<void> {
+    const other = await this.source.otherModels(this.modelId);
     if (other.length) {
       throw new SearchError(`this case was indexed with model ${other.join(', ')}, not ${this.modelId}: index it again (sightline index <any video of the case> --db <case>) to re-index with the current model`);
     }
   }
 
-  private filterOf(req: { videoIds?: number[]; cameras?: string[]; from?: number; to?: number; fromWall?: string; toWall?: string }): Filter {
+  private async filterOf(req: { videoIds?: number[]; cameras?: string[]; from?: number; to?: number; fromWall?: string; toWall?: string }): Promise<Filter> {
     let videoIds = req.videoIds?.length ? new Set(req.videoIds) : undefined;
     if (req.cameras?.length) {
-      const cams = new Set(req.cameras);
-      const ids = videoIdsOfCameras(this.db, cams);
+      const ids = await this.source.videoIdsOfCameras(new Set(req.cameras));
       videoIds = new Set(videoIds ? ids.filter((id) => videoIds!.has(id)) : ids);
     }
-    return { videoIds, from: req.from, to: req.to, ranges: this.wallRanges(req.fromWall, req.toWall) };
+    return { videoIds, from: req.from, to: req.to, ranges: await this.wallRanges(req.fromWall, req.toWall) };
   }
 
   /** A wall-clock range as each clocked video's own seconds (the clock as hits show it: correction, else creation_time). */
-  private wallRanges(fromWall?: string, toWall?: string): Map<number, [number, number]> | undefined {
+  private async wallRanges(fromWall?: string, toWall?: string): Promise<Map<number, [number, number]> | undefined> {
     if (fromWall === undefined && toWall === undefined) return undefined;
     const ranges = new Map<number, [number, number]>();
-    const rows = this.db.prepare('SELECT id, true_start_time, creation_time FROM videos').all() as { id: number; true_start_time: string | null; creation_time: string | null }[];
-    for (const v of rows) {
+    for (const v of await this.source.videoClocks()) {
       const base = wallClock(v.true_start_time, v.creation_time, 0);
       if (!base) continue;
       const t0 = Date.parse(base);
@@ -112,8 +93,8 @@ export class Searcher {
    * How deep to rank for one page: past the skipped results, one more (to know whether a next page
    * exists) and, unless rejected results are wanted, past as many as were rejected (they drop out).
    */
-  private depth(req: Paging): number {
-    const rejected = req.includeRejected ? 0 : (this.db.prepare('SELECT count(*) AS n FROM rejections').get() as { n: number }).n;
+  private async depth(req: Paging): Promise<number> {
+    const rejected = req.includeRejected ? 0 : await this.source.rejectedCount();
     return (req.offset ?? 0) + (req.top ?? DEFAULT_TOP) + 1 + rejected;
   }
 
@@ -132,12 +113,12 @@ export class Searcher {
     const unknownWords = [...new Set([...interp.notUnderstood, ...q.unknownWords])];
     const top = req.top ?? DEFAULT_TOP;
     const offset = req.offset ?? 0;
-    const shortlist = this.currentIndex().nearestSightings(q.vector, Math.max(SHORTLIST, this.depth(req)), this.filterOf(req));
+    const shortlist = (await this.currentIndex()).nearestSightings(q.vector, Math.max(SHORTLIST, await this.depth(req)), await this.filterOf(req));
     const filters = filterChecks(req.attributes);
     const ev = this.tuning.evidence;
     const described = checksOf(interp.constraints).filter((c) => ev === 'all' || (ev === 'colours' ? c.kind === 'colour' : ev === 'attributes' && c.kind !== 'colour'));
     const checks = [...described, ...filters];
-    let scored = fuse(shortlist, (id) => this.evidenceOf(id), checks, this.tuning.weights);
+    let scored = fuse(shortlist, (id) => this.source.evidenceOf(id), checks, this.tuning.weights);
     // Clicked filters keep only sightings whose evidence agrees (the chips of the filters come last).
     if (filters.length) scored = scored.filter((s) => s.chips.length === checks.length && s.chips.slice(checks.length - filters.length).every((c) => c.ok));
     // The fused score in similarity units (mean + std × fused z), held in the contract's score range [-1, 1]
@@ -145,7 +126,7 @@ export class Searcher {
     const { mean, std } = meanStd(shortlist.map((s) => s.score));
     const asScore = (s: Scored): number => Math.max(LIMITS.minScore, Math.min(LIMITS.maxScore, mean + std * s.fused));
     const kept = scored.filter((s) => req.minScore === undefined || asScore(s) >= req.minScore);
-    const rows = sightingRows(this.db, kept.map((r) => r.sighting));
+    const rows = await this.source.sightingRows(kept.map((r) => r.sighting));
     // Results rejected in review drop out unless asked for; then the page is cut.
     const all = kept.filter((r) => rows.has(r.sighting) && (req.includeRejected || rows.get(r.sighting)!.rejected === null));
     const hits: SearchHit[] = all.slice(offset, offset + top).map((r) => ({

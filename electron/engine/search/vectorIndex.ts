@@ -92,9 +92,9 @@ export class VectorIndex {
     return new VectorIndex(modelId, dim, vectors, sightingOf.subarray(0, i), videoOf.subarray(0, i), timeOf.subarray(0, i), version);
   }
 
-  /** Builds an index straight from arrays (benchmarks, tests). */
-  static fromArrays(modelId: string, dim: number, vectors: Float32Array, sightingOf: Int32Array, videoOf: Int32Array, timeOf: Float32Array): VectorIndex {
-    return new VectorIndex(modelId, dim, vectors, sightingOf, videoOf, timeOf, `${sightingOf.length}:arrays`);
+  /** Builds an index straight from arrays (a team case's loaded vectors, benchmarks, tests). */
+  static fromArrays(modelId: string, dim: number, vectors: Float32Array, sightingOf: Int32Array, videoOf: Int32Array, timeOf: Float32Array, version = `${sightingOf.length}:arrays`): VectorIndex {
+    return new VectorIndex(modelId, dim, vectors, sightingOf, videoOf, timeOf, version);
   }
 
   /** Dot product of every row with the query (vectors are unit length: cosine similarity). */

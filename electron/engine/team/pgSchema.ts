@@ -106,11 +106,14 @@ export const PG_MIGRATIONS: string[] = [
   CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse();
   CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse();
   `,
-  // 2 (the investigator's side on a team case, as on a case file): the container's creation time and
-  // the investigator's clock correction of a video (wall-clock times), each sighting's thumbnail (made
+  // 2 (the investigator's side on a team case, as on a case file): a video's modification time and
+  // rotation as imported, the container's creation time and the investigator's clock correction
+  // (wall-clock times), each sighting's thumbnail (made
   // by the stitch pass), bookmarks and rejected results. A bookmark keeps its sighting: a re-stitch
   // that would drop a bookmarked sighting fails instead of losing it (no ON DELETE).
   `
+  ALTER TABLE videos ADD COLUMN mtime_ms double precision NOT NULL DEFAULT 0;
+  ALTER TABLE videos ADD COLUMN rotation integer NOT NULL DEFAULT 0;
   ALTER TABLE videos ADD COLUMN creation_time text;
   ALTER TABLE videos ADD COLUMN true_start_time text;
   ALTER TABLE sightings ADD COLUMN thumbnail bytea;

@@ -16,8 +16,8 @@ export const toBytes = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byte
 export const fromBytes = (b: Buffer): Float32Array => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
 export interface NewTeamVideo {
-  path: string; fileName: string; sha256: string; sizeBytes: number; durationS: number; fps: number; width: number; height: number;
-  codec: string; creationTime: string | null; probeJson: string; camera: string; sampleFps: number; chunkS: number;
+  path: string; fileName: string; sha256: string; sizeBytes: number; mtimeMs: number; durationS: number; fps: number; width: number; height: number;
+  codec: string; rotation: number; creationTime: string | null; probeJson: string; camera: string; sampleFps: number; chunkS: number;
 }
 
 /** Appends one audit entry on `c`, which must be inside a transaction (the change it records is in it too). */
@@ -86,9 +86,9 @@ export class PgCaseStore implements ChunkStore {
         const n = Number((await c.query('SELECT count(*) AS n FROM chunks WHERE video_id = $1', [existing.id])).rows[0].n);
         return { videoId: Number(existing.id), duplicate: true, chunks: n };
       }
-      const id = Number((await c.query(`INSERT INTO videos(path, file_name, sha256, size_bytes, duration_s, fps, width, height, codec, creation_time, probe_json, camera, sample_fps, chunk_s)
-          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id`,
-      [v.path, v.fileName, v.sha256, v.sizeBytes, v.durationS, v.fps, v.width, v.height, v.codec, v.creationTime, v.probeJson, v.camera, v.sampleFps, v.chunkS])).rows[0].id);
+      const id = Number((await c.query(`INSERT INTO videos(path, file_name, sha256, size_bytes, mtime_ms, duration_s, fps, width, height, codec, rotation, creation_time, probe_json, camera, sample_fps, chunk_s)
+          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) RETURNING id`,
+      [v.path, v.fileName, v.sha256, v.sizeBytes, v.mtimeMs, v.durationS, v.fps, v.width, v.height, v.codec, v.rotation, v.creationTime, v.probeJson, v.camera, v.sampleFps, v.chunkS])).rows[0].id);
       const n = Math.max(1, Math.ceil(v.durationS / v.chunkS));
       for (let i = 0; i < n; i++) await c.query('INSERT INTO chunks(video_id, idx, start_s, end_s) VALUES ($1,$2,$3,$4)', [id, i, i * v.chunkS, Math.min(v.durationS, (i + 1) * v.chunkS)]);
       await appendAuditOn(c, 'video imported', { videoId: id, path: v.path, sha256: v.sha256, sizeBytes: v.sizeBytes, chunks: n });

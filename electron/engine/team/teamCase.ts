@@ -1,5 +1,5 @@
 // A team case as the CLI drives it (the team server's counterpart of Engine): create, import +
-// enqueue, status with ETA, search, audit. Footage is hashed and probed where it is imported; the
+// enqueue, status with ETA, audit; search goes through the Searcher over its searchSource. Footage is hashed and probed where it is imported; the
 // indexing itself is done by workers (team/worker.ts) taking chunk jobs from the queue.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,12 +10,11 @@ import { VideoError } from '../video/errors';
 import { sha256File } from '../video/hash';
 import { probeVideo } from '../video/probe';
 import { scanPaths } from '../video/scan';
-import type { ProviderPreference } from '../vision/providers';
 import type { AuditVerdict } from '../case/audit';
-import { PgCaseStore } from './pgStore';
+import { appendAuditOn, PgCaseStore } from './pgStore';
 import { defaultJobTimeoutS, enqueueChunks, openQueue } from './queue';
-import { TeamSearcher } from './search';
-import { openPool, scrub } from './server';
+import { PgSearchSource } from './search';
+import { inTransaction, openPool, scrub } from './server';
 
 /** Chunk length of a new video unless told otherwise: ten minutes of footage per queue job. */
 export const DEFAULT_CHUNK_S = 600;
@@ -34,8 +33,9 @@ export interface TeamStatus {
 }
 
 export class TeamCase {
-  private searcher: TeamSearcher | null = null;
-  private constructor(private readonly conn: string, readonly pool: Pool, readonly store: PgCaseStore) {}
+  /** What description search reads from this case (one per open case: it keeps the loaded vectors). */
+  readonly searchSource: PgSearchSource;
+  private constructor(private readonly conn: string, readonly pool: Pool, readonly store: PgCaseStore) { this.searchSource = new PgSearchSource(pool); }
 
   static async create(conn: string, opts: { caseNumber?: string; title?: string } = {}): Promise<{ team: TeamCase; created: boolean }> {
     const pool = openPool(conn);
@@ -76,8 +76,8 @@ export class TeamCase {
         const after = fs.statSync(abs);
         if (before.size !== after.size || before.mtimeMs !== after.mtimeMs) throw new VideoError(abs, 'still being written (it changed while it was hashed); import it once the copy has finished');
         const r = await this.store.importVideo({
-          path: abs, fileName: path.basename(abs), sha256, sizeBytes: after.size, durationS: probe.durationS, fps: probe.fps, width: probe.width,
-          height: probe.height, codec: probe.codec, creationTime: probe.creationTime, probeJson: JSON.stringify(probe.raw), camera: path.basename(path.dirname(abs)),
+          path: abs, fileName: path.basename(abs), sha256, sizeBytes: after.size, mtimeMs: after.mtimeMs, durationS: probe.durationS, fps: probe.fps, width: probe.width,
+          height: probe.height, codec: probe.codec, rotation: probe.rotation, creationTime: probe.creationTime, probeJson: JSON.stringify(probe.raw), camera: path.basename(path.dirname(abs)),
           sampleFps: opts.fps ?? LIMITS.defaultFps, chunkS,
         });
         if (r.duplicate) report.duplicates.push({ path: abs, videoId: r.videoId });
@@ -126,17 +126,29 @@ export class TeamCase {
     return { caseNumber: meta.case_number ?? '', title: meta.title ?? '', createdAt: meta.created_at ?? '', user };
   }
 
-  async search(text: string, opts: { top?: number; provider?: ProviderPreference } = {}): Promise<Awaited<ReturnType<TeamSearcher['search']>> & { modelId: string }> {
-    this.searcher ??= await TeamSearcher.open(this.pool, opts.provider);
-    const r = await this.searcher.search(text, opts.top);
-    await this.store.appendAudit('search run', { text, hits: r.hits.length, model: this.searcher.modelId });
-    return { ...r, modelId: this.searcher.modelId };
+  /**
+   * Case number and title: one audited change (the entry names the role). The investigator of a team
+   * case is whoever is connected (the database role), so it is not a detail anyone sets.
+   */
+  async setDetails(patch: { caseNumber?: string; title?: string }): Promise<void> {
+    const keys = { caseNumber: 'case_number', title: 'title' } as const;
+    await inTransaction(this.pool, async (c) => {
+      const changes: Record<string, { from: string; to: string }> = {};
+      for (const [field, key] of Object.entries(keys) as [keyof typeof keys, string][]) {
+        const to = patch[field]?.trim();
+        if (to === undefined) continue;
+        const from = ((await c.query('SELECT value FROM meta WHERE key = $1 FOR UPDATE', [key])).rows[0]?.value as string | undefined) ?? '';
+        if (to === from) continue;
+        await c.query('INSERT INTO meta(key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, to]);
+        changes[field] = { from, to };
+      }
+      if (Object.keys(changes).length) await appendAuditOn(c, 'case details changed', changes);
+    });
   }
 
   verifyAudit(): Promise<AuditVerdict> { return this.store.verifyAudit(); }
 
   async close(): Promise<void> {
-    await this.searcher?.close();
     await this.pool.end().catch(() => undefined);
   }
 }

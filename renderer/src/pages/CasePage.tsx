@@ -22,7 +22,7 @@ export function CasePage({ current, onOpened, onDetailsSaved }: { current: CaseI
 
   return (
     <div className="page case-page">
-      {current && (current.team ? <TeamCaseDetails current={current} /> : <CaseDetails current={current} onSaved={onDetailsSaved} />)}
+      {current && <CaseDetails current={current} onSaved={onDetailsSaved} />}
       {!current && (
         <p className="muted intro">
           Create a case file for the investigation (or open one), import the CCTV footage, then describe the person you are looking for.
@@ -68,25 +68,10 @@ export function CasePage({ current, onOpened, onDetailsSaved }: { current: CaseI
   );
 }
 
-/** A team case: where it is, who this app acts as, and what it cannot do yet. */
-function TeamCaseDetails({ current }: { current: CaseInfo }) {
-  return (
-    <section className="card" aria-label="Open case">
-      <h2>Team case {current.caseNumber || '(no number)'}</h2>
-      <dl className="facts">
-        <dt>Server</dt><dd className="mono">{current.team!.server}</dd>
-        <dt>You act as</dt><dd>{current.investigator} (database role, named in every audit entry)</dd>
-        {current.title && <><dt>Title</dt><dd>{current.title}</dd></>}
-        {current.createdAt && <><dt>Created</dt><dd>{new Date(current.createdAt).toLocaleString()}</dd></>}
-      </dl>
-      <p className="muted small" role="note">Description search, whole-case progress, bookmarks and evidence export work on team cases. Playback and review are not available for team cases yet.</p>
-    </section>
-  );
-}
-
 /**
  * The open case and who works on it. The investigator named here is the name every later audit
- * entry carries and the report prints; changing it (or the case number) is itself audited.
+ * entry carries and the report prints; changing it (or the case number) is itself audited. On a team
+ * case the investigator is the database role this app connected as: shown, not edited.
  */
 function CaseDetails({ current, onSaved }: { current: CaseInfo; onSaved(c: CaseInfo): void }) {
   const [investigator, setInvestigator] = useState(current.investigator);
@@ -97,21 +82,22 @@ function CaseDetails({ current, onSaved }: { current: CaseInfo; onSaved(c: CaseI
   useEffect(() => { setInvestigator(current.investigator); setCaseNumber(current.caseNumber); setTitle(current.title); }, [current]);
   const changed = investigator.trim() !== current.investigator || caseNumber.trim() !== current.caseNumber || title.trim() !== current.title;
 
+  const team = current.team;
   const save = async () => {
     setError(null);
     setMessage(null);
     try {
-      onSaved(await api!.setCaseDetails({ investigator: investigator.trim(), caseNumber: caseNumber.trim(), title: title.trim() }));
+      onSaved(await api!.setCaseDetails({ ...(team ? {} : { investigator: investigator.trim() }), caseNumber: caseNumber.trim(), title: title.trim() }));
       setMessage('Saved (recorded in the audit log).');
     } catch (e) { setError(errorText(e)); }
   };
 
   return (
     <section className="card" aria-label="Open case">
-      <h2>Case {current.caseNumber || '(no number)'}</h2>
+      <h2>{team ? 'Team case' : 'Case'} {current.caseNumber || '(no number)'}</h2>
       <form aria-label="Case details" onSubmit={(e) => { e.preventDefault(); void save(); }}>
-        <label>Investigator (named in every audit entry and in exported reports)
-          <input value={investigator} onChange={(e) => { setInvestigator(e.target.value); setMessage(null); }} aria-label="Open case investigator" required maxLength={200} />
+        <label>Investigator (named in every audit entry and in exported reports{team ? '; on a team case, the database role you connected as' : ''})
+          <input value={investigator} onChange={(e) => { setInvestigator(e.target.value); setMessage(null); }} aria-label="Open case investigator" required maxLength={200} readOnly={!!team} />
         </label>
         <label>Case number<input value={caseNumber} onChange={(e) => { setCaseNumber(e.target.value); setMessage(null); }} aria-label="Open case number" maxLength={200} /></label>
         <label>Title<input value={title} onChange={(e) => { setTitle(e.target.value); setMessage(null); }} aria-label="Open case title" maxLength={1000} /></label>
@@ -120,9 +106,10 @@ function CaseDetails({ current, onSaved }: { current: CaseInfo; onSaved(c: CaseI
         {error && <div className="error" role="alert">{error}</div>}
       </form>
       <dl className="facts">
-        <dt>Case file</dt><dd className="mono">{current.path}</dd>
-        <dt>Evidence folder</dt><dd className="mono">{current.evidenceDir}</dd>
-        <dt>Created</dt><dd>{new Date(current.createdAt).toLocaleString()}</dd>
+        {team
+          ? <><dt>Server</dt><dd className="mono">{team.server}</dd></>
+          : <><dt>Case file</dt><dd className="mono">{current.path}</dd><dt>Evidence folder</dt><dd className="mono">{current.evidenceDir}</dd></>}
+        {current.createdAt && <><dt>Created</dt><dd>{new Date(current.createdAt).toLocaleString()}</dd></>}
       </dl>
     </section>
   );

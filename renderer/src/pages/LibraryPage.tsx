@@ -12,12 +12,14 @@ export interface LibraryProps {
   videos: VideoInfo[];
   progress: Record<string, ProgressEvent>;
   onChanged(): void;
-  /** A team case: its whole-case progress instead of the case file's import and video list. */
+  /** A team case: its whole-case progress (workers index it; footage is imported from the command line) instead of the import form. */
   team?: boolean;
 }
 
 export function LibraryPage(props: LibraryProps) {
-  return props.team ? <div className="page library-page"><TeamProgress /></div> : <FileLibrary {...props} />;
+  return props.team
+    ? <div className="page library-page"><TeamProgress /><VideoList {...props} /></div>
+    : <FileLibrary {...props} />;
 }
 
 function FileLibrary({ videos, progress, onChanged }: LibraryProps) {
@@ -111,20 +113,27 @@ function FileLibrary({ videos, progress, onChanged }: LibraryProps) {
         ))}
       </section>
 
-      <section className="card" aria-label="Videos in this case">
-        <h2>Videos <span className="muted small">({videos.length})</span></h2>
-        {videos.length === 0 ? <p className="muted">No footage yet.</p> : (
-          <div className="table-scroll"><table className="videos">
-            <thead>
-              <tr><th>File</th><th>Camera</th><th>Recorded</th><th>Status</th><th>Sightings</th><th>Clock correction (true start, ISO 8601 with time zone)</th></tr>
-            </thead>
-            <tbody>
-              {videos.map((v) => <VideoRow key={v.id} video={v} event={progress[progressKey({ videoId: v.id, path: v.path })]} onChanged={onChanged} />)}
-            </tbody>
-          </table></div>
-        )}
-      </section>
+      <VideoList videos={videos} progress={progress} onChanged={onChanged} />
     </div>
+  );
+}
+
+/** The case's videos: status, camera names, clock corrections, relinking (a case file's or a team case's). */
+function VideoList({ videos, progress, onChanged }: LibraryProps) {
+  return (
+    <section className="card" aria-label="Videos in this case">
+      <h2>Videos <span className="muted small">({videos.length})</span></h2>
+      {videos.length === 0 ? <p className="muted">No footage yet.</p> : (
+        <div className="table-scroll"><table className="videos">
+          <thead>
+            <tr><th>File</th><th>Camera</th><th>Recorded</th><th>Status</th><th>Sightings</th><th>Clock correction (true start, ISO 8601 with time zone)</th></tr>
+          </thead>
+          <tbody>
+            {videos.map((v) => <VideoRow key={v.id} video={v} event={progress[progressKey({ videoId: v.id, path: v.path })]} onChanged={onChanged} />)}
+          </tbody>
+        </table></div>
+      )}
+    </section>
   );
 }
 
