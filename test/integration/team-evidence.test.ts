@@ -130,6 +130,16 @@ test('team case: bookmarks with role-named audit entries, a verified export, cha
     assert.match(checked.stdout, /case: audit entry \d+ \(.*, bob\) records this export/);
     assert.equal((await cli(['verify', report.bundleDir])).code, 0);
 
+    // Investigators bookmarking at once: every change lands with its entry, and the chain stays whole.
+    const together = await Promise.all([alice, bob, alice, bob].map((who, i) => cli(['bookmark', 'add', '--server', who, '--sighting', String(s2), '--note', `at once ${i}`, '--json'])));
+    for (const r of together) assert.equal(r.code, 0, r.stderr);
+    const ids = together.map((r) => (JSON.parse(r.stdout) as Bookmark).id);
+    assert.equal(new Set(ids).size, 4);
+    const logged = await pg.sql('evidence17', "SELECT actor, details FROM audit_log WHERE action = 'bookmark added' ORDER BY seq");
+    assert.deepEqual(ids.map((id) => logged.find((e) => JSON.parse(String(e.details)).bookmarkId === id)?.actor).sort(), ['alice', 'alice', 'bob', 'bob']);
+    assert.equal((await cli(['audit', 'verify', '--server', bob])).code, 0);
+    for (const id of ids) assert.equal((await cli(['bookmark', 'remove', '--server', bob, String(id)])).code, 0);
+
     // A changed original (same size, other bytes) is refused by name; nothing is exported or recorded.
     const original = fs.readFileSync(clip);
     const changed = Buffer.from(original);
@@ -158,6 +168,9 @@ test('team case: bookmarks with role-named audit entries, a verified export, cha
     const blocked = await cli(['export', '--server', bob, '--out', out]);
     assert.equal(blocked.code, 1);
     assert.match(blocked.stderr, /the case disagrees with its audit log, nothing was exported/);
+    const against = await cli(['verify', report.bundleDir, '--server', alice]);
+    assert.equal(against.code, 1);
+    assert.match(against.stderr, /the audit log of postgres:\/\/alice:\*\*\*@127\.0\.0\.1:\d+\/evidence17 was altered: .*its note differs/);
 
     // No credential in any output or in the bundle.
     const bundleText = fs.readdirSync(report.bundleDir).filter((f) => /\.(json|jsonl)$/.test(f)).map((f) => fs.readFileSync(path.join(report.bundleDir, f), 'utf8')).join('');
