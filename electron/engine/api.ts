@@ -17,8 +17,9 @@ import { CaseBusyError } from './case/writerLock';
 import { listVideos, relinkPath, setCamera, setTrueStartTime, statusCounts, videoById, videoRow } from './case/videos';
 import { installationKey, keyInfo, type SigningKey } from './evidence/signing';
 import { addBookmark, listBookmarks, removeBookmark, updateBookmark } from './evidence/bookmarks';
-import { exportEvidence } from './evidence/export';
-import { checkAgainstCase, fingerprintOfKeyFile, verifyBundle, type BundleVerdict } from './evidence/verify';
+import { exportFrom } from './evidence/export';
+import { caseFileSource } from './evidence/source';
+import { checkAgainstCase, checkAgainstLog, fingerprintOfKeyFile, verifyBundle, type BundleVerdict } from './evidence/verify';
 import type { WorkerInput, WorkerMessage } from './indexing/worker';
 import { sightingRow, toSighting } from './search/hits';
 import { listSightings, samePerson } from './search/samePerson';
@@ -31,6 +32,8 @@ import { createSession } from './vision/providers';
 import { makeProxies, playbackById, proxyDirFor, readyProxyPath } from './playback';
 import { sha256File } from './video/hash';
 import { TeamCase } from './team/teamCase';
+import { teamAddBookmark, teamListBookmarks, teamRemoveBookmark, teamUpdateBookmark } from './team/bookmarks';
+import { teamEvidenceSource } from './team/evidenceSource';
 import { changeTeamVideo, teamVideo, teamVideos, type PlaybackOf } from './team/videos';
 import { playability } from './video/playable';
 import { videoUrl } from '../common/media';
@@ -38,7 +41,7 @@ import { redact, scrub } from './team/server';
 import { LIMITS } from '../common/limits';
 
 /** What a team case cannot do yet, said wherever it is asked for. */
-export const TEAM_NOT_YET = 'not available for team cases yet (bookmarks, evidence export, review, playback and case details work on case files only)';
+export const TEAM_NOT_YET = 'not available for team cases yet (review, playback and importing footage from the app work on case files only)';
 
 export interface EngineOptions {
   settingsFile?: string;
@@ -423,16 +426,18 @@ export class Engine implements SightlineApi {
     return toSighting(r);
   }
 
-  async addBookmark(req: AddBookmarkRequest): Promise<Bookmark> { return addBookmark(this.requireCase(), this.user, req); }
-  async updateBookmark(id: number, note: string): Promise<Bookmark> { return updateBookmark(this.requireCase(), this.user, id, note); }
-  async removeBookmark(id: number): Promise<void> { removeBookmark(this.requireCase(), this.user, id); }
-  /** A team case has no bookmarks yet (adding one is refused with TEAM_NOT_YET). */
-  async listBookmarks(): Promise<Bookmark[]> { return this.team ? [] : listBookmarks(this.requireCase()); }
+  // On a team case (team/bookmarks.ts) the audit entries' actor is the database role, not this.user.
+  async addBookmark(req: AddBookmarkRequest): Promise<Bookmark> { return this.team ? teamAddBookmark(this.team.case.pool, req) : addBookmark(this.requireCase(), this.user, req); }
+  async updateBookmark(id: number, note: string): Promise<Bookmark> { return this.team ? teamUpdateBookmark(this.team.case.pool, id, note) : updateBookmark(this.requireCase(), this.user, id, note); }
+  async removeBookmark(id: number): Promise<void> { return this.team ? teamRemoveBookmark(this.team.case.pool, id) : removeBookmark(this.requireCase(), this.user, id); }
+  async listBookmarks(): Promise<Bookmark[]> { return this.team ? teamListBookmarks(this.team.case.pool) : listBookmarks(this.requireCase()); }
 
+  /** One export for both kinds of case (evidence/source.ts); a team case's export is made and signed here, in its role's name. */
   async exportEvidence(req: ExportRequest): Promise<ExportReport> {
-    const db = this.requireCase();
+    const source = this.team ? teamEvidenceSource(this.team.case.store, this.team.server) : caseFileSource(this.requireCase());
+    const user = this.team ? (await source.caseInfo()).investigator : this.user;
     const ff = this.ffmpeg();
-    return exportEvidence(db, { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user: this.user, models: this.models(), signingKey: this.key() }, req, (e: ProgressEvent) => this.emit(e));
+    return exportFrom(source, { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user, models: this.models(), signingKey: this.key() }, req, (e: ProgressEvent) => this.emit(e));
   }
 
   async verifyAudit(): Promise<AuditVerdict> { return this.team ? this.team.case.verifyAudit() : verifyAudit(this.requireCase()); }
@@ -447,6 +452,7 @@ export class Engine implements SightlineApi {
       try { expectFingerprint = fingerprintOfKeyFile(pin.key); } catch (e) { throw new EngineError((e as Error).message, 'INVALID_ARGUMENT'); }
     }
     const verdict = verifyBundle(dir, { expectFingerprint });
+    if (this.team) return checkAgainstLog({ name: this.team.server, audit: await this.team.case.verifyAudit(), rows: await this.team.case.store.auditRows() }, verdict);
     return this.db ? checkAgainstCase(this.db, verdict) : verdict;
   }
 

@@ -83,8 +83,7 @@ export function App() {
         <nav className="tabs" aria-label="Sections" role="tablist">
           {TABS.map(([t, label]) => (
             <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''}
-              disabled={(noCase && t !== 'case' && t !== 'settings') || (team && t === 'bookmarks')}
-              title={team && t === 'bookmarks' ? 'Bookmarks and evidence export are not available for team cases yet' : undefined} onClick={() => setTab(t)}>
+              disabled={noCase && t !== 'case' && t !== 'settings'} onClick={() => setTab(t)}>
               {label}{t === 'bookmarks' && c.bookmarks.length ? <span className="count">{c.bookmarks.length}</span> : null}
               {t === 'library' && busyCount ? <span className="count live">{busyCount}</span> : null}
             </button>

@@ -1,13 +1,14 @@
-// sightline bookmark add|list|remove|edit --db <case.sqlite> ...
+// sightline bookmark add|list|remove|edit --db <case.sqlite> | --server <postgres://…> ...
 import { scoreSchema } from '../../common/contract';
 import { Engine } from '../../engine/api';
-import { checkedNumber, parse, requireDb, UsageError } from '../args';
+import { checkedNumber, openCaseFor, parse, UsageError } from '../args';
 
 const USAGE = [
   'sightline bookmark add --db <case.sqlite> --sighting <id> [--note "..."] [--query "..."] [--score S]',
   '       sightline bookmark list --db <case.sqlite> [--json]',
   '       sightline bookmark edit --db <case.sqlite> <bookmark-id> --note "..."',
   '       sightline bookmark remove --db <case.sqlite> <bookmark-id>',
+  '       (a team case: --server <postgres://…> or SIGHTLINE_SERVER in place of --db)',
 ].join('\n');
 
 function positiveId(value: string | undefined, what: string): number {
@@ -19,13 +20,13 @@ function positiveId(value: string | undefined, what: string): number {
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parse(rest, {
-    db: { type: 'string' }, sighting: { type: 'string' }, note: { type: 'string' }, query: { type: 'string' },
+    db: { type: 'string' }, server: { type: 'string' }, sighting: { type: 'string' }, note: { type: 'string' }, query: { type: 'string' },
     score: { type: 'string' }, json: { type: 'boolean' },
   }, USAGE);
   if (!['add', 'list', 'edit', 'remove'].includes(sub ?? '')) throw new UsageError(`expected add, list, edit or remove\nusage: ${USAGE}`);
   const engine = new Engine();
   try {
-    await engine.openCase(requireDb(values.db, USAGE), { readonly: sub === 'list' });
+    await openCaseFor(engine, values, USAGE, { readonly: sub === 'list' });
     switch (sub) {
       case 'add': {
         if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);

@@ -1,14 +1,14 @@
-// sightline export --db <case.sqlite> --out <dir> [--bookmarks all|id,...] [--pad S] [--json]
+// sightline export --db <case.sqlite> | --server <postgres://…> --out <dir> [--bookmarks all|id,...] [--pad S] [--json]
 import * as path from 'node:path';
 import { padSchema } from '../../common/contract';
 import { Engine } from '../../engine/api';
-import { checkedNumber, parse, requireDb, UsageError } from '../args';
+import { checkedNumber, openCaseFor, parse, UsageError } from '../args';
 
-const USAGE = 'sightline export --db <case.sqlite> --out <dir> [--bookmarks all|1,2,...] [--pad seconds] [--json]';
+const USAGE = 'sightline export --db <case.sqlite> | --server <postgres://…> --out <dir> [--bookmarks all|1,2,...] [--pad seconds] [--json]';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
-    db: { type: 'string' }, out: { type: 'string' }, bookmarks: { type: 'string' }, pad: { type: 'string' }, json: { type: 'boolean' },
+    db: { type: 'string' }, server: { type: 'string' }, out: { type: 'string' }, bookmarks: { type: 'string' }, pad: { type: 'string' }, json: { type: 'boolean' },
   }, USAGE);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
   if (!values.out) throw new UsageError(`--out <dir> is required\nusage: ${USAGE}`);
@@ -24,7 +24,7 @@ export async function run(args: string[]): Promise<number> {
   // The engine resolves ffmpeg from the user's settings and names its models, as the app does.
   const engine = new Engine();
   try {
-    await engine.openCase(requireDb(values.db, USAGE));
+    await openCaseFor(engine, values, USAGE);
     const report = await engine.exportEvidence({ outDir: path.resolve(values.out), bookmarks, padS });
     if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else process.stdout.write(`${report.items} item(s) exported to ${report.bundleDir}\n`);

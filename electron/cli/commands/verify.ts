@@ -1,21 +1,22 @@
-// sightline verify <bundle> [--db <case>] [--key <public.pem> | --fingerprint <hex>]: exit 0 only when
-// every file matches manifest.json and SHA256SUMS, manifest.json carries a valid signature (by the
-// pinned key, when one is given) and, with --db, the case recorded this very export.
+// sightline verify <bundle> [--db <case> | --server <postgres://…>] [--key <public.pem> | --fingerprint <hex>]:
+// exit 0 only when every file matches manifest.json and SHA256SUMS, manifest.json carries a valid
+// signature (by the pinned key, when one is given) and, with a case given, it recorded this very export.
 import { Engine } from '../../engine/api';
-import { parse, UsageError } from '../args';
+import { openCaseFor, parse, UsageError } from '../args';
 
-const USAGE = 'sightline verify <bundle-folder> [--db <case.sqlite>] [--key <public-key.pem> | --fingerprint <hex>] [--json]';
+const USAGE = 'sightline verify <bundle-folder> [--db <case.sqlite> | --server <postgres://…>] [--key <public-key.pem> | --fingerprint <hex>] [--json]';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
-    json: { type: 'boolean' }, db: { type: 'string' }, key: { type: 'string' }, fingerprint: { type: 'string' },
+    json: { type: 'boolean' }, db: { type: 'string' }, server: { type: 'string' }, key: { type: 'string' }, fingerprint: { type: 'string' },
   }, USAGE);
   if (positionals.length !== 1) throw new UsageError(`expected one bundle folder\nusage: ${USAGE}`);
   if (values.key !== undefined && values.fingerprint !== undefined) throw new UsageError(`give --key or --fingerprint, not both\nusage: ${USAGE}`);
   const engine = new Engine();
   try {
-    // Read-only: checking a bundle against its case must not change the case file.
-    if (values.db) await engine.openCaseReadOnly(values.db);
+    // Read-only: checking a bundle against its case must not change the case file. Only a case named
+    // here is checked (not SIGHTLINE_SERVER's): a bundle from elsewhere still verifies on its own.
+    if (values.db || values.server) await openCaseFor(engine, values, USAGE, { readonly: true });
     const verdict = await engine.verifyBundle(positionals[0], { key: values.key, fingerprint: values.fingerprint });
     if (values.json) process.stdout.write(`${JSON.stringify(verdict)}\n`);
     if (verdict.ok) {

@@ -94,9 +94,16 @@ export function verifyAuditRows(rows: AuditRow[]): AuditVerdict {
  * the last one logged for it. Editing a row without the app (or planting a trigger that does) shows here.
  */
 export function crossCheckAudit(db: Database.Database, rows: AuditRow[] = listAuditRows(db)): string[] {
-  const problems: string[] = [];
-  const videos = allVideoRows(db);
   const bookmarks = db.prepare('SELECT id, note FROM bookmarks ORDER BY id').all() as { id: number; note: string }[];
+  return crossCheckRows(rows, { videos: allVideoRows(db), bookmarks });
+}
+
+/** The rows the audit log vouches for: each video's SHA-256 and each bookmark's note. */
+export interface AuditedRows { videos: { id: number; path: string; sha256: string }[]; bookmarks: { id: number; note: string }[] }
+
+/** crossCheckAudit on rows from either backend (a team case gives its own videos and bookmarks). */
+export function crossCheckRows(rows: AuditRow[], { videos, bookmarks }: AuditedRows): string[] {
+  const problems: string[] = [];
   if (rows.length === 0) {
     if (videos.length || bookmarks.length) problems.push(`the audit log is empty but the case holds ${videos.length} video(s) and ${bookmarks.length} bookmark(s) (entries deleted)`);
     return problems;

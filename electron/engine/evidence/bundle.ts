@@ -4,11 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeTransaction, type Db } from '../case/caseFile';
-import { appendAudit, listAuditRows, verifyAuditRows } from '../case/audit';
+import { verifyAuditRows, type AuditRow } from '../case/audit';
 import { sha256File } from '../video/hash';
 import { PUBLIC_KEY_FILE, SIGNATURE_FILE, type Manifest, type ManifestSigner } from './manifestTypes';
 import { SIGNATURE_ALGORITHM, signBytes, type SigningKey } from './signing';
+import type { EvidenceSource } from './source';
 
 /** A bundle being written: `tempDir` now, `finalDir` once committed. */
 export interface PendingBundle { outDir: string; finalDir: string; tempDir: string }
@@ -34,9 +34,8 @@ export function startBundle(outDir: string, base: string, fail: (message: string
   return { outDir, finalDir, tempDir };
 }
 
-/** Copies the case's audit log into the bundle and checks its chain; returns the manifest's audit section. */
-export function writeAuditCopy(db: Db, bundle: PendingBundle): Manifest['audit'] {
-  const auditRows = listAuditRows(db);
+/** Copies the case's audit log (its rows as stored) into the bundle and checks its chain; returns the manifest's audit section. */
+export function writeAuditCopy(auditRows: AuditRow[], bundle: PendingBundle): Manifest['audit'] {
   const verdict = verifyAuditRows(auditRows);
   const file = 'audit-log.jsonl';
   fs.writeFileSync(path.join(bundle.tempDir, file), auditRows.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -76,12 +75,12 @@ export async function writeManifestAndSums(bundle: PendingBundle, manifest: Mani
  * Renames the finished bundle into place, then appends the audit entry. A bundle the audit log does
  * not know about must not exist, so when the entry fails the bundle is removed again.
  */
-export function commitBundle(db: Db, bundle: PendingBundle, user: string, details: Record<string, unknown>, fail: (message: string) => Error): string {
+export async function commitBundle(
+  source: EvidenceSource, bundle: PendingBundle, user: string, details: Record<string, unknown>, fail: (message: string) => Error,
+): Promise<string> {
   fs.renameSync(bundle.tempDir, bundle.finalDir);
   try {
-    writeTransaction(db, () => {
-      appendAudit(db, user, 'export made', { bundle: bundle.finalDir, ...details });
-    });
+    await source.recordExport(user, { bundle: bundle.finalDir, ...details });
   } catch (e) {
     fs.rmSync(bundle.finalDir, { recursive: true, force: true });
     throw fail(`export written but the audit entry failed, so ${bundle.finalDir} was removed: ${(e as Error).message}`);

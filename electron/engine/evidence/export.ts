@@ -1,21 +1,20 @@
 // Evidence export, the orchestrator: picks the bookmarks, refuses an item whose original changed,
 // and for each one has clips.ts cut the original-format clip (stream copy), the annotated H.264 clip
 // and the snapshots; then bundle.ts writes the PDF report, manifest.json, SHA256SUMS and a copy of the
-// audit log into a temporary folder that is renamed into place only when complete.
+// audit log into a temporary folder that is renamed into place only when complete. The case is read
+// through an EvidenceSource (source.ts): a case file or a team case, one orchestration for both.
 import { LIMITS } from '../../common/limits';
 import { isRemoteOrDevicePath } from '../../common/paths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Db } from '../case/caseFile';
-import { caseInfo } from '../case/caseFile';
-import { crossCheckAudit } from '../case/audit';
-import { videoRow, type VideoRow } from '../case/videos';
+import type { AuditRow } from '../case/audit';
 import type { BBox, Bookmark, ExportReport, ExportRequest, ProgressEvent } from '../../common/contract';
-import { onePersonCheck } from '../search/onePerson';
-import { sightingRow, toBBox, wallClock } from '../search/hits';
+import { onePersonOf } from '../search/onePerson';
+import { toBBox, wallClock } from '../search/hits';
 import { FfmpegError } from '../video/ffmpeg';
 import { sha256File } from '../video/hash';
-import { listBookmarks } from './bookmarks';
+import { caseFileSource, type EvidenceSource, type EvidenceVideo } from './source';
 import { abandonBundle, commitBundle, startBundle, stamp, toolVersion, writeAuditCopy, writeManifestAndSums, writePublicKey } from './bundle';
 import type { SigningKey } from './signing';
 import { cutOriginal, encodeAnnotated, isClipFailure, OUTPUT_FAILURE, round, SNAPSHOT_FILES, snapshots, toolSupport, type ToolSupport } from './clips';
@@ -44,24 +43,28 @@ export class ExportError extends Error {}
 /** A reason to leave one bookmark out while exporting the rest. */
 class Refusal extends Error {}
 
-interface DetectionRow { t_s: number; x: number; y: number; w: number; h: number }
-
 const DEFAULT_PAD_S = LIMITS.defaultPadS;
 const MAX_PAD_S = LIMITS.maxPadS;
 const exportError = (message: string): Error => new ExportError(message);
 
-export async function exportEvidence(
-  db: Db, ctx: ExportContext, req: ExportRequest, onProgress?: (e: ProgressEvent) => void,
+/** Exports bookmarks of a case file. */
+export function exportEvidence(db: Db, ctx: ExportContext, req: ExportRequest, onProgress?: (e: ProgressEvent) => void): Promise<ExportReport> {
+  return exportFrom(caseFileSource(db), ctx, req, onProgress);
+}
+
+/** Exports bookmarks of the case `source` reads (a case file or a team case). */
+export async function exportFrom(
+  source: EvidenceSource, ctx: ExportContext, req: ExportRequest, onProgress?: (e: ProgressEvent) => void,
 ): Promise<ExportReport> {
   const padS = req.padS ?? DEFAULT_PAD_S;
   if (!Number.isFinite(padS) || padS < 0 || padS > MAX_PAD_S) throw new ExportError(`padding must be between 0 and ${MAX_PAD_S} seconds, got ${String(req.padS)}`);
   if (typeof req.outDir !== 'string' || req.outDir.trim() === '') throw new ExportError('no output directory given');
-  const bookmarks = selectBookmarks(db, req.bookmarks);
+  const bookmarks = selectBookmarks(await source.bookmarks(), req.bookmarks);
   // A hash or note edited behind the log's back would otherwise be "re-verified" against itself.
-  const disagreements = crossCheckAudit(db);
+  const disagreements = await source.crossCheck();
   if (disagreements.length) throw new ExportError(`the case disagrees with its audit log, nothing was exported: ${disagreements.join('; ')}`);
   const outDir = path.resolve(req.outDir);
-  const info = caseInfo(db);
+  const info = await source.caseInfo();
   const createdAt = new Date();
 
   const bundle = startBundle(outDir, `sightline-export-${slug(info.caseNumber) || 'case'}-${stamp(createdAt)}`, exportError);
@@ -78,7 +81,7 @@ export async function exportEvidence(
     const refused: ExportReport['refused'] = [];
     for (const b of bookmarks) {
       try {
-        items.push(await exportItem(db, ctx, tools, b, padS, tempDir, verifiedSources, emit));
+        items.push(await exportItem(source, ctx, tools, b, padS, tempDir, verifiedSources, emit));
       } catch (e) {
         if (!(e instanceof Refusal)) throw e;
         refused.push({ bookmarkId: b.id, reason: e.message });
@@ -91,8 +94,10 @@ export async function exportEvidence(
     }
 
     emit(null, outDir, 'writing', 0.9, 'writing report, manifest and checksums');
-    const audit = writeAuditCopy(db, bundle);
-    const queries = queryTexts(db, bookmarks);
+    const auditRows = await source.auditRows();
+    const audit = writeAuditCopy(auditRows, bundle);
+    for (const it of items) it.bookmarkedBy = bookmarkedBy(auditRows, it.bookmarkId);
+    const queries = queryTexts(auditRows, bookmarks);
 
     const signer = writePublicKey(bundle, ctx.signingKey);
     const manifest: Manifest = {
@@ -101,7 +106,7 @@ export async function exportEvidence(
       tool: { name: 'sightline', version: toolVersion() },
       createdAt: createdAt.toISOString(),
       user: ctx.user,
-      case: { caseNumber: info.caseNumber, title: info.title, investigator: info.investigator, createdAt: info.createdAt, caseFile: info.path },
+      case: info,
       request: { bookmarks: req.bookmarks, padS },
       models: ctx.models,
       method: modelMethods(ctx.models),
@@ -117,7 +122,7 @@ export async function exportEvidence(
     fs.writeFileSync(path.join(tempDir, 'report.pdf'), pdf);
 
     const manifestSha = await writeManifestAndSums(bundle, manifest, ctx.signingKey);
-    const finalDir = commitBundle(db, bundle, ctx.user, {
+    const finalDir = await commitBundle(source, bundle, ctx.user, {
       manifestSha256: manifestSha, signerFingerprint: signer.fingerprint, bookmarks: items.map((i) => i.bookmarkId), refused, padS, files: manifest.files.length + 3,
     }, exportError);
     emit(null, finalDir, 'done', 1, `${items.length} item(s) exported to ${finalDir}`);
@@ -129,8 +134,7 @@ export async function exportEvidence(
   }
 }
 
-function selectBookmarks(db: Db, which: ExportRequest['bookmarks']): Bookmark[] {
-  const all = listBookmarks(db);
+function selectBookmarks(all: Bookmark[], which: ExportRequest['bookmarks']): Bookmark[] {
   if (which === 'all') {
     if (all.length === 0) throw new ExportError('this case has no bookmarks to export');
     return all;
@@ -145,12 +149,12 @@ function selectBookmarks(db: Db, which: ExportRequest['bookmarks']): Bookmark[] 
 type Emit = (videoId: number | null, file: string, phase: ProgressEvent['phase'], fraction: number, message?: string) => void;
 
 async function exportItem(
-  db: Db, ctx: ExportContext, tools: ToolSupport, b: Bookmark, padS: number, bundleDir: string,
+  source: EvidenceSource, ctx: ExportContext, tools: ToolSupport, b: Bookmark, padS: number, bundleDir: string,
   verified: Map<number, string>, emit: Emit,
 ): Promise<ManifestItem> {
-  const s = sightingRow(db, b.sightingId);
+  const s = await source.sighting(b.sightingId);
   if (!s) throw new Refusal(`sighting ${b.sightingId} or its video is no longer in the case`);
-  const v = videoRow(db, s.video_id);
+  const v = await source.video(s.video_id);
   if (!v) throw new Refusal(`video ${s.video_id} is no longer in the case`);
   const src = v.path;
 
@@ -173,7 +177,7 @@ async function exportItem(
     const original = await cutOriginal(ctx, src, v.file_name, winStart, winEnd, dir);
 
     emit(v.id, src, 'writing', 0.45, `bookmark ${b.id}: encoding the annotated clip`);
-    const detections = db.prepare('SELECT t_s, x, y, w, h FROM detections WHERE sighting_id = ? ORDER BY t_s').all(s.id) as DetectionRow[];
+    const detections = await source.detections(s.id);
     const annotatedName = 'clip-annotated.mp4';
     // One box moving smoothly between detections (interpolated, as in the player).
     const spans: BoxSpan[] = detections.length
@@ -198,7 +202,8 @@ async function exportItem(
     emit(v.id, src, 'done', 1, `bookmark ${b.id}: done`);
 
     return {
-      exhibit: '', bookmarkId: b.id, bookmarkedBy: bookmarkedBy(db, b.id), sightingId: s.id, note: b.note, query: b.query, score: b.score,
+      // bookmarkedBy: filled from the audit log once every item is cut (with the log's copy).
+      exhibit: '', bookmarkId: b.id, bookmarkedBy: null, sightingId: s.id, note: b.note, query: b.query, score: b.score,
       createdAt: b.createdAt, updatedAt: b.updatedAt, camera: v.camera, folder: `items/${folder}`,
       source: {
         videoId: v.id, path: src, fileName: v.file_name, sha256: v.sha256, sizeBytes: v.size_bytes,
@@ -212,7 +217,7 @@ async function exportItem(
       },
       indexModels: v.index_models,
       review: { status: s.rejected === null ? 'kept' : 'rejected', reason: s.rejected },
-      onePerson: onePersonCheck(db, s.id),
+      onePerson: onePersonOf(await source.reidVectors(s.id)),
       files: {
         originalClip: { path: rel(original.name), container: original.container, requestedStartS: round(winStart), requestedEndS: round(winEnd), actualStartS: original.startS, actualEndS: original.endS, streamCopy: true },
         annotatedClip: { path: rel(annotatedName), startS: round(winStart), endS: round(winEnd), codec: 'h264', timestampBurnedIn, clock: clockBase ? 'wall-clock UTC and source time' : 'source time' },
@@ -238,7 +243,7 @@ function statOrNull(file: string): fs.Stats | null {
 }
 
 /** Refuses an original that is missing, or whose bytes are not the ones imported (size, then SHA-256). */
-async function checkSource(v: VideoRow, verified: Map<number, string>): Promise<fs.Stats> {
+async function checkSource(v: EvidenceVideo, verified: Map<number, string>): Promise<fs.Stats> {
   // Before any file system call: a stat of \\server\share already authenticates to it.
   if (isRemoteOrDevicePath(v.path)) throw new Refusal(`source video is on a network share or device path, which a case may not name: ${v.path}`);
   const st = statOrNull(v.path);
@@ -262,21 +267,22 @@ export function exhibitNumber(caseNumber: string, n: number): string {
   return `${caseNumber.trim() || 'CASE'}-E${String(n).padStart(3, '0')}`;
 }
 
-/** The user of the "bookmark added" entry of a bookmark. */
-function bookmarkedBy(db: Db, bookmarkId: number): string | null {
-  const rows = db.prepare("SELECT user, details FROM audit_log WHERE action = 'bookmark added' ORDER BY seq DESC").all() as { user: string; details: string }[];
-  for (const r of rows) {
+/** The user of the (newest) "bookmark added" entry of a bookmark. */
+function bookmarkedBy(rows: AuditRow[], bookmarkId: number): string | null {
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const r = rows[i];
+    if (r.action !== 'bookmark added') continue;
     try { if ((JSON.parse(r.details) as { bookmarkId?: number }).bookmarkId === bookmarkId) return r.user; } catch { /* reported by the audit check */ }
   }
   return null;
 }
 
 /** Texts of the searches behind the exported bookmarks, and every search run in the case. */
-function queryTexts(db: Db, bookmarks: Bookmark[]): string[] {
+function queryTexts(rows: AuditRow[], bookmarks: Bookmark[]): string[] {
   const texts = new Set<string>();
   for (const b of bookmarks) if (b.query) texts.add(b.query);
-  const rows = db.prepare("SELECT details FROM audit_log WHERE action LIKE '%search%' ORDER BY seq").all() as { details: string }[];
   for (const r of rows) {
+    if (!r.action.toLowerCase().includes('search')) continue; // as SQL's LIKE '%search%' did
     try {
       const d = JSON.parse(r.details) as Record<string, unknown>;
       for (const k of ['text', 'query']) if (typeof d[k] === 'string' && (d[k] as string).trim()) texts.add(d[k] as string);

@@ -1,13 +1,13 @@
 // Checks an evidence bundle: every file's SHA-256 is recomputed and compared with both SHA256SUMS
 // and manifest.json (missing, extra and changed files are all reported), and manifest.json's Ed25519
 // signature is checked with the bundle's public key — optionally pinned to a key the recipient was
-// given — so a bundle whose files and sums were all recomputed fails. With the case file, the case's
-// audit log must hold the "export made" entry of this very manifest.
+// given — so a bundle whose files and sums were all recomputed fails. With the case (a case file or a
+// team case), the case's audit log must hold the "export made" entry of this very manifest.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Db } from '../case/caseFile';
-import { listAudit, verifyAudit, verifyAuditRows, type AuditRow } from '../case/audit';
+import { listAuditRows, verifyAudit, verifyAuditRows, type AuditRow, type AuditVerdict } from '../case/audit';
 import { PUBLIC_KEY_FILE, SIGNATURE_FILE, type Manifest } from './manifestTypes';
 import { fingerprintOf, normaliseFingerprint, publicKeyFrom, SigningKeyError, verifyBytes } from './signing';
 import { sha256FileSync } from '../video/hash';
@@ -157,18 +157,26 @@ function checkSignature(root: string, m: Manifest, manifestBytes: Buffer, presen
   return fingerprint;
 }
 
+/** A case's audit log as the bundle check needs it: the case's name, its verdict and its rows. */
+export interface CaseLog { name: string; audit: AuditVerdict; rows: AuditRow[] }
+
+/** A case file's log. */
+export function checkAgainstCase(db: Db, verdict: BundleVerdict): BundleVerdict {
+  return checkAgainstLog({ name: db.name, audit: verifyAudit(db), rows: listAuditRows(db) }, verdict);
+}
+
 /**
  * The bundle against the case it came from: the case's audit chain must verify, and hold an
  * "export made" entry recording this manifest's SHA-256 (and, from signed exports on, the signer).
  */
-export function checkAgainstCase(db: Db, verdict: BundleVerdict): BundleVerdict {
+export function checkAgainstLog(log: CaseLog, verdict: BundleVerdict): BundleVerdict {
   const problems = [...verdict.problems];
-  const caseFile = db.name;
-  const audit = verifyAudit(db);
+  const caseFile = log.name;
+  const audit = log.audit;
   if (!audit.ok) problems.push(`the audit log of ${caseFile} was altered: ${audit.problems.join('; ')}`);
   let caseEntry: BundleVerdict['caseEntry'] = null;
   if (verdict.manifestSha256) {
-    const entry = listAudit(db).find((e) => e.action === 'export made' && e.details.manifestSha256 === verdict.manifestSha256);
+    const entry = log.rows.map((r) => ({ ...r, details: detailsOf(r) })).find((e) => e.action === 'export made' && e.details.manifestSha256 === verdict.manifestSha256);
     if (!entry) {
       problems.push(`${caseFile} has no "export made" entry for this manifest (SHA-256 ${verdict.manifestSha256}): the bundle was not exported from this case, or its manifest was changed`);
     } else {
@@ -180,6 +188,10 @@ export function checkAgainstCase(db: Db, verdict: BundleVerdict): BundleVerdict 
     }
   }
   return { ...verdict, problems, ok: problems.length === 0, caseEntry };
+}
+
+function detailsOf(r: AuditRow): Record<string, unknown> {
+  try { return JSON.parse(r.details) as Record<string, unknown>; } catch { return {}; /* reported by the chain check */ }
 }
 
 /** Fingerprint of a public key file the recipient was given (PEM). */

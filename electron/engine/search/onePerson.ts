@@ -1,8 +1,6 @@
 // The one-person check of a sighting: every detection's re-identification vector must look like the
 // sighting's own average appearance. A detection below the tracker's appearance veto would have been
 // "someone else" to the tracker, so a sighting holding one is flagged before it becomes an exhibit.
-import type { Db } from '../case/caseFile';
-import { blobVector } from '../indexing/store';
 import { cosine, DEFAULT_TRACKER } from '../indexing/tracker';
 
 export interface OnePersonCheck {
@@ -16,11 +14,10 @@ export interface OnePersonCheck {
   passed: boolean | null;
 }
 
-export function onePersonCheck(db: Db, sightingId: number): OnePersonCheck {
+/** The check on a sighting's re-identification vectors, wherever they are stored (evidence/source.ts). */
+export function onePersonOf(vectors: Float32Array[]): OnePersonCheck {
   const threshold = DEFAULT_TRACKER.minAppearance;
-  const rows = db.prepare('SELECT vector FROM reid_vectors WHERE sighting_id = ?').pluck().all(sightingId) as Buffer[];
-  if (rows.length === 0) return { detections: 0, lowestCosine: null, threshold, passed: null };
-  const vectors = rows.map(blobVector);
+  if (vectors.length === 0) return { detections: 0, lowestCosine: null, threshold, passed: null };
   const mean = new Float32Array(vectors[0].length);
   for (const v of vectors) for (let i = 0; i < v.length; i++) mean[i] += v[i];
   const norm = Math.hypot(...mean) || 1;

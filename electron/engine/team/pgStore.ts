@@ -4,10 +4,10 @@
 // transaction lock, so concurrent appenders (workers, investigators) serialise on the chain's head.
 import type { Pool, PoolClient } from 'pg';
 import type { AuditEntry, BBox } from '../contract';
-import { entryHash, GENESIS, verifyAuditRows, type AuditRow, type AuditVerdict } from '../case/audit';
+import { crossCheckRows, entryHash, GENESIS, verifyAuditRows, type AuditedRows, type AuditRow, type AuditVerdict } from '../case/audit';
 import type { ChunkStatus, ChunkStore, ChunkWrite, SightingVector, StitchedSighting, StoredDetection, StoredSighting, TeamVideo } from './caseStore';
 import { LOCK_AUDIT, LOCK_MIGRATE, PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgSchema';
-import { inTransaction, ServerError } from './server';
+import { inSnapshot, inTransaction, ServerError } from './server';
 
 const HEAD_KEY = 'audit_head';
 
@@ -205,21 +205,39 @@ export class PgCaseStore implements ChunkStore {
     return inTransaction(this.pool, (c) => appendAuditOn(c, action, details));
   }
 
-  async auditRows(): Promise<AuditRow[]> {
-    const rows = (await this.pool.query('SELECT seq, at, actor, action, details, prev_hash, hash FROM audit_log ORDER BY seq')).rows;
+  /** Every audit row as stored; `on`: a client inside a transaction (one snapshot with other reads). */
+  async auditRows(on: Pool | PoolClient = this.pool): Promise<AuditRow[]> {
+    const rows = (await on.query('SELECT seq, at, actor, action, details, prev_hash, hash FROM audit_log ORDER BY seq')).rows;
     return rows.map((r) => ({ seq: Number(r.seq), at: r.at, user: r.actor, action: r.action, details: r.details, prev_hash: r.prev_hash, hash: r.hash }));
   }
 
-  /** The same chain check as a SQLite case (case/audit.ts), plus the head kept beside the chain. */
+  /** The rows the audit log vouches for (case/audit.ts crossCheckRows): each video's SHA-256, each bookmark's note. */
+  async auditedRows(on: Pool | PoolClient = this.pool): Promise<AuditedRows> {
+    const videos = (await on.query('SELECT id, path, sha256 FROM videos ORDER BY id')).rows.map((v) => ({ id: Number(v.id), path: v.path as string, sha256: v.sha256 as string }));
+    const bookmarks = (await on.query('SELECT id, note FROM bookmarks ORDER BY id')).rows.map((b) => ({ id: Number(b.id), note: b.note as string }));
+    return { videos, bookmarks };
+  }
+
+  /** The audit log against the case's rows (crossCheckRows), read in one snapshot. */
+  async crossCheck(): Promise<string[]> {
+    return inSnapshot(this.pool, async (c) => crossCheckRows(await this.auditRows(c), await this.auditedRows(c)));
+  }
+
+  /**
+   * The same checks as a SQLite case (case/audit.ts): the chain, the head kept beside it, and the
+   * case's rows against the log (the log begins with "case created"; hashes and notes as logged).
+   */
   async verifyAudit(): Promise<AuditVerdict> {
-    const rows = await this.auditRows();
-    const verdict = verifyAuditRows(rows);
-    const head = (await this.pool.query('SELECT value FROM meta WHERE key = $1', [HEAD_KEY])).rows[0] as { value: string } | undefined;
-    const last = rows[rows.length - 1];
-    if (head && head.value !== (last ? `${last.seq}:${last.hash}` : '')) verdict.problems.push(`newest entry does not match the recorded head of the log (${head.value.slice(0, 20)}...): entries deleted or replaced`);
-    if (rows.length && rows[0].action !== 'case created') verdict.problems.push(`the audit log does not begin with "case created" (its first entry is "${rows[0].action}")`);
-    verdict.ok = verdict.problems.length === 0;
-    return verdict;
+    return inSnapshot(this.pool, async (c) => {
+      const rows = await this.auditRows(c);
+      const verdict = verifyAuditRows(rows);
+      const head = (await c.query('SELECT value FROM meta WHERE key = $1', [HEAD_KEY])).rows[0] as { value: string } | undefined;
+      const last = rows[rows.length - 1];
+      if (head && head.value !== (last ? `${last.seq}:${last.hash}` : '')) verdict.problems.push(`newest entry does not match the recorded head of the log (${head.value.slice(0, 20)}...): entries deleted or replaced`);
+      verdict.problems.push(...crossCheckRows(rows, await this.auditedRows(c)));
+      verdict.ok = verdict.problems.length === 0;
+      return verdict;
+    });
   }
 
   async chunkStatus(): Promise<ChunkStatus[]> {

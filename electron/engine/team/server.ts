@@ -45,10 +45,10 @@ export function openPool(conn: string, max = 4): Pool {
 }
 
 /** Runs `fn` in one transaction on one pooled client; rolled back when it throws. */
-export async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const c = await pool.connect();
   try {
-    await c.query('BEGIN');
+    await c.query(begin);
     const r = await fn(c);
     await c.query('COMMIT');
     return r;
@@ -58,4 +58,9 @@ export async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promis
   } finally {
     c.release();
   }
+}
+
+/** Runs reads in one snapshot: rows a colleague commits meanwhile are seen by all of them or by none. */
+export function inSnapshot<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 }

@@ -21,6 +21,8 @@ export function BookmarksPage({ caseInfo, bookmarks, videos, progress, onOpen, o
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const byId = new Map(videos.map((v) => [v.id, v]));
+  // A case file exports beside itself by default; a team case has no folder of its own, so one is asked for.
+  const defaultDir = caseInfo?.evidenceDir ?? '';
   // Only while our export call runs: the last event of a finished export need not say 'done'.
   const exporting = busy ? Object.values(progress).filter((p) => p.kind === 'export' && p.phase !== 'done' && p.phase !== 'failed') : [];
 
@@ -31,7 +33,7 @@ export function BookmarksPage({ caseInfo, bookmarks, videos, progress, onOpen, o
     setReport(null);
     try {
       const pad = Number(padS);
-      setReport(await api.exportEvidence({ outDir: outDir.trim() || caseInfo.evidenceDir, bookmarks: 'all', padS: Number.isFinite(pad) && pad >= 0 ? pad : undefined }));
+      setReport(await api.exportEvidence({ outDir: outDir.trim() || defaultDir, bookmarks: 'all', padS: Number.isFinite(pad) && pad >= 0 ? pad : undefined }));
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -54,11 +56,11 @@ export function BookmarksPage({ caseInfo, bookmarks, videos, progress, onOpen, o
         <p className="muted small">Writes clips of every bookmarked sighting (with context), stills, a report and checksums into a new bundle folder.</p>
         <div className="row">
           <label className="inline grow">Folder
-            <input value={outDir} onChange={(e) => setOutDir(e.target.value)} placeholder={caseInfo?.evidenceDir ?? ''} aria-label="Export folder" />
+            <input value={outDir} onChange={(e) => setOutDir(e.target.value)} placeholder={defaultDir || 'folder for the bundle (required for a team case)'} aria-label="Export folder" />
           </label>
           {api?.pickPaths && <button type="button" onClick={async () => { const [p] = await api!.pickPaths!({ kind: 'folder' }); if (p) setOutDir(p); }}>Choose…</button>}
           <label className="inline">Context (s)<input className="narrow" type="number" min={0} max={LIMITS.maxPadS} value={padS} onChange={(e) => setPadS(e.target.value)} aria-label="Seconds of context before and after" /></label>
-          <button type="button" className="primary" onClick={() => void exportAll()} disabled={busy || bookmarks.length === 0} aria-label="Export all bookmarks">{busy ? 'Exporting…' : 'Export all'}</button>
+          <button type="button" className="primary" onClick={() => void exportAll()} disabled={busy || bookmarks.length === 0 || !(outDir.trim() || defaultDir)} aria-label="Export all bookmarks">{busy ? 'Exporting…' : 'Export all'}</button>
         </div>
         {exporting.map((p) => <div key={p.path} className="small">{p.path}<ProgressBar fraction={p.fraction} label={`Export ${p.path}`} /></div>)}
         {report && (

@@ -20,7 +20,7 @@ export interface SearchProps {
   /** `list`: the results in rank order, for stepping to the next/previous sighting in the player. */
   onOpen(hit: SearchHit, query: string | null, list: SearchHit[]): void;
   onBookmarked?(): void;
-  /** A team case: search works; bookmarks, playback and "more like this" not yet (said, and disabled). */
+  /** A team case: search and bookmarks work; playback and "more like this" not yet (said). */
   team?: boolean;
 }
 
@@ -159,7 +159,7 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
   const hits = shown?.result.hits ?? [];
   return (
     <div className="page search-page">
-      {team && <p className="card muted small" role="note" data-testid="team-note">Team case: description search over every worker's results. Bookmarks, evidence export, playback and "more like this" are not available for team cases yet.</p>}
+      {team && <p className="card muted small" role="note" data-testid="team-note">Team case: description search over every worker's results. Playback and "more like this" are not available for team cases yet.</p>}
       <form className="card search-form" aria-label="Search" onSubmit={(e) => { e.preventDefault(); if (text.trim()) void search(); }}>
         <div className="row search-row">
           <textarea
@@ -241,8 +241,7 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
             <div className="row bulk" role="toolbar" aria-label="Selected results">
               <button type="button" className="small" onClick={() => setChecked(new Set(hits.map((h) => h.sighting)))}>Select all</button>
               <button type="button" className="small" onClick={() => setChecked(new Set())} disabled={checked.size === 0}>Select none</button>
-              <button type="button" className="primary small" onClick={() => void bookmarkSelected()} disabled={team || checked.size === 0}
-                title={team ? 'Bookmarks are not available for team cases yet' : undefined} aria-label="Bookmark selected">★ Bookmark selected ({checked.size})</button>
+              <button type="button" className="primary small" onClick={() => void bookmarkSelected()} disabled={checked.size === 0} aria-label="Bookmark selected">★ Bookmark selected ({checked.size})</button>
             </div>
           )}
           {notice && <div className="muted small" role="status" data-testid="search-notice">{notice}</div>}
