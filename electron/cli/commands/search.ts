@@ -61,7 +61,7 @@ export async function run(args: string[]): Promise<number> {
       const dir = path.resolve(values.thumbnails);
       fs.mkdirSync(dir, { recursive: true });
       for (const h of result.hits) {
-        const png = engine.mediaFile({ kind: 'thumbnail', sightingId: h.sighting });
+        const png = await engine.mediaFile({ kind: 'thumbnail', sightingId: h.sighting });
         if (png?.kind !== 'bytes') continue;
         const file = path.join(dir, `sighting-${h.sighting}.png`);
         fs.writeFileSync(file, png.data);

@@ -3,7 +3,7 @@
 // incremental per video: only videos stitched since the last search are (re)read.
 import * as path from 'node:path';
 import type { Pool } from 'pg';
-import type { BBox } from '../contract';
+import type { BBox, RejectReason } from '../contract';
 import { interpretQuery, loadIvtVocabulary } from '../query/interpret';
 import { aggregateEvidence, checksOf, fuse, meanStd, type SightingEvidence } from '../search/fusion';
 import { VectorIndex } from '../search/vectorIndex';
@@ -16,6 +16,8 @@ import { PgCaseStore } from './pgStore';
 export interface TeamHit {
   sighting: number; videoId: number; video: string; camera: string; time: number; bbox: BBox; start: number; end: number;
   score: number; similarity: number; confidence: string; chips: { label: string; ok: boolean }[];
+  /** Whether the stitch pass stored a thumbnail; why the investigator rejected the result, if so. */
+  thumbnail: boolean; rejected: RejectReason | null;
 }
 
 interface VideoRows { seq: string; vectors: Float32Array[]; sightings: number[]; times: number[]; evidence: Map<number, CropEvidence[]> }
@@ -90,7 +92,9 @@ export class TeamSearcher {
     const { mean, std } = meanStd(shortlist.map((s) => s.score));
     const page = scored.slice(0, top);
     const rows = page.length
-      ? (await this.pool.query(`SELECT s.*, v.path, v.camera FROM sightings s JOIN videos v ON v.id = s.video_id WHERE s.id = ANY($1::bigint[])`, [page.map((p) => p.sighting)])).rows
+      ? (await this.pool.query(`SELECT s.id, s.video_id, s.start_s, s.end_s, s.best_s, s.best_x, s.best_y, s.best_w, s.best_h, s.thumbnail IS NOT NULL AS has_thumbnail,
+            v.path, v.camera, r.reason AS rejected
+          FROM sightings s JOIN videos v ON v.id = s.video_id LEFT JOIN rejections r ON r.sighting_id = s.id WHERE s.id = ANY($1::bigint[])`, [page.map((p) => p.sighting)])).rows
       : [];
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
     const hits = page.filter((p) => byId.has(p.sighting)).map((p): TeamHit => {
@@ -99,6 +103,7 @@ export class TeamSearcher {
         sighting: p.sighting, videoId: Number(r.video_id), video: r.path, camera: r.camera, time: round(r.best_s),
         bbox: [r.best_x, r.best_y, r.best_w, r.best_h].map((x: number) => Math.round(x)) as BBox, start: round(r.start_s), end: round(r.end_s),
         score: round(Math.max(-1, Math.min(1, mean + std * p.fused)), 4), similarity: round(p.similarity, 4), confidence: p.confidence, chips: p.chips,
+        thumbnail: r.has_thumbnail, rejected: r.rejected,
       };
     });
     return { hits, unknownWords: [...new Set([...interp.notUnderstood, ...q.unknownWords])], crops: index.size };
