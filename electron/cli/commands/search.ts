@@ -4,22 +4,22 @@ import * as path from 'node:path';
 import { Engine } from '../../engine/api';
 import { isTeam } from '../teamArgs';
 import { AttributeFilterSchema, type FollowStep, idSchema, LIMITS, offsetSchema, scoreSchema, timeSchema, topSchema, type AttributeFilter, type SearchResult } from '../../common/contract';
-import { checkedNumber, parse, requireDb, UsageError } from '../args';
+import { checkedNumber, openCaseFor, parse, UsageError } from '../args';
 import { formatDuration } from '../progress';
 
-const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--offset N] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--include-rejected] [--thumbnails DIR]\n         [--gender male|female] [--upper-colour C] [--lower-colour C] [--bag yes|no] [--hat yes|no] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--offset N] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> [--top K] [--video ID]... [--json]';
+const USAGE = 'sightline search "<description>" --db <case.sqlite> [--top K] [--offset N] [--video ID]... [--camera NAME]... [--from S --to S] [--min-score X] [--include-rejected] [--thumbnails DIR]\n         [--gender male|female] [--upper-colour C] [--lower-colour C] [--bag yes|no] [--hat yes|no] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> | --server <conn> [--top K] [--offset N] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> | --server <conn> [--top K] [--video ID]... [--json]';
 
 export async function run(args: string[]): Promise<number> {
-  // A team case on a PostgreSQL server (cli/team.ts).
-  if (isTeam(args)) return (await import('../team')).search(args);
+  // A description search on a team case goes to cli/team.ts; "more like this" and "same person" to the Engine, either case.
+  const byReid = args.some((a) => /^--(similar|same-person)(=|$)/.test(a));
+  if (isTeam(args) && !byReid) return (await import('../team')).search(args);
   const { values, positionals } = parse(args, {
-    db: { type: 'string' }, top: { type: 'string' }, video: { type: 'string', multiple: true }, camera: { type: 'string', multiple: true },
+    db: { type: 'string' }, server: { type: 'string' }, top: { type: 'string' }, video: { type: 'string', multiple: true }, camera: { type: 'string', multiple: true },
     from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, similar: { type: 'string' }, 'same-person': { type: 'string' }, json: { type: 'boolean' },
     offset: { type: 'string' }, 'include-rejected': { type: 'boolean' }, thumbnails: { type: 'string' },
     gender: { type: 'string' }, 'upper-colour': { type: 'string' }, 'lower-colour': { type: 'string' }, bag: { type: 'string' }, hat: { type: 'string' },
   }, USAGE);
   const attributes = attributeFilter(values);
-  const db = requireDb(values.db, USAGE);
   // The same limits as the IPC layer (one table, common/limits.ts): --top=-1, 0 or 1e9 and --from after --to are usage errors.
   const top = checkedNumber(values.top, '--top', topSchema, USAGE) ?? LIMITS.defaultTop;
   const videoIds = values.video?.map((v) => checkedNumber(v, '--video', idSchema, USAGE)!);
@@ -36,7 +36,7 @@ export async function run(args: string[]): Promise<number> {
   if (text.length > LIMITS.searchText) throw new UsageError(`the description is longer than ${LIMITS.searchText} characters\nusage: ${USAGE}`);
   const engine = new Engine();
   try {
-    await engine.openCase(db);
+    await openCaseFor(engine, values, USAGE);
     const filters = { top, offset, videoIds, cameras: values.camera, minScore, includeRejected: values['include-rejected'] || undefined };
     if (samePerson !== undefined) {
       const r = await engine.searchSamePerson({ sightingId: samePerson, ...filters });
