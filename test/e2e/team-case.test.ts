@@ -2,7 +2,8 @@
 // chunks queued with the CLI, the built UI in headless Chromium over the loopback bridge opening the
 // team case with a typed connection string, the whole-case progress moving from 0 to every chunk while
 // a real worker process indexes, then a description search through the same engine door returning
-// hits. Bookmarks say they are not available; the password never appears in the page. Screenshots go
+// hits with thumbnails, the player on the shared footage, same person, a rejection audited under the
+// role. Bookmarks say they are not available; the password never appears in the page. Screenshots go
 // to test-results/e2e/team-*.png.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -162,5 +163,21 @@ async function teamFlow(): Promise<void> {
   // No settings file holds the server.
   const settings = path.join(work, 'settings.json');
   if (fs.existsSync(settings)) assert.ok(!fs.readFileSync(settings, 'utf8').includes('postgres://'));
+
+  // Review works as on a case file: the thumbnail the stitch pass stored is shown, the player plays the
+  // shared footage with the track box, "same person" ranks, and a rejection is audited under the role.
+  await page.waitForFunction(() => { const img = document.querySelector('[data-testid="hit"] img'); return !!img && img.complete && img.naturalHeight === 160; }, null, { timeout: 30_000 });
+  await hits.first().getByRole('button', { name: /^Open sighting 1 / }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="player-video"]')?.readyState >= 2, null, { timeout: 30_000 });
+  await page.getByTestId('player-bbox').waitFor({ timeout: 30_000 });
+  await shot('team-06-player');
+  await hits.first().getByRole('button', { name: 'Same person as sighting 1' }).click();
+  await page.getByRole('heading', { name: /Same person as sighting ID/ }).waitFor({ timeout: 60_000 });
+  await shot('team-07-same-person');
+  const firstAfter = await hits.first().getAttribute('data-sighting');
+  await hits.first().getByRole('button', { name: 'Mark sighting 1 not a person' }).click();
+  await page.getByTestId('search-notice').filter({ hasText: 'not a person' }).waitFor();
+  const rejections = await pg!.sql('team_e2e', "SELECT actor, details FROM audit_log WHERE action = 'result rejected'");
+  assert.deepEqual(rejections.map((r) => [r.actor, JSON.parse(String(r.details)).sightingId]), [['alice', Number(firstAfter)]]);
   assert.deepEqual(problems, [], 'no console errors or outside requests');
 }

@@ -79,7 +79,7 @@ function TeamCaseDetails({ current }: { current: CaseInfo }) {
         {current.title && <><dt>Title</dt><dd>{current.title}</dd></>}
         {current.createdAt && <><dt>Created</dt><dd>{new Date(current.createdAt).toLocaleString()}</dd></>}
       </dl>
-      <p className="muted small" role="note">Description search and whole-case progress work on team cases. Bookmarks, evidence export, playback and review are not available for team cases yet.</p>
+      <p className="muted small" role="note">Search, same person, review, playback and whole-case progress work on team cases. Bookmarks and evidence export are not available for team cases yet.</p>
     </section>
   );
 }
