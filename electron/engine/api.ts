@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   type AddBookmarkRequest, type AuditVerdict, type OpenTeamCaseRequest, type SearchHit, type Bookmark, type CaseDetailsPatch, type CaseInfo, type CreateCaseRequest, type SigningKeyInfo, type EngineStatus, type ExportReport,
-  type ExportRequest, type ImportReport, type ImportRequest, type ModelInfo, type ProgressEvent, type SearchRequest, type SearchResult,
+  type ExportRequest, type ImportReport, type ImportRequest, type ModelInfo, type Playback, type ProgressEvent, type SearchRequest, type SearchResult,
   type RejectReason, type Settings, type SightlineApi, type Sighting, type SimilarRequest, type SamePersonResult, type ListSightingsRequest, type SightingTrack, type TrackStrip,
   ToolPathsSchema, type ToolPaths, type Track, type UiSettingsPatch, type VideoInfo,
 } from '../common/contract';
@@ -544,8 +544,7 @@ export class Engine implements SightlineApi {
       base.case = await this.teamInfo(this.team);
       base.sightings = t.sightings;
       base.embeddings = t.detections;
-      const dir = proxyCacheDir(this.settings.get().proxyDir);
-      base.playback = (await teamVideoRefs(this.team.case.pool)).map((v) => ({ videoId: v.id, video: v.path, ...cachedPlayback(v, dir, this.team!.proxyFailures) }));
+      base.playback = (await teamVideoRefs(this.team.case.pool)).map((v) => ({ videoId: v.id, video: v.path, ...this.teamPlayback(v) }));
       base.team = {
         server: this.team.server, user: t.user, chunks: { total: t.chunks.total, done: t.chunks.done, running: t.chunks.running, queued: t.chunks.queued, failed: t.chunks.failed },
         footageS: t.footageS, doneS: t.doneS, rate: t.rate, etaS: t.etaS, videos: t.videos,
@@ -581,6 +580,11 @@ export class Engine implements SightlineApi {
     }
     const t = this.db.prepare('SELECT thumbnail FROM sightings WHERE id = ?').get(ref.sightingId) as { thumbnail: Buffer | null } | undefined;
     return t?.thumbnail ? { kind: 'bytes', data: t.thumbnail, mime: 'image/png' } : null;
+  }
+
+  /** How the player plays a team video: the shared original, or this user's cached proxy of it (playback.ts). */
+  private teamPlayback(v: TeamVideoRef): Playback {
+    return cachedPlayback(v, proxyCacheDir(this.settings.get().proxyDir), this.team?.proxyFailures ?? new Map());
   }
 
   /** A team case's media: thumbnails from the server, the shared footage by video id, proxies from this user's cache. */

@@ -5,6 +5,7 @@
 // maxGapS after its last detection, which the next frame with detections decides just the same.
 // Then the fragments of one person are joined by the same tracklet stitching a single-process run
 // applies at the end of a video (indexing/stitcher.ts, as indexing/stitchSightings.ts merges them).
+// Each sighting's thumbnail is cut from its best frame, decoded again from the footage (the indexer's crop).
 import { stitch as stitchTracklets } from '../indexing/stitcher';
 import { detectionQuality, Tracker, type Track, type TrackedDetection } from '../indexing/tracker';
 import { DEFAULT_MAX_SIDE } from '../indexing/indexVideo';
