@@ -2,7 +2,8 @@
 // person, by person re-identification (the ReID vectors stored per detection at index time), not by
 // the text model. A sighting's appearance is the mean of its detections' ReID vectors; sightings are
 // ranked by the cosine of those means. The "follow" timeline puts the confident matches in corrected
-// wall-clock order, with the gap between one camera and the next.
+// wall-clock order, with the gap between one camera and the next. Either case store feeds it through
+// SamePersonSource; the ranking, paging and hit shaping below are one copy for both.
 import type { Db } from '../case/caseFile';
 import { videoIdsOfCameras } from '../case/videos';
 import { LIMITS, type FollowStep, type SamePersonResult, type SearchHit, type SightingTrack, type SimilarRequest } from '../../common/contract';
