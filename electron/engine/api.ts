@@ -1,5 +1,6 @@
 // The one engine API. Electron's IPC handlers, the CLI and the test bridge all call this class;
 // it owns the open case, runs indexing in a worker thread and keeps the search index warm.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
@@ -22,26 +23,24 @@ import { caseFileSource } from './evidence/source';
 import { checkAgainstCase, checkAgainstLog, fingerprintOfKeyFile, verifyBundle, type BundleVerdict } from './evidence/verify';
 import type { WorkerInput, WorkerMessage } from './indexing/worker';
 import { sightingRow, toSighting } from './search/hits';
-import { listSightings, samePerson } from './search/samePerson';
-import { trackStrip } from './search/trackStrip';
+import { caseFileSamePerson, listSightings, samePerson, type SamePersonSource } from './search/samePerson';
+import { stripOf, trackStrip } from './search/trackStrip';
 import { Searcher } from './search/search';
 import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
 import { DEFAULT_DETECTOR, DEFAULT_IVT, embeddingSpace, loadDetectorManifest, loadIvtManifest } from './vision/manifest';
 import { createSession } from './vision/providers';
-import { makeProxies, playbackById, proxyDirFor, readyProxyPath } from './playback';
+import { cachedPlayback, makeCachedProxies, makeProxies, playbackById, proxyCacheDir, proxyDirFor, readyCachedProxy, readyProxyPath } from './playback';
 import { sha256File } from './video/hash';
 import { TeamCase } from './team/teamCase';
 import { teamAddBookmark, teamListBookmarks, teamRemoveBookmark, teamUpdateBookmark } from './team/bookmarks';
 import { teamEvidenceSource } from './team/evidenceSource';
 import { changeTeamVideo, teamVideo, teamVideos, type PlaybackOf } from './team/videos';
-import { playability } from './video/playable';
-import { videoUrl } from '../common/media';
 import { redact, scrub } from './team/server';
-import { LIMITS } from '../common/limits';
+import { teamListSightings, teamRejectSighting, teamSamePerson, teamSightingRow, teamThumbnail, teamTrackPoints, teamVideoRefs, type TeamVideoRef } from './team/sightings';
 
 /** What a team case cannot do yet, said wherever it is asked for. */
-export const TEAM_NOT_YET = 'not available for team cases yet (review, playback and importing footage from the app work on case files only)';
+export const TEAM_NOT_YET = 'not available for a team case: its footage is imported and indexed from the command line (sightline index --server …, sightline worker --server …)';
 
 export interface EngineOptions {
   settingsFile?: string;
@@ -76,8 +75,11 @@ const MIME: Record<string, string> = {
 
 export class Engine implements SightlineApi {
   private db: Db | null = null;
-  /** A team case on a PostgreSQL server (engine/team/), open instead of a case file; its address kept redacted only. */
-  private team: { case: TeamCase; server: string } | null = null;
+  /**
+   * A team case on a PostgreSQL server (engine/team/), open instead of a case file; its address kept
+   * redacted only. `proxyFailures`: why a video's proxy could not be made (SHA-256 → reason), this session.
+   */
+  private team: { case: TeamCase; server: string; proxyFailures: Map<string, string> } | null = null;
   private searcher: Searcher | null = null;
   private listeners = new Set<(e: ProgressEvent) => void>();
   private settings: SettingsStore;
@@ -165,7 +167,8 @@ export class Engine implements SightlineApi {
       throw new EngineError(`cannot open the team case on ${redact(conn)}: ${scrub((e as Error).message, conn)}`, 'CASE_FILE');
     }
     await this.closeCase();
-    this.team = { case: team, server: redact(conn) };
+    this.team = { case: team, server: redact(conn), proxyFailures: new Map() };
+    if (this.opts.backgroundProxies) this.startProxies();
     return this.teamInfo(this.team);
   }
 
@@ -247,11 +250,15 @@ export class Engine implements SightlineApi {
    * resolves when done. Joins a run already going rather than starting a second ffmpeg.
    */
   async makeProxies(): Promise<{ made: number; failed: number }> {
-    const db = this.requireCase();
+    const team = this.team;
+    const db = team ? null : this.requireCase();
     while (this.proxyJob) await this.proxyJob.done;
     const stop = new AbortController();
-    const dir = proxyDirFor(db, this.settings.get().proxyDir);
-    const done = makeProxies(db, { ffmpeg: this.ffmpeg().ffmpeg, dir, signal: stop.signal, onProgress: (e) => this.emit(e) });
+    const opts = { ffmpeg: this.ffmpeg().ffmpeg, signal: stop.signal, onProgress: (e: ProgressEvent) => this.emit(e) };
+    // A team case's proxies go to this user's cache (playback.ts), never beside the shared footage.
+    const done = team
+      ? teamVideoRefs(team.case.pool).then((videos) => makeCachedProxies(videos, team.proxyFailures, { ...opts, dir: proxyCacheDir(this.settings.get().proxyDir) }))
+      : makeProxies(db!, { ...opts, dir: proxyDirFor(db!, this.settings.get().proxyDir) });
     this.proxyJob = { stop, done: done.catch(() => undefined) };
     try {
       return await done;
@@ -261,7 +268,7 @@ export class Engine implements SightlineApi {
   }
 
   private startProxies(): void {
-    if (!this.db || this.proxyJob) return;
+    if ((!this.db && !this.team) || this.proxyJob) return;
     void this.makeProxies().catch(() => undefined);
   }
 
@@ -293,16 +300,6 @@ export class Engine implements SightlineApi {
   }
 
   async listVideos(): Promise<VideoInfo[]> { return this.team ? teamVideos(this.team.case.pool, this.teamPlayback) : listVideos(this.requireCase()); }
-
-  /**
-   * What the player plays for a team case's video: the original when Chromium plays it, else a proxy
-   * still to be made.
-   */
-  private teamPlayback: PlaybackOf = (v) => {
-    const p = playability(v.probe_json);
-    const original = { file: v.path, url: videoUrl(v.id), proxyPath: null, proxySizeBytes: null, error: null };
-    return { state: p.native ? 'native' : 'pending', reason: p.native ? '' : p.reason, ...original };
-  };
 
   async setCamera(videoId: number, camera: string): Promise<VideoInfo> {
     const audit = (before: VideoInfo): [string, Record<string, unknown>] => ['camera named', { videoId, from: before.camera, to: camera }];
@@ -354,38 +351,78 @@ export class Engine implements SightlineApi {
 
   /** "More like this": the person of the sighting, by re-identification (the follow timeline left out). */
   async searchSimilar(req: SimilarRequest): Promise<SearchResult> {
-    const db = this.requireCase();
-    const { follow: _follow, ...result } = samePerson(db, req);
-    writeTransaction(db, () => appendAudit(db, this.user, 'search run', { similarTo: req.sightingId, hits: result.hits.length, model: result.modelId }));
+    const { follow: _follow, ...result } = await samePerson(this.samePersonSource(), req);
+    await this.auditSearch({ similarTo: req.sightingId, hits: result.hits.length, model: result.modelId });
     return result;
   }
 
   async searchSamePerson(req: SimilarRequest): Promise<SamePersonResult> {
-    const db = this.requireCase();
-    const result = samePerson(db, req);
-    writeTransaction(db, () => appendAudit(db, this.user, 'search run', { samePersonAs: req.sightingId, hits: result.hits.length, model: result.modelId }));
+    const result = await samePerson(this.samePersonSource(), req);
+    await this.auditSearch({ samePersonAs: req.sightingId, hits: result.hits.length, model: result.modelId });
     return result;
   }
 
+  /** Same-person ranking's data (search/samePerson.ts ranks, one copy for both backends). */
+  private samePersonSource(): SamePersonSource {
+    return this.team ? teamSamePerson(this.team.case.pool) : caseFileSamePerson(this.requireCase());
+  }
+
+  private async auditSearch(details: Record<string, unknown>): Promise<void> {
+    if (this.team) { await this.team.case.store.appendAudit('search run', details); return; }
+    const db = this.requireCase();
+    writeTransaction(db, () => appendAudit(db, this.user, 'search run', details));
+  }
+
   async listSightings(req: ListSightingsRequest): Promise<SightingTrack[]> {
+    if (this.team) return teamListSightings(this.team.case.pool, req.videoId);
     return listSightings(this.requireCase(), req.videoId);
   }
 
   async getTrack(sightingId: number): Promise<Track> {
-    const db = this.requireCase();
-    const r = sightingRow(db, sightingId);
-    if (!r) throw new EngineError(`sighting ${sightingId}: not in this case`, 'NOT_FOUND');
-    const rows = db.prepare('SELECT t_s, x, y, w, h FROM detections WHERE sighting_id = ? ORDER BY t_s').raw(true).all(sightingId) as number[][];
-    return { sighting: sightingId, videoId: r.video_id, points: rows.map(([t, x, y, w, h]) => ({ t, bbox: [x, y, w, h] })) };
+    let videoId: number, rows: number[][];
+    if (this.team) {
+      const r = await teamSightingRow(this.team.case.pool, sightingId);
+      if (!r) throw new EngineError(`sighting ${sightingId}: not in this case`, 'NOT_FOUND');
+      videoId = r.video_id;
+      rows = await teamTrackPoints(this.team.case.pool, sightingId);
+    } else {
+      const db = this.requireCase();
+      const r = sightingRow(db, sightingId);
+      if (!r) throw new EngineError(`sighting ${sightingId}: not in this case`, 'NOT_FOUND');
+      videoId = r.video_id;
+      rows = db.prepare('SELECT t_s, x, y, w, h FROM detections WHERE sighting_id = ? ORDER BY t_s').raw(true).all(sightingId) as number[][];
+    }
+    return { sighting: sightingId, videoId, points: rows.map(([t, x, y, w, h]) => ({ t, bbox: [x, y, w, h] })) };
   }
 
   async getTrackStrip(sightingId: number): Promise<TrackStrip> {
-    const strip = await trackStrip(this.requireCase(), sightingId, this.ffmpeg().ffmpeg);
+    const strip = this.team ? await this.teamTrackStrip(this.team.case, sightingId) : await trackStrip(this.requireCase(), sightingId, this.ffmpeg().ffmpeg);
     if (!strip) throw new EngineError(`sighting ${sightingId}: not in this case`, 'NOT_FOUND');
     return strip;
   }
 
+  /** A team case's strip is cut from the shared footage at the path recorded at import. */
+  private async teamTrackStrip(team: TeamCase, sightingId: number): Promise<TrackStrip | null> {
+    const r = await teamSightingRow(team.pool, sightingId);
+    if (!r) return null;
+    const video = await this.teamFootage(team, r.video_id);
+    return stripOf(sightingId, { video, detections: await teamTrackPoints(team.pool, sightingId) }, this.ffmpeg().ffmpeg);
+  }
+
+  /** A team video whose footage this machine can read, or an error naming the missing file. */
+  private async teamFootage(team: TeamCase, videoId: number): Promise<TeamVideoRef> {
+    const [v] = await teamVideoRefs(team.pool, videoId);
+    if (!v) throw new EngineError(`video ${videoId}: not in this case`, 'NOT_FOUND');
+    if (isRemoteOrDevicePath(v.path)) throw new EngineError(`${v.path}: network share and device paths are not opened`, 'INVALID_ARGUMENT');
+    if (!fs.existsSync(v.path)) throw new EngineError(`${v.path}: footage of video ${videoId} not found on this machine (the path recorded when it was imported into the team case)`, 'NOT_FOUND');
+    return v;
+  }
+
   async rejectSighting(sightingId: number, reason: RejectReason | null): Promise<void> {
+    if (this.team) {
+      if (!(await teamRejectSighting(this.team.case.pool, sightingId, reason))) throw new EngineError(`sighting ${sightingId}: not in this case`, 'NOT_FOUND');
+      return;
+    }
     const db = this.requireCase();
     if (!sightingRow(db, sightingId)) throw new EngineError(`sighting ${sightingId}: not in this case`, 'NOT_FOUND');
     writeTransaction(db, () => {
@@ -421,7 +458,7 @@ export class Engine implements SightlineApi {
   }
 
   async getSighting(id: number): Promise<Sighting> {
-    const r = sightingRow(this.requireCase(), id);
+    const r = this.team ? await teamSightingRow(this.team.case.pool, id) : sightingRow(this.requireCase(), id);
     if (!r) throw new EngineError(`sighting ${id}: not in this case`, 'NOT_FOUND');
     return toSighting(r);
   }
@@ -510,6 +547,7 @@ export class Engine implements SightlineApi {
       base.case = await this.teamInfo(this.team);
       base.sightings = t.sightings;
       base.embeddings = t.detections;
+      base.playback = (await teamVideoRefs(this.team.case.pool)).map((v) => ({ videoId: v.id, video: v.path, ...this.teamPlayback(v) }));
       base.team = {
         server: this.team.server, user: t.user, chunks: { total: t.chunks.total, done: t.chunks.done, running: t.chunks.running, queued: t.chunks.queued, failed: t.chunks.failed },
         footageS: t.footageS, doneS: t.doneS, rate: t.rate, etaS: t.etaS, videos: t.videos,
@@ -530,7 +568,8 @@ export class Engine implements SightlineApi {
   }
 
   /** What the media protocol may serve: only files of this case, looked up by id. */
-  mediaFile(ref: MediaRef): MediaFile | null {
+  async mediaFile(ref: MediaRef): Promise<MediaFile | null> {
+    if (this.team) return this.teamMediaFile(this.team, ref);
     if (!this.db) return null;
     if (ref.kind === 'proxy') {
       const p = readyProxyPath(this.db, ref.videoId);
@@ -544,6 +583,24 @@ export class Engine implements SightlineApi {
     }
     const t = this.db.prepare('SELECT thumbnail FROM sightings WHERE id = ?').get(ref.sightingId) as { thumbnail: Buffer | null } | undefined;
     return t?.thumbnail ? { kind: 'bytes', data: t.thumbnail, mime: 'image/png' } : null;
+  }
+
+  /** How the player plays a team video: the shared original, or this user's cached proxy of it (playback.ts). */
+  private teamPlayback: PlaybackOf = (v) => cachedPlayback(v, proxyCacheDir(this.settings.get().proxyDir), this.team?.proxyFailures ?? new Map());
+
+  /** A team case's media: thumbnails from the server, the shared footage by video id, proxies from this user's cache. */
+  private async teamMediaFile(team: NonNullable<Engine['team']>, ref: MediaRef): Promise<MediaFile | null> {
+    if (ref.kind === 'thumbnail') {
+      const png = await teamThumbnail(team.case.pool, ref.sightingId);
+      return png ? { kind: 'bytes', data: png, mime: 'image/png' } : null;
+    }
+    const [v] = await teamVideoRefs(team.case.pool, ref.videoId);
+    if (!v || isRemoteOrDevicePath(v.path)) return null;
+    if (ref.kind === 'proxy') {
+      const p = readyCachedProxy(proxyCacheDir(this.settings.get().proxyDir), v.sha256);
+      return p ? { kind: 'file', path: p, mime: 'video/mp4' } : null;
+    }
+    return { kind: 'file', path: v.path, mime: MIME[path.extname(v.path).toLowerCase()] ?? 'application/octet-stream', size: v.size_bytes };
   }
 
   private async closeCase(): Promise<void> {

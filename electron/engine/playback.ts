@@ -4,6 +4,7 @@
 // proxyDir setting names. Resumable: a proxy left 'making' by a killed run, a failed one from an older
 // recipe or a ready one whose file has gone is simply made again; a finished one is never redone.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Db } from './case/caseFile';
 import type { Playback, ProgressEvent } from '../common/contract';
@@ -90,6 +91,68 @@ export async function makeProxies(db: Db, opts: ProxyJobOptions): Promise<{ made
       if (opts.signal?.aborted) break;
       const why = e instanceof Error ? e.message : String(e);
       db.prepare("UPDATE proxies SET state = 'failed', error = ?, updated_at = ? WHERE video_id = ?").run(why, now(), v.id);
+      failed++;
+      opts.onProgress?.({ kind: 'proxy', videoId: v.id, path: v.path, phase: 'failed', fraction: 1, etaS: null, message: why });
+    }
+  }
+  return { made, failed };
+}
+
+// Team cases: the footage is on a shared path every client reads, and the case server holds no
+// files. A proxy goes into this user's own cache folder, named by the video's SHA-256 and the recipe
+// (the same file in two cases is made once; never written beside anyone's footage). A file under its
+// final name is complete (makeProxyFile renames it into place); failures are remembered per session.
+
+/** This user's proxy cache for team-case videos: the proxyDir setting, else the OS cache folder. */
+export function proxyCacheDir(setting: string): string {
+  if (setting) return path.resolve(setting);
+  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'Sightline', 'Cache', 'proxies');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'Sightline', 'proxies');
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sightline', 'proxies');
+}
+
+export function cachedProxyPath(dir: string, sha256: string): string {
+  return path.join(dir, `${sha256}-${PROXY_RECIPE.replace(/[^A-Za-z0-9]+/g, '-')}.mp4`);
+}
+
+/** A video of a team case as the proxy cache sees it; `failures`: SHA-256 → why its proxy could not be made. */
+export interface CachedVideo extends VideoRef { size_bytes?: number }
+
+export function cachedPlayback(v: CachedVideo, dir: string, failures: ReadonlyMap<string, string>): Playback {
+  const p = playability(v.probe_json);
+  const original = { file: v.path, url: videoUrl(v.id), proxyPath: null, proxySizeBytes: null, error: null };
+  if (p.native) return { state: 'native', reason: '', ...original };
+  const proxy = cachedProxyPath(dir, v.sha256);
+  const ready = readyCachedProxy(dir, v.sha256);
+  if (ready) return { state: 'ready', reason: p.reason, file: proxy, url: proxyUrl(v.id), proxyPath: proxy, proxySizeBytes: fs.statSync(proxy).size, error: null };
+  const error = failures.get(v.sha256) ?? null;
+  return { state: error ? 'failed' : 'pending', reason: p.reason, ...original, proxyPath: proxy, error };
+}
+
+/** The cached proxy of a video when it is there: what media://proxy/<id> serves on a team case. */
+export function readyCachedProxy(dir: string, sha256: string): string | null {
+  const p = cachedProxyPath(dir, sha256);
+  return fs.existsSync(p) ? p : null;
+}
+
+/** Makes the cached proxies the given videos lack, one at a time; a missing original fails by name. */
+export async function makeCachedProxies(videos: readonly CachedVideo[], failures: Map<string, string>, opts: ProxyJobOptions): Promise<{ made: number; failed: number }> {
+  let made = 0;
+  let failed = 0;
+  for (const v of videos) {
+    if (opts.signal?.aborted) break;
+    if (cachedPlayback(v, opts.dir, new Map()).state !== 'pending') continue;
+    opts.onProgress?.({ kind: 'proxy', videoId: v.id, path: v.path, phase: 'writing', fraction: 0, etaS: null, message: 'making a playable copy' });
+    try {
+      if (!fs.existsSync(v.path)) throw new Error(`${v.path}: footage of video ${v.id} not found on this machine (the path recorded when it was imported into the team case)`);
+      await makeProxyFile(v.path, cachedProxyPath(opts.dir, v.sha256), { ffmpeg: opts.ffmpeg, signal: opts.signal });
+      failures.delete(v.sha256);
+      made++;
+      opts.onProgress?.({ kind: 'proxy', videoId: v.id, path: v.path, phase: 'done', fraction: 1, etaS: null });
+    } catch (e) {
+      if (opts.signal?.aborted) break;
+      const why = e instanceof Error ? e.message : String(e);
+      failures.set(v.sha256, why);
       failed++;
       opts.onProgress?.({ kind: 'proxy', videoId: v.id, path: v.path, phase: 'failed', fraction: 1, etaS: null, message: why });
     }

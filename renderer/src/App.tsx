@@ -25,8 +25,8 @@ export function App() {
   const videosById = useMemo(() => new Map(c.videos.map((v) => [v.id, v])), [c.videos]);
 
   const team = !!c.caseInfo?.team;
-  // Playback needs the footage and crops a case file keeps: not on team cases yet (the search page says so).
-  const openHit = (hit: SearchHit, query: string | null, list: SearchHit[]) => { if (!team) setPlaying({ hit, query, list }); };
+  // A team case plays the shared footage (or this user's cached proxy of it), as a case file does.
+  const openHit = (hit: SearchHit, query: string | null, list: SearchHit[]) => setPlaying({ hit, query, list });
   const stepHit = (d: number) => setPlaying((p) => {
     if (!p) return p;
     const i = p.list.findIndex((h) => h.sighting === p.hit.sighting);

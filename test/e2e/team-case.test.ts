@@ -2,8 +2,9 @@
 // chunks queued with the CLI, the built UI in headless Chromium over the loopback bridge opening the
 // team case with a typed connection string, the whole-case progress moving from 0 to every chunk while
 // a real worker process indexes, then a description search through the same engine door returning
-// hits; a hit bookmarked there is listed on the Bookmarks page, audited under the role. The password
-// never appears in the page. Screenshots go to test-results/e2e/team-*.png.
+// hits with thumbnails, the player on the shared footage, same person, a rejection audited under the
+// role, a hit bookmarked and listed on the Bookmarks page, audited under the role. The password never
+// appears in the page. Screenshots go to test-results/e2e/team-*.png.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
@@ -39,7 +40,6 @@ let worker: ChildProcess | null = null;
 let page: Page;
 const problems: string[] = [];
 /** Thumbnail requests answered 404: team-case crops are served by the w-treview branch's media change, not this one. */
-let thumbnailMisses = 0;
 
 const shot = (name: string): Promise<unknown> => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 
@@ -57,7 +57,6 @@ before(async () => {
   page = await context.newPage();
   page.on('console', (m: ConsoleMessage) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('response', (r) => { if (r.status() === 404 && /thumbnail/.test(r.url())) thumbnailMisses++; });
 });
 
 after(async () => {
@@ -120,6 +119,10 @@ async function teamFlow(): Promise<void> {
   await progress.waitFor();
   assert.match(await page.locator('.case-chip').innerText(), /Team case T-2026 · alice/);
   assert.match(await progress.innerText(), /chunks 0\/2 done/);
+  // The video list below it, as on a case file: the camera named after the footage's folder.
+  const row = page.getByTestId('video-row');
+  await row.waitFor();
+  assert.equal(await page.getByLabel('Camera name for street.mp4').inputValue(), 'cam1');
   await shot('team-02-queued');
 
   // Bookmarks and evidence export work on team cases: their tab is open.
@@ -145,7 +148,7 @@ async function teamFlow(): Promise<void> {
   // Search through the same engine door.
   await page.getByRole('tab', { name: 'Search' }).click();
   await page.getByTestId('team-note').waitFor();
-  await page.getByLabel('Description of the person', { exact: true }).fill('person walking on the street');
+  await page.getByLabel('Description of the person', { exact: true }).fill('man in dark clothes');
   await page.getByRole('button', { name: 'Search' }).click();
   const hits = page.getByTestId('hit');
   await hits.first().waitFor({ timeout: 120_000 });
@@ -166,13 +169,6 @@ async function teamFlow(): Promise<void> {
   const added = await pg!.sql('team_e2e', "SELECT actor, details FROM audit_log WHERE action = 'bookmark added'");
   assert.deepEqual(added.map((r) => r.actor), ['alice']);
   assert.equal(JSON.parse(String(added[0].details)).sightingId, sighting);
-  // Until team thumbnails are served (w-treview), the bookmark's crop is a 404: that, and only that, is expected here.
-  await page.waitForFunction(() => [...document.images].every((i: any) => i.complete));
-  for (let i = 0; i < thumbnailMisses; i++) {
-    const at = problems.findIndex((p) => /Failed to load resource: .*status of 404/.test(p));
-    if (at >= 0) problems.splice(at, 1);
-  }
-
   // The password is nowhere in the page or its storage.
   const everything = await page.evaluate(() => document.documentElement.outerHTML + JSON.stringify({ ...(globalThis as any).localStorage }) + JSON.stringify({ ...(globalThis as any).sessionStorage }));
   assert.ok(!everything.includes(PASSWORD), 'the password is not in the page');
@@ -182,5 +178,22 @@ async function teamFlow(): Promise<void> {
   // No settings file holds the server.
   const settings = path.join(work, 'settings.json');
   if (fs.existsSync(settings)) assert.ok(!fs.readFileSync(settings, 'utf8').includes('postgres://'));
+
+  // Review works as on a case file: the thumbnail the stitch pass stored is shown, the player plays the
+  // shared footage with the track box, "same person" ranks, and a rejection is audited under the role.
+  await page.getByRole('tab', { name: 'Search' }).click();
+  await page.waitForFunction(() => { const img = document.querySelector('[data-testid="hit"] img'); return !!img && img.complete && img.naturalHeight === 160; }, null, { timeout: 30_000 });
+  await hits.first().getByRole('button', { name: /^Open sighting 1 / }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="player-video"]')?.readyState >= 2, null, { timeout: 30_000 });
+  await page.getByTestId('player-bbox').waitFor({ timeout: 30_000 });
+  await shot('team-07-player');
+  await hits.first().getByRole('button', { name: 'Same person as sighting 1' }).click();
+  await page.getByRole('heading', { name: /Same person as sighting ID/ }).waitFor({ timeout: 60_000 });
+  await shot('team-08-same-person');
+  const firstAfter = await hits.first().getAttribute('data-sighting');
+  await hits.first().getByRole('button', { name: 'Mark sighting 1 not a person' }).click();
+  await page.getByTestId('search-notice').filter({ hasText: 'not a person' }).waitFor();
+  const rejections = await pg!.sql('team_e2e', "SELECT actor, details FROM audit_log WHERE action = 'result rejected'");
+  assert.deepEqual(rejections.map((r) => [r.actor, JSON.parse(String(r.details)).sightingId]), [['alice', Number(firstAfter)]]);
   assert.deepEqual(problems, [], 'no console errors or outside requests');
 }

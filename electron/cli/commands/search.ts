@@ -6,7 +6,7 @@ import { AttributeFilterSchema, type FollowStep, idSchema, isoTime, LIMITS, offs
 import { checkedNumber, checkedText, openCaseFor, parse, UsageError } from '../args';
 import { formatDuration } from '../progress';
 
-const USAGE = 'sightline search "<description>" --db <case.sqlite> | --server <conn> [--top K] [--offset N] [--video ID]... [--camera NAME]... [--from S --to S] [--from-wall ISO --to-wall ISO] [--min-score X] [--include-rejected] [--thumbnails DIR]\n         [--gender male|female] [--upper-colour C] [--lower-colour C] [--bag yes|no] [--hat yes|no] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> [--top K] [--offset N] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> [--top K] [--video ID]... [--json]';
+const USAGE = 'sightline search "<description>" --db <case.sqlite> | --server <conn> [--top K] [--offset N] [--video ID]... [--camera NAME]... [--from S --to S] [--from-wall ISO --to-wall ISO] [--min-score X] [--include-rejected] [--thumbnails DIR]\n         [--gender male|female] [--upper-colour C] [--lower-colour C] [--bag yes|no] [--hat yes|no] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> | --server <conn> [--top K] [--offset N] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> | --server <conn> [--top K] [--video ID]... [--json]';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -60,7 +60,7 @@ export async function run(args: string[]): Promise<number> {
       const dir = path.resolve(values.thumbnails);
       fs.mkdirSync(dir, { recursive: true });
       for (const h of result.hits) {
-        const png = engine.mediaFile({ kind: 'thumbnail', sightingId: h.sighting });
+        const png = await engine.mediaFile({ kind: 'thumbnail', sightingId: h.sighting });
         if (png?.kind !== 'bytes') continue;
         const file = path.join(dir, `sighting-${h.sighting}.png`);
         fs.writeFileSync(file, png.data);

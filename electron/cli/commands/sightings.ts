@@ -1,18 +1,18 @@
-// sightline sightings --db <case.sqlite> [--video ID] [--json]: every sighting with its detections
+// sightline sightings --db <case.sqlite> | --server <conn> [--video ID] [--json]: every sighting with its detections
 // (time, bbox, score), so anyone can check what the tracker grouped.
 import { Engine } from '../../engine/api';
 import { idSchema } from '../../common/contract';
-import { checkedNumber, parse, requireDb } from '../args';
+import { checkedNumber, openCaseFor, parse } from '../args';
 import { formatDuration } from '../progress';
 
-const USAGE = 'sightline sightings --db <case.sqlite> [--video ID] [--json]';
+const USAGE = 'sightline sightings --db <case.sqlite> | --server <conn> [--video ID] [--json]';
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parse(args, { db: { type: 'string' }, video: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+  const { values } = parse(args, { db: { type: 'string' }, server: { type: 'string' }, video: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
   const videoId = checkedNumber(values.video, '--video', idSchema, USAGE);
   const engine = new Engine();
   try {
-    await engine.openCase(requireDb(values.db, USAGE), { readonly: true });
+    await openCaseFor(engine, values, USAGE, { readonly: true });
     const sightings = await engine.listSightings({ videoId });
     if (values.json) { process.stdout.write(`${JSON.stringify(sightings)}\n`); return 0; }
     for (const s of sightings) {

@@ -8,8 +8,6 @@ import type { ProgressEvent } from '../contract';
 import type { Detector } from '../vision/detector';
 import type { ImageEncoder } from '../vision/ivt';
 import type { ReidEncoder } from '../vision/reid';
-import { cropToImage } from '../vision/crop';
-import { encodePng } from '../vision/png';
 import { embeddingSpace } from '../vision/manifest';
 import type { AttributeModel } from '../vision/attributes';
 import type { CropEvidence } from '../vision/evidence';
@@ -22,6 +20,7 @@ import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
 import { perceive } from './perceive';
 import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
 import { stitchVideo } from './stitchSightings';
+import { thumbnailPng } from './thumbnail';
 
 export interface IndexModels {
   detector: Detector;
@@ -74,8 +73,6 @@ export { newStageTimes, type StageTimes } from './stages';
 
 /** Longest side frames are decoded at unless IndexOptions.maxSide says otherwise. */
 export const DEFAULT_MAX_SIDE = 1280;
-
-const THUMB_HEIGHT = 160;
 
 /**
  * The gate for one run. Its hold must outlast one batch: a batch's frames are decided before the
@@ -158,7 +155,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
         writes.push({
           t: f.timeS, bbox: c.source, score: c.score, embedding, reid: a.detection.appearance, track: a.track,
           quality: detectionQuality(c.source, c.score, v.width, v.height),
-          thumbnail: () => encodePng(cropToImage(f, c.bbox, THUMB_HEIGHT)),
+          thumbnail: () => thumbnailPng(f, c.bbox),
           evidence: cropEv,
         });
       }

@@ -7,10 +7,9 @@ import type { RgbImage } from '../vision/frame';
 import { clipBox } from '../vision/crop';
 import { cropEvidence, type CropEvidence } from '../vision/evidence';
 import { plausiblePeople } from './personFilter';
+import { cropBox } from './thumbnail';
 import type { StageClock } from './stages';
 import type { IndexModels } from './indexVideo';
-
-const CROP_MARGIN = 0.05;
 
 /** One person box of a frame; `source` is in source-video pixels, `bbox`/`tight` in frame pixels. */
 export interface PersonCrop { image: RgbImage; bbox: BBox; tight: BBox; frame: Frame; score: number; source: BBox }
@@ -36,7 +35,7 @@ export async function perceive(seen: Frame[], models: IndexModels, clock: StageC
     const f = seen[fi];
     for (const d of boxes) {
       const src: BBox = [d.bbox[0] / f.scale, d.bbox[1] / f.scale, d.bbox[2] / f.scale, d.bbox[3] / f.scale];
-      crops.push({ image: f, bbox: clipBox(d.bbox, f.width, f.height, CROP_MARGIN), tight: clipBox(d.bbox, f.width, f.height, 0), frame: f, score: d.score, source: src });
+      crops.push({ image: f, bbox: cropBox(f, d.bbox), tight: clipBox(d.bbox, f.width, f.height, 0), frame: f, score: d.score, source: src });
     }
   });
   const vectors = await models.encoder.embedCrops(crops);

@@ -48,6 +48,8 @@ export interface SightingVector { sighting: number; t: number; vector: Float32Ar
 export interface StitchedSighting {
   detectionIds: number[]; startS: number; endS: number;
   best: { t: number; bbox: BBox; quality: number };
+  /** PNG of the best detection's crop (indexing/thumbnail.ts), when the stitch pass could read the footage. */
+  thumbnail?: Buffer;
 }
 
 export interface ChunkStatus { videoId: number; idx: number; startS: number; endS: number; status: string; attempts: number; worker: string | null; startedAt: string | null; finishedAt: string | null; frames: number; cpuS: number; error: string | null }

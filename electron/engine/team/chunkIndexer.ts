@@ -53,7 +53,7 @@ export async function indexChunk(store: ChunkStore, job: ChunkJob, models: Loade
   if (st.size !== v.sizeBytes) throw new VideoError(file, `is ${st.size} bytes, video ${v.id} was ${v.sizeBytes} when imported: not the imported file`);
   if (!(await store.startChunk(v.id, job.idx, opts.worker, models.modelKey))) {
     // Done already (a re-delivered job); if the worker that wrote the last chunk died before stitching, stitch now.
-    const stitched = (await store.needsStitch(v.id)) && (await stitchVideo(store, v, models.reid.space), true);
+    const stitched = (await store.needsStitch(v.id)) && (await stitchVideo(store, v, models.reid.space, { file, ffmpeg: opts.ffmpeg, signal: opts.signal }), true);
     return { frames: 0, detections: 0, stitched, skipped: true };
   }
 
@@ -98,6 +98,6 @@ export async function indexChunk(store: ChunkStore, job: ChunkJob, models: Loade
     detections, frames, cpuS: (cpu.user + cpu.system) / 1e6, worker: opts.worker,
   });
   // The worker that finishes a video's last chunk stitches its sightings (tracking needs boxes and ReID vectors only).
-  if (last) await stitchVideo(store, v, models.reid.space);
+  if (last) await stitchVideo(store, v, models.reid.space, { file, ffmpeg: opts.ffmpeg, signal: opts.signal });
   return { frames, detections: detections.length, stitched: last, skipped: false };
 }

@@ -192,8 +192,8 @@ export class PgCaseStore implements ChunkStore {
       await c.query('DELETE FROM sightings WHERE video_id = $1', [videoId]);
       for (const s of sightings) {
         const [x, y, w, h] = s.best.bbox;
-        const id = (await c.query(`INSERT INTO sightings(video_id, start_s, end_s, best_s, best_x, best_y, best_w, best_h, best_quality, detection_count)
-            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id`, [videoId, s.startS, s.endS, s.best.t, x, y, w, h, s.best.quality, s.detectionIds.length])).rows[0].id;
+        const id = (await c.query(`INSERT INTO sightings(video_id, start_s, end_s, best_s, best_x, best_y, best_w, best_h, best_quality, detection_count, thumbnail)
+            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id`, [videoId, s.startS, s.endS, s.best.t, x, y, w, h, s.best.quality, s.detectionIds.length, s.thumbnail ?? null])).rows[0].id;
         await c.query('UPDATE detections SET sighting_id = $1 WHERE id = ANY($2::bigint[])', [id, s.detectionIds]);
       }
       await c.query("UPDATE videos SET status = 'done', error = NULL, stitch_seq = nextval('stitch_seq') WHERE id = $1", [videoId]);

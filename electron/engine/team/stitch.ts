@@ -5,8 +5,12 @@
 // maxGapS after its last detection, which the next frame with detections decides just the same.
 // Then the fragments of one person are joined by the same tracklet stitching a single-process run
 // applies at the end of a video (indexing/stitcher.ts, as indexing/stitchSightings.ts merges them).
+// Each sighting's thumbnail is cut from its best frame, decoded again from the footage (the indexer's crop).
 import { stitch as stitchTracklets } from '../indexing/stitcher';
 import { detectionQuality, Tracker, type Track, type TrackedDetection } from '../indexing/tracker';
+import { DEFAULT_MAX_SIDE } from '../indexing/indexVideo';
+import { thumbnailOfSource } from '../indexing/thumbnail';
+import { framesAt } from '../video/framesAt';
 import type { ChunkStore, StitchedSighting, StoredDetection, TeamVideo } from './caseStore';
 
 export function stitch(detections: readonly StoredDetection[], frameW: number, frameH: number): StitchedSighting[] {
@@ -59,8 +63,19 @@ function joinFragments(order: StitchedSighting[], tracked: Map<StitchedSighting,
   return order.filter((_, i) => !joined.has(i));
 }
 
-export async function stitchVideo(store: ChunkStore, v: TeamVideo, reidModel: string): Promise<number> {
+/**
+ * Stitches a video and writes its sightings. With `footage` (the video as this worker reads it), each
+ * sighting gets its thumbnail, cut as the indexer cuts it from the frame decoded again at its best time.
+ */
+export async function stitchVideo(store: ChunkStore, v: TeamVideo, reidModel: string, footage?: { file: string; ffmpeg: string; signal?: AbortSignal }): Promise<number> {
   const sightings = stitch(await store.videoDetections(v.id, reidModel), v.width, v.height);
+  if (footage) await addThumbnails(sightings, v, footage);
   await store.writeSightings(v.id, sightings);
   return sightings.length;
+}
+
+async function addThumbnails(sightings: StitchedSighting[], v: TeamVideo, footage: { file: string; ffmpeg: string; signal?: AbortSignal }): Promise<void> {
+  const byTime = [...sightings].sort((a, b) => a.best.t - b.best.t);
+  const frames = framesAt(footage.file, byTime.map((s) => s.best.t), { ffmpeg: footage.ffmpeg, fps: v.sampleFps, maxSide: DEFAULT_MAX_SIDE, durationS: v.durationS, signal: footage.signal });
+  for await (const { index, frame } of frames) byTime[index].thumbnail = thumbnailOfSource(frame, byTime[index].best.bbox);
 }

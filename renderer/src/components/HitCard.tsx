@@ -27,7 +27,7 @@ export function HitCard({ hit, rank, video, selected, onOpen, onSimilar, onSameP
       <button type="button" className="hit-open" onClick={onOpen} aria-label={`Open sighting ${rank} on ${camera} at ${clock(hit.time)}`}>
         {hit.thumbnail
           ? <img src={mediaSrc(hit.thumbnail)} alt={`Sighting ${rank}: crop of the person`} loading="lazy" draggable={false} />
-          : <span className="no-thumb muted small">no crop stored (team case)</span>}
+          : <span className="no-thumb muted small">no crop stored</span>}
         <span className="hit-rank">#{rank}</span>
         <span className="hit-score" title="Similarity to the description">{score(hit.score)}</span>
       </button>

@@ -20,7 +20,7 @@ export interface SearchProps {
   /** `list`: the results in rank order, for stepping to the next/previous sighting in the player. */
   onOpen(hit: SearchHit, query: string | null, list: SearchHit[]): void;
   onBookmarked?(): void;
-  /** A team case: search and bookmarks work; playback and "more like this" not yet (said). */
+  /** A team case: everything a case file does but importing (said in a note: workers index it). */
   team?: boolean;
 }
 
@@ -159,7 +159,7 @@ export const SearchPage = forwardRef<SearchHandle, SearchProps>(function SearchP
   const hits = shown?.result.hits ?? [];
   return (
     <div className="page search-page">
-      {team && <p className="card muted small" role="note" data-testid="team-note">Team case: description search over every worker's results. Playback and "more like this" are not available for team cases yet.</p>}
+      {team && <p className="card muted small" role="note" data-testid="team-note">Team case: search, same person, review, playback and bookmarks over every worker's results. Footage is imported and indexed from the command line.</p>}
       <form className="card search-form" aria-label="Search" onSubmit={(e) => { e.preventDefault(); if (text.trim()) void search(); }}>
         <div className="row search-row">
           <textarea
