@@ -1,6 +1,7 @@
-// The team-server forms of the commands (`--server <postgres://…>`, or SIGHTLINE_SERVER without --db):
-// a case in PostgreSQL indexed by workers. The connection string is taken from the flag or the
-// environment and never printed: messages carry its redacted form only.
+// The team-case forms of index, status and audit verify (--server <postgres://…>, or SIGHTLINE_SERVER
+// without --db), and the commands only a team case has (case create, worker); every other command
+// reaches a team case through the Engine (args.ts openCaseFor). The connection string is taken from the
+// flag or the environment and never printed: messages carry its redacted form only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fpsSchema } from '../common/contract';
 import { TeamCase, DEFAULT_CHUNK_S } from '../engine/team/teamCase';

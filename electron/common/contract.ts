@@ -475,7 +475,7 @@ function method<const N extends readonly string[], T extends z.ZodTuple, R exten
 export const API = {
   createCase: method(['req'], z.tuple([CreateCaseRequestSchema]), CaseInfoSchema, 'create a case file and open it'),
   openCase: method(['path'], z.tuple([absPath]), CaseInfoSchema, 'open an existing case file'),
-  openTeamCase: method(['req'], z.tuple([OpenTeamCaseRequestSchema]), CaseInfoSchema, 'open a team case on a PostgreSQL server (description search and progress; bookmarks and export not yet)'),
+  openTeamCase: method(['req'], z.tuple([OpenTeamCaseRequestSchema]), CaseInfoSchema, 'open a team case on a PostgreSQL server in place of a case file (every method then acts on it; importing stays on the command line)'),
   getCase: method([], z.tuple([]), CaseInfoSchema.nullable(), 'the open case, or null'),
   setCaseDetails: method(['patch'], z.tuple([CaseDetailsPatchSchema]), CaseInfoSchema, 'change the case number, investigator or title (audited)'),
   importPaths: method(['req'], z.tuple([ImportRequestSchema]), ImportReportSchema, 'import files/folders and index them; resolves when all are done or failed'),
