@@ -352,25 +352,19 @@ export class Engine implements SightlineApi {
   /** "More like this": the person of the sighting, by re-identification (the follow timeline left out). */
   async searchSimilar(req: SimilarRequest): Promise<SearchResult> {
     const { follow: _follow, ...result } = await samePerson(this.samePersonSource(), req);
-    await this.auditSearch({ similarTo: req.sightingId, hits: result.hits.length, model: result.modelId });
+    await this.audit('search run', { similarTo: req.sightingId, hits: result.hits.length, model: result.modelId });
     return result;
   }
 
   async searchSamePerson(req: SimilarRequest): Promise<SamePersonResult> {
     const result = await samePerson(this.samePersonSource(), req);
-    await this.auditSearch({ samePersonAs: req.sightingId, hits: result.hits.length, model: result.modelId });
+    await this.audit('search run', { samePersonAs: req.sightingId, hits: result.hits.length, model: result.modelId });
     return result;
   }
 
   /** Same-person ranking's data (search/samePerson.ts ranks, one copy for both backends). */
   private samePersonSource(): SamePersonSource {
     return this.team ? teamSamePerson(this.team.case.pool) : caseFileSamePerson(this.requireCase());
-  }
-
-  private async auditSearch(details: Record<string, unknown>): Promise<void> {
-    if (this.team) { await this.team.case.store.appendAudit('search run', details); return; }
-    const db = this.requireCase();
-    writeTransaction(db, () => appendAudit(db, this.user, 'search run', details));
   }
 
   async listSightings(req: ListSightingsRequest): Promise<SightingTrack[]> {
