@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --json] [-- --only=index,gate,case,search,query,coarse,workers] [-- --table=run.json]`: indexing speed against
 // decode-only, motion gating on a realistic CCTV clip (gated vs ungated, sightings recall; --only=gate), search latency at 10k/100k/1M crops (exact and approximate, with recall), text
-// embedding latency and peak memory, each measured in the same run on this machine; team-server workers 1/2/3
+// embedding latency and peak memory, each measured in the same run on this machine; team-server workers 1/2/3 and team-case search latency against a case file
 // (--only=workers, not in the default set: it starts its own PostgreSQL; test/bench/workers.ts). Not a test:
 // it prints figures; docs/benchmarks.md records them.
 //

@@ -88,3 +88,23 @@ test('team case: videos, camera, clock correction, relink and case details, audi
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('demo --server: the sample case queued, indexed by a worker in the process and searched, on a team case', { skip: skip ?? false, timeout: 240_000 }, async () => {
+  const pg = await startPostgres();
+  try {
+    await pg.sql('postgres', "CREATE ROLE dana LOGIN PASSWORD 'dana-pw-2210'");
+    await pg.sql('postgres', 'CREATE DATABASE demo OWNER dana');
+    const url = pg.url('dana', 'dana-pw-2210', 'demo');
+    const r = await runCli(['demo', '--server', url, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { hits: { video: string }[]; interpretation: unknown };
+    assert.ok(out.hits.length > 0 && out.hits.every((h) => path.basename(h.video) === 'sample-street.mp4'), r.stdout.slice(0, 500));
+    assert.ok(out.interpretation, 'a description search, interpreted');
+    const [v] = await pg.sql('demo', 'SELECT status, (SELECT count(*) FROM sightings) AS n FROM videos');
+    assert.equal(v.status, 'done');
+    assert.ok(Number(v.n) > 0);
+    assert.ok(!(r.stdout + r.stderr).includes('dana-pw-2210'), 'no password in output');
+  } finally {
+    pg.stop();
+  }
+});

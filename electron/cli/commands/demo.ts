@@ -1,5 +1,6 @@
-// sightline demo [--db <case.sqlite>] [--query "<description>"] — the bundled sample case, end to end:
-// index resources/sample-case/, run a description query, print the ranked sightings.
+// sightline demo [--db <case.sqlite> | --server <conn>] [--query "<description>"] — the bundled sample
+// case, end to end: index resources/sample-case/, run a description query, print the ranked sightings.
+// On a team case the footage is queued and indexed by a worker in this process, as a worker machine would.
 // sightline demo --real — the same on real CCTV: OpenCV's vtest.avi (Debian package opencv-doc).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -8,8 +9,9 @@ import { packageRoot } from '../../engine/vision/manifest';
 import { parse, UsageError } from '../args';
 import { run as index } from './index';
 import { run as search } from './search';
+import { run as worker } from './worker';
 
-const USAGE = 'sightline demo [--real] [--db <case.sqlite>] [--query "<description>"] [--json]';
+const USAGE = 'sightline demo [--real] [--db <case.sqlite> | --server <conn>] [--query "<description>"] [--json]';
 export const DEMO_QUERY = 'woman in a red jacket with a black backpack';
 
 /** Where Debian's opencv-doc puts OpenCV's pedestrian test clip (768x576, 79.5 s, MS-MPEG4 in AVI). */
@@ -30,21 +32,46 @@ export const VTEST_DESCRIPTIONS = [
 ];
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { db: { type: 'string' }, query: { type: 'string' }, json: { type: 'boolean' }, real: { type: 'boolean' } }, USAGE);
+  const { values, positionals } = parse(args, { db: { type: 'string' }, server: { type: 'string' }, query: { type: 'string' }, json: { type: 'boolean' }, real: { type: 'boolean' } }, USAGE);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
   const json = values.json ? ['--json'] : [];
-  if (values.real) return real(values.db, values.query, json);
+  const server = values.server ?? (values.db ? undefined : process.env.SIGHTLINE_SERVER);
+  if (values.real) return real(values.db, server, values.query, json);
   const sample = path.join(packageRoot(), 'resources', 'sample-case');
-  const db = values.db ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-demo-')), 'sample-case.sqlite');
   const query = values.query ?? DEMO_QUERY;
-  process.stderr.write(`sample case: ${sample}\ncase file:   ${db}\n`);
-  const code = await index([sample, '--db', db, ...json]);
-  if (code !== 0) return code;
+  process.stderr.write(`sample case: ${sample}\n`);
+  const target = await indexInto(sample, values.db, server, 'sample-case.sqlite', json);
+  if (typeof target === 'number') return target;
   process.stderr.write(`\nsearch: "${query}"\n`);
-  return search([query, '--db', db, '--top', '10', ...json]);
+  return search([query, ...target, '--top', '10', ...json]);
 }
 
-async function real(dbFlag: string | undefined, query: string | undefined, json: string[]): Promise<number> {
+/**
+ * Indexes `footage` into the case the flags name (a new case file in a temp folder by default): on a team
+ * case, queued and indexed by a worker in this process. Returns the flags naming the case, or an exit code.
+ */
+async function indexInto(footage: string, db: string | undefined, server: string | undefined, fileName: string, json: string[]): Promise<string[] | number> {
+  if (server) {
+    process.stderr.write('team case:   (the server given by --server / SIGHTLINE_SERVER)\n');
+    const target = ['--server', server];
+    // Progress on stderr: stdout carries the search results alone (one JSON object with --json).
+    const { TeamCase } = await import('../../engine/team/teamCase');
+    const { team, created } = await TeamCase.create(server);
+    process.stderr.write(`${created ? 'created' : 'opened'} team case ${(await team.info()).caseNumber || '(no number)'}\n`);
+    await team.close();
+    for (const step of [() => index([footage, ...target]), () => worker([...target, '--until-done'])]) {
+      const code = await step();
+      if (code !== 0) return code;
+    }
+    return target;
+  }
+  const file = db ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-demo-')), fileName);
+  process.stderr.write(`case file:   ${file}\n`);
+  const code = await index([footage, '--db', file, ...json]);
+  return code === 0 ? ['--db', file] : code;
+}
+
+async function real(dbFlag: string | undefined, server: string | undefined, query: string | undefined, json: string[]): Promise<number> {
   // SIGHTLINE_DEMO_VIDEO points the demo at another copy of the clip (and lets a test take it away).
   const video = process.env.SIGHTLINE_DEMO_VIDEO || VTEST_PATH;
   if (!fs.existsSync(video)) {
@@ -58,15 +85,14 @@ async function real(dbFlag: string | undefined, query: string | undefined, json:
     ].join('\n'));
     return 1;
   }
-  const db = dbFlag ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-demo-')), 'vtest.sqlite');
-  process.stderr.write(`real footage: ${video}\ncase file:    ${db}\n`);
-  const code = await index([video, '--db', db, ...json]);
-  if (code !== 0) return code;
+  process.stderr.write(`real footage: ${video}\n`);
+  const target = await indexInto(video, dbFlag, server, 'vtest.sqlite', json);
+  if (typeof target === 'number') return target;
   for (const description of query ? [query] : VTEST_DESCRIPTIONS) {
     // The table goes to stdout under its description; with --json each search prints one JSON object.
     if (json.length) process.stderr.write(`\nsearch: "${description}"\n`);
     else process.stdout.write(`\n== ${description}\n`);
-    const r = await search([description, '--db', db, '--top', '5', ...json]);
+    const r = await search([description, ...target, '--top', '5', ...json]);
     if (r !== 0) return r;
   }
   process.stderr.write('\nThese are investigative leads: look at each sighting in the footage before relying on it.\n');
