@@ -77,9 +77,10 @@ export class Engine implements SightlineApi {
   private db: Db | null = null;
   /**
    * A team case on a PostgreSQL server (engine/team/), open instead of a case file; its address kept
-   * redacted only. `proxyFailures`: why a video's proxy could not be made (SHA-256 → reason), this session.
+   * redacted only. `proxyFailures`: why a video's proxy could not be made (SHA-256 → reason), this session;
+   * `proxyWanted`: videos whose proxy is being made because the player asked for them.
    */
-  private team: { case: TeamCase; server: string; proxyFailures: Map<string, string> } | null = null;
+  private team: { case: TeamCase; server: string; proxyFailures: Map<string, string>; proxyWanted: Set<number> } | null = null;
   private searcher: Searcher | null = null;
   private listeners = new Set<(e: ProgressEvent) => void>();
   private settings: SettingsStore;
@@ -167,8 +168,9 @@ export class Engine implements SightlineApi {
       throw new EngineError(`cannot open the team case on ${redact(conn)}: ${scrub((e as Error).message, conn)}`, 'CASE_FILE');
     }
     await this.closeCase();
-    this.team = { case: team, server: redact(conn), proxyFailures: new Map() };
-    if (this.opts.backgroundProxies) this.startProxies();
+    // No proxies are made at open: a team case can hold thousands of camera-hours, so each video's
+    // proxy is made when it is first played (teamMediaFile), in this user's cache.
+    this.team = { case: team, server: redact(conn), proxyFailures: new Map(), proxyWanted: new Set() };
     return this.teamInfo(this.team);
   }
 
@@ -246,10 +248,11 @@ export class Engine implements SightlineApi {
   }
 
   /**
-   * Makes the playable proxies the open case still lacks (video/proxy.ts, engine/playback.ts);
-   * resolves when done. Joins a run already going rather than starting a second ffmpeg.
+   * Makes the playable proxies the open case still lacks (video/proxy.ts, engine/playback.ts), or on a
+   * team case those of `videoIds` when given; resolves when done. Waits for a run already going rather
+   * than starting a second ffmpeg beside it.
    */
-  async makeProxies(): Promise<{ made: number; failed: number }> {
+  async makeProxies(videoIds?: number[]): Promise<{ made: number; failed: number }> {
     const team = this.team;
     const db = team ? null : this.requireCase();
     while (this.proxyJob) await this.proxyJob.done;
@@ -257,7 +260,7 @@ export class Engine implements SightlineApi {
     const opts = { ffmpeg: this.ffmpeg().ffmpeg, signal: stop.signal, onProgress: (e: ProgressEvent) => this.emit(e) };
     // A team case's proxies go to this user's cache (playback.ts), never beside the shared footage.
     const done = team
-      ? teamVideoRefs(team.case.pool).then((videos) => makeCachedProxies(videos, team.proxyFailures, { ...opts, dir: proxyCacheDir(this.settings.get().proxyDir) }))
+      ? teamVideoRefs(team.case.pool).then((videos) => makeCachedProxies(videos.filter((v) => !videoIds || videoIds.includes(v.id)), team.proxyFailures, { ...opts, dir: proxyCacheDir(this.settings.get().proxyDir) }))
       : makeProxies(db!, { ...opts, dir: proxyDirFor(db!, this.settings.get().proxyDir) });
     this.proxyJob = { stop, done: done.catch(() => undefined) };
     try {
@@ -268,7 +271,7 @@ export class Engine implements SightlineApi {
   }
 
   private startProxies(): void {
-    if ((!this.db && !this.team) || this.proxyJob) return;
+    if (!this.db || this.proxyJob) return;
     void this.makeProxies().catch(() => undefined);
   }
 
@@ -593,6 +596,12 @@ export class Engine implements SightlineApi {
     if (ref.kind === 'proxy') {
       const p = readyCachedProxy(proxyCacheDir(this.settings.get().proxyDir), v.sha256);
       return p ? { kind: 'file', path: p, mime: 'video/mp4' } : null;
+    }
+    // The player asked for footage Chromium cannot play and has no proxy yet: make it now (its progress
+    // events refresh the player's source); the original is still served for whatever can read it.
+    if (this.teamPlayback(v).state === 'pending' && !team.proxyWanted.has(v.id)) {
+      team.proxyWanted.add(v.id);
+      void this.makeProxies([v.id]).catch(() => undefined).finally(() => team.proxyWanted.delete(v.id));
     }
     return { kind: 'file', path: v.path, mime: MIME[path.extname(v.path).toLowerCase()] ?? 'application/octet-stream', size: v.size_bytes };
   }

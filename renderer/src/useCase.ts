@@ -78,7 +78,10 @@ export function useCase(): CaseState {
   }, [refreshVideos, refreshStatus]);
 
   // Safety net while anything is pending: events can be missed across a reload.
-  const pending = videos.some((v) => v.status === 'queued' || v.status === 'indexing' || v.playback.state === 'pending' || v.playback.state === 'making');
+  // (A team case's proxies are made when a video is first played, and report by events: a pending one
+  // may stay pending for good.)
+  const team = !!caseInfo?.team;
+  const pending = videos.some((v) => v.status === 'queued' || v.status === 'indexing' || v.playback.state === 'making' || (v.playback.state === 'pending' && !team));
   useEffect(() => {
     if (!pending) return;
     const t = window.setInterval(() => void refreshVideos(), 2000);

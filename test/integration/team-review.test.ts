@@ -227,7 +227,11 @@ test('an AVI team video gets a proxy in this user\'s cache (named by its SHA-256
     assert.equal(pending.state, 'pending');
     assert.match(pending.reason, /avi/);
     assert.equal(await e.mediaFile({ kind: 'proxy', videoId }), null, 'no proxy yet');
-    assert.deepEqual(await e.makeProxies(), { made: 1, failed: 0 }, 'only the AVI needs one');
+    assert.ok(!fs.existsSync(cache), 'nothing made at open');
+    // The player asks for the footage: the original is served and its proxy made, on demand.
+    const original = await e.mediaFile({ kind: 'video', videoId });
+    assert.equal(original?.kind === 'file' && original.path, avi);
+    assert.deepEqual(await e.makeProxies([videoId]), { made: 0, failed: 0 }, 'made already, when the player asked for it');
     const files = fs.readdirSync(cache);
     assert.equal(files.length, 1);
     assert.ok(files[0].startsWith(sha), files[0]);
@@ -241,7 +245,7 @@ test('an AVI team video gets a proxy in this user\'s cache (named by its SHA-256
     assert.equal(Buffer.concat(await a.body!.toArray() as Buffer[]).length, 100);
     const codec = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', path.join(cache, files[0])]).toString().trim();
     assert.equal(codec, 'h264');
-    assert.deepEqual(await e.makeProxies(), { made: 0, failed: 0 }, 'a second run redoes nothing');
+    assert.deepEqual(await e.makeProxies(), { made: 0, failed: 0 }, 'a run over every video redoes nothing');
   });
   // Another user's cache: the footage gone from this machine fails by name.
   const moved = `${avi}.moved`;
