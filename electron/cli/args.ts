@@ -5,6 +5,7 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import type { CaseInfo } from '../common/contract';
 import type { Engine } from '../engine/api';
+import { withPromptedPassword } from './password';
 
 export class UsageError extends Error {}
 
@@ -27,7 +28,7 @@ export function requireDb(db: string | undefined, usage: string): string {
  */
 export async function openCaseFor(engine: Engine, values: { db?: string; server?: string }, usage: string, opts: { readonly?: boolean } = {}): Promise<CaseInfo> {
   const server = values.server ?? (values.db ? undefined : process.env.SIGHTLINE_SERVER);
-  if (server?.trim()) return engine.openTeamCase({ server });
+  if (server?.trim()) return engine.openTeamCase({ server: await withPromptedPassword(server.trim()) });
   return engine.openCase(requireDb(values.db, `${usage}\n(or --server <postgres://…> / SIGHTLINE_SERVER for a team case)`), opts);
 }
 

@@ -11,12 +11,14 @@ import { resolveFfmpeg } from '../engine/video/ffmpegPath';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import { checkedNumber, number, parse, UsageError } from './args';
 import { formatDuration } from './progress';
+import { withPromptedPassword } from './password';
 export { isTeam } from './teamArgs';
 
-function server(value: string | undefined, usage: string): string {
+/** The connection string from --server or SIGHTLINE_SERVER, with a typed password when one is due (cli/password.ts). */
+async function server(value: string | undefined, usage: string): Promise<string> {
   const s = serverFrom(value);
   if (!s) throw new UsageError(`--server <postgres://user@host/case-db> is required (or set SIGHTLINE_SERVER)\nusage: ${usage}`);
-  return s;
+  return withPromptedPassword(s);
 }
 
 const ffmpeg = (): ReturnType<typeof resolveFfmpeg> => resolveFfmpeg({ ffmpegPath: DEFAULT_SETTINGS.ffmpegPath, ffprobePath: DEFAULT_SETTINGS.ffprobePath });
@@ -30,7 +32,7 @@ const CASE_USAGE = 'sightline case create --server <conn> [--case-number N] [--t
 export async function caseCreate(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { server: { type: 'string' }, 'case-number': { type: 'string' }, title: { type: 'string' }, json: { type: 'boolean' } }, CASE_USAGE);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${CASE_USAGE}`);
-  const conn = server(values.server, CASE_USAGE);
+  const conn = await server(values.server, CASE_USAGE);
   const { team, created } = await TeamCase.create(conn, { caseNumber: values['case-number'], title: values.title });
   try {
     const s = await team.status();
@@ -47,7 +49,7 @@ export async function index(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     server: { type: 'string' }, fps: { type: 'string' }, 'chunk-s': { type: 'string' }, 'job-timeout-s': { type: 'string' }, json: { type: 'boolean' },
   }, INDEX_USAGE);
-  const conn = server(values.server, INDEX_USAGE);
+  const conn = await server(values.server, INDEX_USAGE);
   if (!positionals.length) throw new UsageError(`give at least one video file or folder\nusage: ${INDEX_USAGE}`);
   const fps = checkedNumber(values.fps, '--fps', fpsSchema, INDEX_USAGE);
   const chunkS = number(values['chunk-s'], '--chunk-s', INDEX_USAGE) ?? DEFAULT_CHUNK_S;
@@ -67,7 +69,7 @@ export async function index(args: string[]): Promise<number> {
 const STATUS_USAGE = 'sightline status --server <conn> [--json]';
 export async function status(args: string[]): Promise<number> {
   const { values } = parse(args, { server: { type: 'string' }, json: { type: 'boolean' } }, STATUS_USAGE);
-  const conn = server(values.server, STATUS_USAGE);
+  const conn = await server(values.server, STATUS_USAGE);
   return withCase(conn, async (t) => {
     const s = await t.status();
     if (values.json) { process.stdout.write(`${JSON.stringify(s)}\n`); return 0; }
@@ -87,7 +89,7 @@ export async function status(args: string[]): Promise<number> {
 const AUDIT_USAGE = 'sightline audit verify --server <conn> [--json]';
 export async function auditVerify(args: string[]): Promise<number> {
   const { values } = parse(args, { server: { type: 'string' }, json: { type: 'boolean' } }, AUDIT_USAGE);
-  const conn = server(values.server, AUDIT_USAGE);
+  const conn = await server(values.server, AUDIT_USAGE);
   return withCase(conn, async (t) => {
     const v = await t.verifyAudit();
     if (values.json) process.stdout.write(`${JSON.stringify(v)}\n`);
@@ -103,7 +105,7 @@ export async function worker(args: string[]): Promise<number> {
   const { values } = parse(args, {
     server: { type: 'string' }, concurrency: { type: 'string' }, 'path-map': { type: 'string', multiple: true }, 'until-done': { type: 'boolean' }, json: { type: 'boolean' },
   }, WORKER_USAGE);
-  const conn = server(values.server, WORKER_USAGE);
+  const conn = await server(values.server, WORKER_USAGE);
   const concurrency = number(values.concurrency, '--concurrency', WORKER_USAGE) ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64\nusage: ${WORKER_USAGE}`);
   const pathMap = (values['path-map'] ?? []).map((m): [string, string] => {

@@ -4,11 +4,11 @@
 // Needs no worker: importing hashes and probes the footage; indexing is not what is tested here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../electron/engine/api';
-import { runCli, SAMPLE_VIDEO, tempDir } from '../helpers/cli';
+import { BIN, runCli, SAMPLE_VIDEO, tempDir } from '../helpers/cli';
 import { postgresSkipReason, startPostgres } from '../helpers/postgres';
 
 const skip = postgresSkipReason();
@@ -106,5 +106,49 @@ test('demo --server: the sample case queued, indexed by a worker in the process 
     assert.ok(!(r.stdout + r.stderr).includes('dana-pw-2210'), 'no password in output');
   } finally {
     pg.stop();
+  }
+});
+
+/** script(1) (util-linux) runs a command on a pseudo-terminal: the only way to test a prompt meant for a person. */
+const scriptBin = ['/usr/bin/script', '/bin/script'].find((p) => fs.existsSync(p));
+
+test('team server password: asked at the terminal, hidden, when nothing else gives one; never asked without a terminal', { skip: skip ?? (scriptBin ? false : 'script(1) not installed'), timeout: 120_000 }, async () => {
+  const pg = await startPostgres();
+  const home = tempDir('team-pw-home');
+  try {
+    const PW = 'erin-Typed-pw-5521';
+    await pg.sql('postgres', `CREATE ROLE erin LOGIN PASSWORD '${PW}'`);
+    await pg.sql('postgres', 'CREATE DATABASE typed OWNER erin');
+    const withPw = pg.url('erin', PW, 'typed');
+    assert.equal((await runCli(['case', 'create', '--server', withPw, '--case-number', 'T-PW'])).code, 0);
+    const noPw = withPw.replace(`:${PW}@`, '@');
+    assert.notEqual(noPw, withPw);
+    // Nothing else supplies the password: no PGPASSWORD, no password file.
+    const env = { ...process.env, HOME: home, PGPASSWORD: '', PGPASSFILE: path.join(home, 'no-pgpass'), SIGHTLINE_PROVIDER: 'cpu' };
+
+    // Without a terminal (a script, a worker): no prompt, a clear refusal at once.
+    const scripted = await runCli(['case', 'show', '--server', noPw], { HOME: home, PGPASSWORD: '', PGPASSFILE: path.join(home, 'no-pgpass') });
+    assert.equal(scripted.code, 1);
+    assert.match(scripted.stderr, /asks for a password and none was given: put it in PGPASSWORD or ~\/\.pgpass, or run the command at a terminal/);
+    assert.ok(!scripted.stderr.includes('Password for'), 'no prompt without a terminal');
+
+    // At a terminal: the prompt names user and server; the password typed after it is not echoed.
+    const quote = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
+    const child = spawn(scriptBin!, ['-qec', [process.execPath, BIN, 'case', 'show', '--server', noPw].map(quote).join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let typed = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      if (!typed && /Password for erin@127\.0\.0\.1:\d+: $/.test(out)) { typed = true; child.stdin.write(`${PW}\r`); }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.ok(typed, `prompted: ${out}`);
+    assert.equal(code, 0, out);
+    assert.match(out, /case number +T-PW/);
+    assert.match(out, /investigator +erin/);
+    assert.ok(!out.includes(PW), `the typed password is not shown: ${out}`);
+  } finally {
+    pg.stop();
+    fs.rmSync(home, { recursive: true, force: true });
   }
 });

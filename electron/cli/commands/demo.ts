@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageRoot } from '../../engine/vision/manifest';
 import { parse, UsageError } from '../args';
+import { withPromptedPassword } from '../password';
 import { run as index } from './index';
 import { run as search } from './search';
 import { run as worker } from './worker';
@@ -35,7 +36,9 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { db: { type: 'string' }, server: { type: 'string' }, query: { type: 'string' }, json: { type: 'boolean' }, real: { type: 'boolean' } }, USAGE);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
   const json = values.json ? ['--json'] : [];
-  const server = values.server ?? (values.db ? undefined : process.env.SIGHTLINE_SERVER);
+  const given = values.server ?? (values.db ? undefined : process.env.SIGHTLINE_SERVER);
+  // Asked once here when a password is due (cli/password.ts), not by each step.
+  const server = given?.trim() ? await withPromptedPassword(given.trim()) : undefined;
   if (values.real) return real(values.db, server, values.query, json);
   const sample = path.join(packageRoot(), 'resources', 'sample-case');
   const query = values.query ?? DEMO_QUERY;

@@ -1,7 +1,8 @@
 // The team server's address: a PostgreSQL connection string (libpq style, sslmode passes through to
-// node-postgres). It comes from --server or SIGHTLINE_SERVER; the password best from PGPASSWORD or
-// ~/.pgpass. Whatever carries it, it is never written anywhere: messages show `redact`ed forms only.
-import { Pool, type PoolClient } from 'pg';
+// node-postgres). It comes from --server or SIGHTLINE_SERVER; the password best from PGPASSWORD,
+// ~/.pgpass or the terminal (cli/password.ts). Whatever carries it, it is never written anywhere:
+// messages show `redact`ed forms only.
+import { Client, Pool, type PoolClient } from 'pg';
 
 export class ServerError extends Error {}
 
@@ -36,9 +37,31 @@ export function serverFrom(arg: string | undefined): string | null {
   return s && s.trim() ? s.trim() : null;
 }
 
+/**
+ * node-postgres leaves the socket open after an error while connecting when the error is its own (no
+ * password to give when the server asks for one): the server then holds the connection until its
+ * authentication_timeout (60 s by default), and a command that has already reported the error cannot
+ * exit. Closing the socket on any error while connecting ends it at once.
+ */
+class ClosingClient extends Client {
+  _handleErrorWhileConnecting(err: Error): void {
+    (Client.prototype as unknown as { _handleErrorWhileConnecting(e: Error): void })._handleErrorWhileConnecting.call(this, err);
+    (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  }
+}
+
+/** A failure to reach or open the team case, its message scrubbed of the password and said plainly. */
+export function connectError(e: unknown, conn: string): Error {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/client password must be a string/i.test(message)) {
+    return new ServerError('the server asks for a password and none was given: put it in PGPASSWORD or ~/.pgpass, or run the command at a terminal to be asked for it');
+  }
+  return new Error(scrub(message, conn));
+}
+
 export function openPool(conn: string, max = 4): Pool {
   if (!/^postgres(ql)?:\/\//i.test(conn)) throw new ServerError(`--server: expected a postgres:// connection string, got "${redact(conn)}"`);
-  const pool = new Pool({ connectionString: conn, max, application_name: 'sightline' });
+  const pool = new Pool({ connectionString: conn, max, application_name: 'sightline', Client: ClosingClient });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   return pool;

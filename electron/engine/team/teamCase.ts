@@ -14,7 +14,7 @@ import type { AuditVerdict } from '../case/audit';
 import { appendAuditOn, PgCaseStore } from './pgStore';
 import { defaultJobTimeoutS, enqueueChunks, openQueue } from './queue';
 import { PgSearchSource } from './search';
-import { inTransaction, openPool, scrub } from './server';
+import { connectError, inTransaction, openPool, scrub } from './server';
 
 /** Chunk length of a new video unless told otherwise: ten minutes of footage per queue job. */
 export const DEFAULT_CHUNK_S = 600;
@@ -45,7 +45,7 @@ export class TeamCase {
       return { team: new TeamCase(conn, pool, store), created };
     } catch (e) {
       await pool.end().catch(() => undefined);
-      throw new Error(scrub((e as Error).message, conn));
+      throw connectError(e, conn);
     }
   }
 
@@ -56,7 +56,7 @@ export class TeamCase {
       await store.check();
     } catch (e) {
       await pool.end().catch(() => undefined);
-      throw new Error(scrub((e as Error).message, conn));
+      throw connectError(e, conn);
     }
     return new TeamCase(conn, pool, store);
   }
