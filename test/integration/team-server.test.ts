@@ -1,5 +1,5 @@
 // A team case on a real PostgreSQL server (test/helpers/postgres.ts): three worker processes index
-// three clips chunk by chunk from the pg-boss queue, one is killed with SIGKILL in the middle of a
+// six clips chunk by chunk from the pg-boss queue, one is killed with SIGKILL in the middle of a
 // chunk, its chunk is retried by another worker, two investigators search while indexing runs, and the
 // result equals a single-process SQLite index of the same clips, detection by detection and sighting
 // by sighting. The audit chain verifies, names each investigator's role, and a tampered entry fails it.
@@ -74,11 +74,11 @@ test('team case: 3 workers, one killed mid-chunk, equal to a single-process inde
   const outputs: string[] = [];
   const keep = (r: CliResult): CliResult => { outputs.push(r.stdout, r.stderr); return r; };
   try {
-    // Three short clips of the sample street (real people), each its own file.
-    const clips = [0, 1, 2].map((i) => {
+    // Six short clips of the sample street (real people), each its own file.
+    const clips = [0, 1, 2, 3, 4, 5].map((i) => {
       const out = path.join(dir, `clip${i}.mp4`);
       // Each clip's recorder clock a minute after the previous one (the wall-clock filter reads it).
-      execFileSync('ffmpeg', ['-v', 'error', '-ss', String(i * 8), '-t', '8', '-i', SAMPLE_VIDEO, '-an', '-c:v', 'libx264', '-preset', 'ultrafast',
+      execFileSync('ffmpeg', ['-v', 'error', '-ss', String(i * 3.5), '-t', '6', '-i', SAMPLE_VIDEO, '-an', '-c:v', 'libx264', '-preset', 'ultrafast',
         '-metadata', `creation_time=2026-01-05T10:0${i}:00Z`, out]);
       return out;
     });
@@ -102,7 +102,7 @@ test('team case: 3 workers, one killed mid-chunk, equal to a single-process inde
     assert.equal(JSON.parse(created.stdout).user, 'alice');
     const queued = keep(await runCli(['index', ...clips, '--server', alice, '--chunk-s', String(CHUNK_S), '--job-timeout-s', '25', '--json'], env));
     assert.equal(queued.code, 0, queued.stderr);
-    assert.equal(JSON.parse(queued.stdout).enqueued, 6, 'two 4 s chunks per 8 s clip');
+    assert.equal(JSON.parse(queued.stdout).enqueued, 12, 'two chunks (4 s + 2 s) per 6 s clip');
     // Enqueuing again adds nothing: each chunk is queued once.
     const again = keep(await runCli(['index', ...clips, '--server', alice, '--chunk-s', String(CHUNK_S), '--json'], env));
     assert.equal(JSON.parse(again.stdout).enqueued, 0);
@@ -117,7 +117,7 @@ test('team case: 3 workers, one killed mid-chunk, equal to a single-process inde
 
     // Two investigators search while the others index (the killed chunk cannot be done before its job expires).
     const doneBefore = Number((await pg.sql('case17', "SELECT count(*) AS n FROM chunks WHERE status = 'done'"))[0].n);
-    assert.ok(doneBefore < 6, 'indexing still under way while searching');
+    assert.ok(doneBefore < 12, 'indexing still under way while searching');
     const [s1, s2] = await Promise.all([
       runCli(['search', 'person in a red jacket', '--server', bob, '--json'], env),
       runCli(['search', 'man in dark trousers', '--server', alice, '--json'], env),
@@ -162,13 +162,13 @@ test('team case: 3 workers, one killed mid-chunk, equal to a single-process inde
 
     const status = keep(await runCli(['status', '--server', bob, '--json'], env));
     const st = JSON.parse(status.stdout);
-    assert.equal(st.chunks.done, 6);
+    assert.equal(st.chunks.done, 12);
     assert.equal(st.etaS, 0);
     assert.equal(st.sightings, want.sightings.length);
 
     // A search after indexing finds sightings of every video.
     const after = keep(await runCli(['search', 'man in dark clothes', '--server', bob, '--top', '50', '--json'], env));
-    assert.equal(new Set(JSON.parse(after.stdout).hits.map((h: { videoId: number }) => h.videoId)).size, 3);
+    assert.equal(new Set(JSON.parse(after.stdout).hits.map((h: { videoId: number }) => h.videoId)).size, 6);
 
     // One search for both backends: the same requests, filters included, rank the same hits with the same scores.
     const hitsOf = (stdout: string): string[] => (JSON.parse(stdout).hits as { video: string; time: number; bbox: number[]; score: number; wallClock: string | null; chips: { label: string; ok: boolean }[] }[])
