@@ -9,6 +9,7 @@ import type { SearchSource, VideoClock } from '../search/searchSource';
 import { VectorIndex } from '../search/vectorIndex';
 import { PgCaseStore } from './pgStore';
 import { teamSightingRows } from './sightings';
+import { teamVideoIdsOfCameras } from './videos';
 
 interface VideoRows { seq: string; vectors: Float32Array[]; sightings: number[]; times: number[]; evidence: Map<number, CropEvidence[]> }
 
@@ -67,9 +68,7 @@ export class PgSearchSource implements SearchSource {
 
   sightingRows(ids: number[]): Promise<Map<number, SightingRow>> { return teamSightingRows(this.pool, ids); }
 
-  async videoIdsOfCameras(cameras: Set<string>): Promise<number[]> {
-    return (await this.pool.query('SELECT id FROM videos WHERE camera = ANY($1::text[])', [[...cameras]])).rows.map((r) => Number(r.id));
-  }
+  videoIdsOfCameras(cameras: Set<string>): Promise<number[]> { return teamVideoIdsOfCameras(this.pool, cameras); }
 
   async videoClocks(): Promise<VideoClock[]> {
     return (await this.pool.query('SELECT id, true_start_time, creation_time FROM videos')).rows.map((r) => ({ ...r, id: Number(r.id) }) as VideoClock);

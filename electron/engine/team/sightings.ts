@@ -7,6 +7,7 @@ import type { SightingRow } from '../search/hits';
 import { toSightingTrack, type DetectionPoint, type SamePersonSource, type SightingSpan } from '../search/samePerson';
 import { appendAuditOn, fromBytes } from './pgStore';
 import { inTransaction } from './server';
+import { teamVideoIdsOfCameras } from './videos';
 
 const SELECT_SIGHTING = `
   SELECT s.id, s.video_id, s.start_s, s.end_s, s.best_s, s.best_x, s.best_y, s.best_w, s.best_h, s.detection_count,
@@ -38,9 +39,7 @@ export function teamSamePerson(db: Pool): SamePersonSource {
       if (m) return m.model_id;
       return (await db.query('SELECT 1 FROM sightings WHERE id = $1', [id])).rowCount ? null : undefined;
     },
-    async videoIdsOfCameras(cameras) {
-      return ((await db.query('SELECT id FROM videos WHERE camera = ANY($1::text[])', [[...cameras]])).rows as { id: string }[]).map((r) => Number(r.id));
-    },
+    videoIdsOfCameras: (cameras) => teamVideoIdsOfCameras(db, cameras),
     async reidVectors(modelId) {
       const rows = (await db.query(`SELECT d.sighting_id, d.video_id, r.vector FROM detections d JOIN reid_vectors r ON r.detection_id = d.id
           WHERE r.model_id = $1 AND d.sighting_id IS NOT NULL ORDER BY d.sighting_id, d.t_s, d.rank`, [modelId])).rows as { sighting_id: string; video_id: string; vector: Buffer }[];

@@ -40,6 +40,11 @@ export async function teamVideo(db: Pool | PoolClient, id: number, playback: Pla
   return toInfo(r, playback);
 }
 
+/** The videos of the given cameras (search and same-person filters). */
+export async function teamVideoIdsOfCameras(db: Pool | PoolClient, cameras: ReadonlySet<string>): Promise<number[]> {
+  return ((await db.query('SELECT id FROM videos WHERE camera = ANY($1::text[])', [[...cameras]])).rows as { id: string }[]).map((r) => Number(r.id));
+}
+
 /** What an investigator may change about a video, as its column. */
 export type VideoChange = { camera: string } | { true_start_time: string | null } | { path: string };
 
