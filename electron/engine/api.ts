@@ -30,7 +30,7 @@ import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
 import { DEFAULT_DETECTOR, DEFAULT_IVT, embeddingSpace, loadDetectorManifest, loadIvtManifest } from './vision/manifest';
 import { createSession } from './vision/providers';
-import { cachedPlayback, makeCachedProxies, makeProxies, playbackById, proxyCacheDir, proxyDirFor, readyCachedProxy, readyProxyPath } from './playback';
+import { cachedPlayback, footageMissing, makeCachedProxies, makeProxies, playbackById, proxyCacheDir, proxyDirFor, readyCachedProxy, readyProxyPath } from './playback';
 import { sha256File } from './video/hash';
 import { TeamCase } from './team/teamCase';
 import { teamAddBookmark, teamListBookmarks, teamRemoveBookmark, teamUpdateBookmark } from './team/bookmarks';
@@ -411,7 +411,7 @@ export class Engine implements SightlineApi {
     const [v] = await teamVideoRefs(team.pool, videoId);
     if (!v) throw new EngineError(`video ${videoId}: not in this case`, 'NOT_FOUND');
     if (isRemoteOrDevicePath(v.path)) throw new EngineError(`${v.path}: network share and device paths are not opened`, 'INVALID_ARGUMENT');
-    if (!fs.existsSync(v.path)) throw new EngineError(`${v.path}: footage of video ${videoId} not found on this machine (the path recorded when it was imported into the team case)`, 'NOT_FOUND');
+    if (!fs.existsSync(v.path)) throw new EngineError(footageMissing(v), 'NOT_FOUND');
     return v;
   }
 

@@ -13,7 +13,7 @@ import { playability } from './video/playable';
 import { makeProxyFile, PROXY_RECIPE } from './video/proxy';
 
 interface ProxyRow { state: 'making' | 'ready' | 'failed'; path: string; size_bytes: number | null; recipe: string; error: string | null }
-interface VideoRef { id: number; path: string; sha256: string; probe_json: string }
+export interface VideoRef { id: number; path: string; sha256: string; probe_json: string }
 
 /** Folder of the case's proxies: the setting, else `<case file>.proxies` beside the case. */
 export function proxyDirFor(db: Db, setting: string): string {
@@ -103,6 +103,11 @@ export async function makeProxies(db: Db, opts: ProxyJobOptions): Promise<{ made
 // (the same file in two cases is made once; never written beside anyone's footage). A file under its
 // final name is complete (makeProxyFile renames it into place); failures are remembered per session.
 
+/** Why a team video's footage cannot be read here: the shared path it was imported from is not on this machine. */
+export function footageMissing(v: { id: number; path: string }): string {
+  return `${v.path}: footage of video ${v.id} not found on this machine (the path recorded when it was imported into the team case)`;
+}
+
 /** This user's proxy cache for team-case videos: the proxyDir setting, else the OS cache folder. */
 export function proxyCacheDir(setting: string): string {
   if (setting) return path.resolve(setting);
@@ -144,7 +149,7 @@ export async function makeCachedProxies(videos: readonly CachedVideo[], failures
     if (cachedPlayback(v, opts.dir, new Map()).state !== 'pending') continue;
     opts.onProgress?.({ kind: 'proxy', videoId: v.id, path: v.path, phase: 'writing', fraction: 0, etaS: null, message: 'making a playable copy' });
     try {
-      if (!fs.existsSync(v.path)) throw new Error(`${v.path}: footage of video ${v.id} not found on this machine (the path recorded when it was imported into the team case)`);
+      if (!fs.existsSync(v.path)) throw new Error(footageMissing(v));
       await makeProxyFile(v.path, cachedProxyPath(opts.dir, v.sha256), { ffmpeg: opts.ffmpeg, signal: opts.signal });
       failures.delete(v.sha256);
       made++;

@@ -4,11 +4,12 @@
 import * as path from 'node:path';
 import type { Pool, PoolClient } from 'pg';
 import type { Playback, VideoInfo } from '../contract';
+import type { VideoRef } from '../playback';
 import { appendAuditOn } from './pgStore';
 import { inTransaction, ServerError } from './server';
 
 /** What the player plays for a video (team/playback or the case file's rules), from its stored row. */
-export type PlaybackOf = (v: { id: number; path: string; sha256: string; probe_json: string }) => Playback;
+export type PlaybackOf = (v: VideoRef) => Playback;
 
 const SELECT_INFO = `SELECT v.*, (SELECT count(*) FROM sightings s WHERE s.video_id = v.id) AS sighting_count,
     (SELECT count(*) FROM chunks c WHERE c.video_id = v.id AND c.status = 'done') AS chunks_done,
