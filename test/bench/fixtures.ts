@@ -67,7 +67,18 @@ export function vtestBackground(ffmpeg: string): string {
   return out;
 }
 
-export type CctvTimeline = ({ idleS: number } | { vtestFromS: number; seconds: number })[];
+/** One vtest frame (at `atS`) as a still image (cached): people standing still in the scene. */
+export function vtestStill(ffmpeg: string, atS: number): string {
+  const out = path.join(cacheDir(), `vtest-still-${atS}s.png`);
+  if (fs.existsSync(out)) return out;
+  const tmp = `${out}.tmp.png`;
+  execFileSync(ffmpeg, ['-y', '-v', 'error', '-ss', String(atS), '-i', vtestAvi(), '-frames:v', '1', tmp]);
+  fs.renameSync(tmp, out);
+  return out;
+}
+
+/** Idle stretches (the empty scene), real vtest segments (people walking), vtest frames held still (people standing). */
+export type CctvTimeline = ({ idleS: number } | { vtestFromS: number; seconds: number } | { stillAtS: number; seconds: number })[];
 
 /**
  * The realistic CCTV clip's timeline: idle stretches (the empty scene) and real vtest segments
@@ -84,12 +95,35 @@ export const CCTV_TIMELINE: CctvTimeline = [
 ];
 
 /**
+ * How a CCTV clip is encoded. Both variants: x264 superfast, no B-frames, 2 s GOP at 10 fps (as IP
+ * cameras record), temporal sensor noise of `noise` (ffmpeg `noise=alls`) over everything.
+ */
+export interface CctvEncoding {
+  /** Cache file name stem. */
+  name: string;
+  noise: number;
+  /** VBR cap (kbit/s) with a 2 s buffer; none = CRF 23 alone. */
+  maxrateKbps?: number;
+}
+
+/**
+ * The "hard" variant (the first realistic clip): noise 4 and CRF 23 alone, so x264 spends its bits on
+ * the noise (~14 Mbit/s, ~3× a typical 1080p camera): its decode is harder than real CCTV.
+ */
+export const CCTV_HARD: CctvEncoding = { name: 'cctv-realistic-1080p', noise: 4 };
+
+/**
+ * As an IP camera records: in-camera temporal noise reduction leaves little noise (1 grey level), and
+ * the camera's VBR cap (~4 Mbit/s, typical for a 1080p stream) bounds the bitrate.
+ */
+export const CCTV_CAMERA: CctvEncoding = { name: 'cctv-camera-1080p', noise: 1, maxrateKbps: 4000 };
+
+/**
  * One fixed CCTV view, empty most of the time with people passing now and then: vtest's own empty
  * scene (`vtestBackground`) for the idle stretches and real vtest segments between them, at 10 fps
- * H.264 with no B-frames and a 2 s GOP (as IP cameras record), temporal sensor noise over all of it.
- * Scaled to width×(4/3·width) and cropped to `height` rows (centred) when 16:9.
+ * H.264 (`CctvEncoding`). Scaled to width×(4/3·width) and cropped to `height` rows (centred) when 16:9.
  */
-export function buildCctvClip(ffmpeg: string, out: string, timeline: CctvTimeline, width: number, height: number): string {
+export function buildCctvClip(ffmpeg: string, out: string, timeline: CctvTimeline, width: number, height: number, enc: CctvEncoding = CCTV_HARD): string {
   if (fs.existsSync(out)) return out;
   const tmp = `${out}.tmp.mp4`;
   const bg = vtestBackground(ffmpeg);
@@ -97,19 +131,24 @@ export function buildCctvClip(ffmpeg: string, out: string, timeline: CctvTimelin
   const scaledH = Math.round((width * 3) / 4 / 2) * 2;
   const parts = timeline.map((p, i) => {
     if ('idleS' in p) inputs.push('-loop', '1', '-framerate', '10', '-t', String(p.idleS), '-i', bg);
+    else if ('stillAtS' in p) inputs.push('-loop', '1', '-framerate', '10', '-t', String(p.seconds), '-i', vtestStill(ffmpeg, p.stillAtS));
     else inputs.push('-ss', String(p.vtestFromS), '-t', String(p.seconds), '-i', vtestAvi());
     return `[${i}:v]fps=10,scale=${width}:${scaledH},crop=${width}:${height}:0:${(scaledH - height) / 2},setsar=1,format=yuv420p[p${i}]`;
   });
-  const graph = `${parts.join(';')};${timeline.map((_, i) => `[p${i}]`).join('')}concat=n=${timeline.length}:v=1:a=0,noise=alls=4:allf=t,format=yuv420p`;
+  const graph = `${parts.join(';')};${timeline.map((_, i) => `[p${i}]`).join('')}concat=n=${timeline.length}:v=1:a=0,noise=alls=${enc.noise}:allf=t,format=yuv420p`;
+  const cap = enc.maxrateKbps ? ['-maxrate', `${enc.maxrateKbps}k`, '-bufsize', `${enc.maxrateKbps * 2}k`] : [];
   execFileSync(ffmpeg, ['-y', '-v', 'error', ...inputs, '-filter_complex', graph,
-    '-c:v', 'libx264', '-preset', 'superfast', '-bf', '0', '-crf', '23', '-g', '20', '-an', tmp], { stdio: 'inherit' });
+    '-c:v', 'libx264', '-preset', 'superfast', '-bf', '0', '-crf', '23', ...cap, '-g', '20', '-an', tmp], { stdio: 'inherit' });
   fs.renameSync(tmp, out);
   return out;
 }
 
-/** The realistic CCTV benchmark clip: `CCTV_TIMELINE` at 1920×1080 (600 s, ~10 min of x264 here). */
-export function cctvRealistic(ffmpeg: string): string {
-  return buildCctvClip(ffmpeg, path.join(cacheDir(), 'cctv-realistic-1080p-600s.mp4'), CCTV_TIMELINE, 1920, 1080);
+/**
+ * The realistic CCTV benchmark clip: `CCTV_TIMELINE` at 1920×1080 (600 s), encoded as `enc` (the hard
+ * variant: ~17 min of x264 at load 12; the camera variant: see docs/benchmarks.md).
+ */
+export function cctvRealistic(ffmpeg: string, enc: CctvEncoding = CCTV_HARD): string {
+  return buildCctvClip(ffmpeg, path.join(cacheDir(), `${enc.name}-600s.mp4`), CCTV_TIMELINE, 1920, 1080, enc);
 }
 
 /** `seconds` of `src` from `startS`, by stream copy from the keyframe at or before it (cached): the recording itself, not a re-encode. */

@@ -2,7 +2,7 @@
 // progress: the decisions of issue 16 that need no footage (the footage tests are integration tests).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_COARSE, framesAround, planSkips, type KeyframeLook } from '../../electron/engine/indexing/coarsePass';
+import { DEFAULT_COARSE, framesAround, planSkips, StillRuns, type KeyframeLook } from '../../electron/engine/indexing/coarsePass';
 import { budgetFor, decodeShare } from '../../electron/engine/indexing/budget';
 import { CaseProgress, runScheduled } from '../../electron/engine/indexing/scheduler';
 import type { Frame } from '../../electron/engine/video/sampler';
@@ -39,6 +39,46 @@ test('planSkips: people, change, an unseen keyframe or a long keyframe gap keep 
   assert.deepEqual(planSkips(looks(60, 2, { people: [10, 50] })).skips, [{ afterS: 14, untilS: 46 }]);
   assert.deepEqual(planSkips(looks(10, 2)).skips, []);
   assert.deepEqual(planSkips([]).skips, []);
+});
+
+/** Feeds keyframes (time, changed) to StillRuns: which were looked at, and whose look each takes. */
+const stillRuns = (keys: [number, number][], relookS: number): { looked: number[]; from: (number | null)[] } => {
+  const runs = new StillRuns(relookS);
+  const looked: number[] = [];
+  const from: (number | null)[] = [];
+  for (const [t, changed] of keys) {
+    const step = runs.add(t, changed);
+    looked.push(...step.look);
+    from.push(step.from);
+    for (const i of step.look) from[i] = i;
+  }
+  return { looked, from };
+};
+
+test('StillRuns: the detector looks at a still run\'s first keyframe and again every relookS; changed keyframes are unseen', () => {
+  // Keyframes every 2 s from 0 to 30 s; change at 0 (the first), 22 and 24; still elsewhere.
+  const keys: [number, number][] = Array.from({ length: 16 }, (_, i) => [i * 2, [0, 22, 24].includes(i * 2) ? 0.3 : 0]);
+  const { looked, from } = stillRuns(keys, 10);
+  // Run 0–20 s: looked at 0, then 10 and 20 (relook); run 24–30 s: looked at 24 (its first keyframe).
+  assert.deepEqual(looked.map((i) => keys[i][0]), [0, 10, 20, 24]);
+  assert.deepEqual(from.map((f) => (f === null ? null : keys[f][0])), [0, 0, 0, 0, 0, 10, 10, 10, 10, 10, 20, null, 24, 24, 24, 24]);
+  // relookS 0: every keyframe of a still run is looked at (the behaviour before still runs).
+  const all = stillRuns(keys, 0);
+  assert.deepEqual(all.looked.map((i) => keys[i][0]), [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 26, 28, 30]);
+  assert.deepEqual(all.from, all.from.map((f, i) => (f === null ? null : i)));
+});
+
+test('StillRuns + planSkips: a person standing through a still run keeps it; one entering breaks the run', () => {
+  // The detector's truth per keyframe: someone stands from 20 s on (seen on the run's first keyframe, 20 s).
+  const keys: [number, number][] = Array.from({ length: 31 }, (_, i) => [i * 2, i === 0 || i === 10 ? 0.3 : 0]);
+  const truth = (t: number): number => (t >= 20 ? 1 : 0);
+  const plan = (relookS: number) => {
+    const { from } = stillRuns(keys, relookS);
+    return planSkips(keys.map(([t, changed], i) => ({ timeS: t, changed, people: from[i] === null ? null : truth(keys[from[i]!][0]) })));
+  };
+  // Only 0–20 s is skipped (less margins), with still runs as when every keyframe was looked at.
+  assert.deepEqual(plan(10).skips, [{ afterS: 2, untilS: 16 }]);
+  assert.deepEqual(plan(10).skips, plan(0).skips);
 });
 
 /** A sampler stand-in over fixed times (the real sampler's resume contract: frames with t > startS). */

@@ -3,8 +3,10 @@
 //
 // Decoding keyframes only (ffmpeg -skip_frame nokey) costs a fraction of a full decode: the other
 // frames of each GOP are demuxed but never decoded. Each keyframe is reduced to the motion gate's
-// grey grid and compared with the previous keyframe; where two consecutive keyframes show no change,
-// the detector looks at both. An interval between two keyframes is *quiet* when they show no change,
+// grey grid and compared with the previous keyframe. Inside a run of keyframes each unchanged since
+// the one before, nobody can enter or leave (that would be a change), so the detector looks at the
+// run's first keyframe and, as a safety net, again every `relookS`; the others take its count
+// (`StillRuns`). Keyframes that changed are not looked at: their intervals are not skipped anyway. An interval between two keyframes is *quiet* when they show no change,
 // nobody on either, and they are at most `maxKeyframeGapS` apart (a walker crosses a view in far
 // more than that; a camera with long GOPs is simply not skipped). Runs of quiet intervals, less a
 // margin of at least one GOP at each end, long enough to be worth a seek, are skipped: the full pass
@@ -28,25 +30,71 @@ export interface CoarseOptions {
   minSkipS: number;
   /** Keyframes are decoded at this longest side (the grid and the detector's 416 px input need no more). */
   maxSide: number;
+  /**
+   * Inside a still run the detector looks again after this long. The change test misses what changes
+   * too slowly to cross its threshold between two keyframes (a distant person creeping in, light
+   * drifting) and the detector can miss someone on the run's first keyframe: neither may stand for a
+   * whole run. The motion gate's periodic full check makes the same promise for the full pass.
+   */
+  relookS: number;
 }
 
-export const DEFAULT_COARSE: CoarseOptions = { maxKeyframeGapS: 4, marginS: 2, minSkipS: 8, maxSide: 640 };
+export const DEFAULT_COARSE: CoarseOptions = { maxKeyframeGapS: 4, marginS: 2, minSkipS: 8, maxSide: 640, relookS: DEFAULT_MOTION_GATE.checkEveryS };
 
 /** What the coarse pass saw on one keyframe. */
 export interface KeyframeLook {
   timeS: number;
   /** Fraction of grid cells changed since the previous keyframe (1 for the first). */
   changed: number;
-  /** People the detector found; null when it did not look (the keyframe changed, so it is not skipped anyway). */
+  /**
+   * People on it: the detector's count, or, inside a still run, the count of the run's keyframe it
+   * looked at last; null when unseen (the keyframe changed, so it is not skipped anyway).
+   */
   people: number | null;
+}
+
+const still = (changed: number): boolean => changed < DEFAULT_MOTION_GATE.minChangedFraction;
+
+/**
+ * Which keyframes the detector looks at, fed one keyframe at a time (time order). A keyframe that did
+ * not change since the previous one joins that one's still run; the run's first keyframe is looked at,
+ * and again the first keyframe `relookS` or more after the last look. Every keyframe of a run takes
+ * the count of the last look at or before it.
+ */
+export class StillRuns {
+  private prevS: number | null = null;
+  /** Index and time of the keyframe whose look stands for the current run; null outside a run. */
+  private anchor: { index: number; timeS: number } | null = null;
+  private count = 0;
+
+  constructor(private readonly relookS: number) {}
+
+  /** Keyframe `index` (from 0); `look`: keyframes to send to the detector now; `from`: whose count it takes (null: unseen). */
+  add(timeS: number, changed: number): { look: number[]; from: number | null } {
+    const index = this.count++;
+    const prevS = this.prevS;
+    this.prevS = timeS;
+    if (prevS === null || !still(changed)) {
+      this.anchor = null;
+      return { look: [], from: null };
+    }
+    const look: number[] = [];
+    if (!this.anchor) {
+      this.anchor = { index: index - 1, timeS: prevS };
+      look.push(index - 1);
+    }
+    if (timeS - this.anchor.timeS >= this.relookS) {
+      this.anchor = { index, timeS };
+      look.push(index);
+    }
+    return { look, from: this.anchor.index };
+  }
 }
 
 /** A stretch not decoded by the full pass: sampled frames with afterS < t ≤ untilS. */
 export interface Skip { afterS: number; untilS: number }
 
 export interface CoarsePlan { keyframes: number; gopS: number; skips: Skip[]; skippedS: number }
-
-const still = (changed: number): boolean => changed < DEFAULT_MOTION_GATE.minChangedFraction;
 
 /** The stretches to skip, from the looks at every keyframe (time order). */
 export function planSkips(looks: KeyframeLook[], opts: CoarseOptions = DEFAULT_COARSE): CoarsePlan {
@@ -92,12 +140,15 @@ export async function keyframeInterval(file: string, ffmpegPath: string, seconds
   return gaps.length ? gaps[gaps.length >> 1] : Infinity;
 }
 
-/** Decodes the keyframes of `file` and looks at each (grid change, and the detector where it matters). */
+/** Decodes the keyframes of `file` and looks at each (grid change; the detector on still runs: `StillRuns`). */
 export async function lookAtKeyframes(file: string, detector: Detector, o: { ffmpegPath: string; durationS?: number; signal?: AbortSignal; opts?: CoarseOptions }): Promise<KeyframeLook[]> {
   const opts = o.opts ?? DEFAULT_COARSE;
   const { gridW, gridH, cellThreshold } = DEFAULT_MOTION_GATE;
   const looks: KeyframeLook[] = [];
-  // Keyframes the detector must look at (a neighbour of an unchanged interval), with their look.
+  // The count of a keyframe inside a still run is its run's last look (index into looks), set once the detector ran.
+  const from: (number | null)[] = [];
+  const runs = new StillRuns(opts.relookS);
+  // Keyframes the detector must look at, with their look.
   let pending: { frame: Frame; look: KeyframeLook }[] = [];
   const detectPending = async (): Promise<void> => {
     if (!pending.length) return;
@@ -105,24 +156,24 @@ export async function lookAtKeyframes(file: string, detector: Detector, o: { ffm
     boxes.forEach((b, i) => { pending[i].look.people = plausiblePeople(b, pending[i].frame.width, pending[i].frame.height).length; });
     pending = [];
   };
-  const need = (frame: Frame, look: KeyframeLook): void => {
-    if (look.people === null && !pending.some((p) => p.look === look)) pending.push({ frame, look });
-  };
-  let prev: { frame: Frame; grid: Float32Array; look: KeyframeLook } | null = null;
+  let prev: { frame: Frame; grid: Float32Array } | null = null;
   // One tick a second: every keyframe of a GOP of 1 s or more gets its own tick, and all-intra footage
   // (MJPEG: every frame a keyframe) gives one look a second, not one per frame.
   for await (const frame of sampleFrames(file, { ffmpegPath: o.ffmpegPath, fps: 1, keyframesOnly: true, maxSide: opts.maxSide, durationS: o.durationS, readAhead: 8, signal: o.signal })) {
     const grid = greyGrid(frame, gridW, gridH);
     const look: KeyframeLook = { timeS: frame.timeS, changed: prev ? changedFraction(grid, prev.grid, cellThreshold) : 1, people: null };
+    const step = runs.add(look.timeS, look.changed);
     looks.push(look);
-    if (prev && still(look.changed)) {
-      need(prev.frame, prev.look);
-      need(frame, look);
+    from.push(step.from);
+    for (const i of step.look) {
+      from[i] = i;
+      pending.push({ frame: i === looks.length - 1 ? frame : prev!.frame, look: looks[i] });
     }
-    prev = { frame, grid, look };
+    prev = { frame, grid };
     if (pending.length >= 8) await detectPending();
   }
   await detectPending();
+  from.forEach((f, i) => { if (f !== null && f !== i) looks[i].people = looks[f].people; });
   return looks;
 }
 
