@@ -19,6 +19,8 @@ export type VariantOptions = Pick<IndexOptions, 'motionGate' | 'coarsePass' | 's
 /** The variants `npm run bench -- --only=coarse` runs after the ungated reference. */
 export const COARSE_VARIANTS: { name: string; opts: VariantOptions }[] = [
   { name: 'coarse+gated', opts: { motionGate: true, coarsePass: true } },
+  // The coarse pass as before still runs (coarsePass.ts StillRuns): the detector on every keyframe of a still run.
+  { name: 'coarse-every-keyframe+gated', opts: { motionGate: true, coarsePass: { relookS: 0 } } },
   { name: 'coarse+gated+skip_loop_filter', opts: { motionGate: true, coarsePass: true, skipLoopFilter: true } },
   { name: 'gated', opts: { motionGate: true } },
 ];
