@@ -63,9 +63,12 @@ async function main(): Promise<void> {
       const f = await benchIndexing(name, file, models, tools);
       videos.push({ ...f, load: load() });
       log(`  ${f.rtf.toFixed(2)}× real time, decode-only ${f.decodeOnlyRtf.toFixed(2)}×, ${f.overDecode.toFixed(2)}× decode time; ${f.detections} detections`);
-      // Where the CPU goes, per video second: ffmpeg from the decode-only run (CPU), each later stage from its wall time
-      // in the pipeline (inference blocks the thread it runs on: ≈ CPU with one ONNX thread, SIGHTLINE_THREADS=1).
-      log(`  per video s: decode ${f.decodeOnlyCpuPerVideoS.toFixed(3)} CPU s; ${STAGES.filter((st) => st.name !== 'decode').map((st) => `${st.label} ${(f.stages[st.name] / f.durationS).toFixed(3)}`).join(', ')} s; whole run ${f.indexCpuPerVideoS.toFixed(3)} CPU s`);
+      // Where the CPU goes, per video second: ffmpeg's CPU in the pipeline (decoding), and node's CPU shared out over the
+      // stages after decoding in proportion to their wall time (they run one after another on node's thread, each
+      // network's ORT threads included; waiting for ffmpeg costs node next to nothing). Robust to load, unlike the walls.
+      const after = STAGES.filter((st) => st.name !== 'decode');
+      const wall = after.reduce((a, st) => a + f.stages[st.name], 0);
+      log(`  CPU s per video s: ffmpeg ${f.indexFfmpegCpuPerVideoS.toFixed(3)}, node ${f.indexNodeCpuPerVideoS.toFixed(3)} = ${after.map((st) => `${st.label} ${((f.indexNodeCpuPerVideoS * f.stages[st.name]) / wall).toFixed(3)}`).join(', ')}; decode-only run ${f.decodeOnlyCpuPerVideoS.toFixed(3)}`);
     }
     if (!only.has('gate')) await closeIndexModels(models);
     const by = (key: keyof IndexFigures): Record<string, number> => Object.fromEntries(videos.map((v) => [v.clip, Math.round((v[key] as number) * 100) / 100]));

@@ -35,6 +35,9 @@ export interface IndexFigures {
   /** CPU seconds (node, all threads + ffmpeg) per video second: what the wall clock costs on an idle machine. */
   decodeOnlyCpuPerVideoS: number;
   indexCpuPerVideoS: number;
+  /** Of indexCpuPerVideoS: node (all its threads: the networks, tracking, SQLite) and ffmpeg. */
+  indexNodeCpuPerVideoS: number;
+  indexFfmpegCpuPerVideoS: number;
   /** cores / indexCpuPerVideoS: the real-time factor if this machine's cores were idle and fully overlapped (a ceiling, not a measurement). */
   cpuCeilingRtf: number;
   peakRssMb: number;
@@ -72,6 +75,7 @@ export async function benchIndexing(clip: string, file: string, models: LoadedMo
       stages, peakRssMb: mem.peakRssMb, ffmpegPeakRssMb: mem.childrenMb,
       decodeOnlyCpuPerVideoS: (decodeCpu.selfCpuS + decodeCpu.childCpuS) / probe.durationS,
       indexCpuPerVideoS: (mem.selfCpuS + mem.childCpuS) / probe.durationS,
+      indexNodeCpuPerVideoS: mem.selfCpuS / probe.durationS, indexFfmpegCpuPerVideoS: mem.childCpuS / probe.durationS,
       cpuCeilingRtf: os.availableParallelism() / ((mem.selfCpuS + mem.childCpuS) / probe.durationS),
     };
   } finally {
