@@ -6,8 +6,9 @@
 // grey grid and compared with the previous keyframe. Inside a run of keyframes each unchanged since
 // the one before, nobody can enter or leave (that would be a change), so the detector looks at the
 // run's first keyframe and, as a safety net, again every `relookS`; the others take its count
-// (`StillRuns`). Keyframes that changed are not looked at: their intervals are not skipped anyway. An interval between two keyframes is *quiet* when they show no change,
-// nobody on either, and they are at most `maxKeyframeGapS` apart (a walker crosses a view in far
+// (`StillRuns`). Keyframes that changed are not looked at: their intervals are not skipped anyway.
+// An interval between two keyframes is *quiet* when they show no change, nobody on either (as counted
+// for their run), and they are at most `maxKeyframeGapS` apart (a walker crosses a view in far
 // more than that; a camera with long GOPs is simply not skipped). Runs of quiet intervals, less a
 // margin of at least one GOP at each end, long enough to be worth a seek, are skipped: the full pass
 // decodes only the ranges between them (each with its own `-ss` seek; video/sampler.ts).
