@@ -9,10 +9,12 @@
 // Reads the footage from ../shared/real-footage/ (relative to the repository root) and skips cleanly
 // when it is absent. Stills become 1-frame videos in a temp dir (ffmpeg). The indexed case is kept in
 // $SIGHTLINE_DEVSET_CASE (default: a temp dir) so a second run only searches.
-// Run: npm run bench:devset [-- --json] [-- --fit] [-- --ranks]
+// Run: npm run bench:devset [-- --json] [-- --fit] [-- --ranks] [-- --dev-only] [-- --pooling=KIND[:PARAM]]
 // --ranks prints, for the shipped (fused) ranking, each *dev* description's rank and the absent
 // descriptions that got a strong result: what one may look at while tuning. Test ranks are never printed
-// one by one, so nobody tunes on them.
+// one by one, so nobody tunes on them. --dev-only leaves the test split out of the table (for trying a
+// candidate: its test aggregate is looked at only once it is kept). --pooling tries another way a
+// sighting scores from its crops (search/sightingScore.ts): max, topMean:K, meanVector, shrunkMax:BETA.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,6 +23,7 @@ import { Engine } from '../../electron/engine/api';
 import { openOrCreateCase } from '../../electron/engine/case/caseFile';
 import { Searcher, type SearchTuning } from '../../electron/engine/search/search';
 import { FUSION_WEIGHTS } from '../../electron/engine/search/fusion';
+import { DESCRIPTION_POOLING, poolingName, type SightingPooling } from '../../electron/engine/search/sightingScore';
 import { packageRoot } from '../../electron/engine/vision/manifest';
 import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { type Annotations, peopleOfSightings } from './real-footage';
@@ -39,13 +42,26 @@ export const ABSENT_DESCRIPTIONS = [
   'man in a white lab coat with a red backpack',
 ];
 
-const ABLATION: { name: string; tuning: Omit<SearchTuning, 'weights'> }[] = [
+const ABLATION: { name: string; tuning: Omit<SearchTuning, 'weights' | 'pooling'> }[] = [
   { name: 'IVT only (raw text)', tuning: { rawText: true, evidence: 'none' } },
   { name: '+ vocabulary (ivtText)', tuning: { rawText: false, evidence: 'none' } },
   { name: '+ attributes', tuning: { rawText: false, evidence: 'attributes' } },
   { name: '+ colours', tuning: { rawText: false, evidence: 'colours' } },
   { name: 'fused', tuning: { rawText: false, evidence: 'all' } },
 ];
+
+/** --pooling=max | topMean:K | meanVector | shrunkMax:BETA (default: the product's DESCRIPTION_POOLING). */
+function poolingArg(): SightingPooling {
+  const arg = process.argv.find((a) => a.startsWith('--pooling='));
+  if (!arg) return DESCRIPTION_POOLING;
+  const [kind, param] = arg.slice('--pooling='.length).split(':');
+  const x = Number(param);
+  if (kind === 'max') return { kind };
+  if (kind === 'meanVector') return { kind };
+  if (kind === 'topMean' && Number.isInteger(x) && x >= 1) return { kind, k: x };
+  if (kind === 'shrunkMax' && Number.isFinite(x) && x >= 0) return { kind, beta: x };
+  throw new Error(`${arg}: expected --pooling=max, topMean:K (K ≥ 1), meanVector or shrunkMax:BETA (BETA ≥ 0)`);
+}
 
 function footageFiles(d: Devset): string[] {
   return [...new Set(d.people.flatMap((p) => p.appearances.map((a) => a.file)))].sort();
@@ -69,6 +85,8 @@ function asVideo(ffmpeg: string, src: string, dir: string): string {
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const showRanks = process.argv.includes('--ranks');
+  const devOnly = process.argv.includes('--dev-only');
+  const pooling = poolingArg();
   // The model the cases are indexed with (Engine reads the same variable) must also embed the queries.
   const ivtModel = process.env.SIGHTLINE_IVT_MODEL || undefined;
   const root = path.resolve(packageRoot(), '..', 'shared', 'real-footage');
@@ -185,7 +203,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--fit')) {
     let best = -1;
     for (const evidence of [0, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6]) {
-      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence } });
+      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence }, pooling });
       const s = r.dev['R@1'] + r.dev['R@5'];
       if (!json) console.log(`fit: evidence weight ${evidence}: dev R@1 ${pct(r.dev['R@1'])} R@5 ${pct(r.dev['R@5'])} R@10 ${pct(r.dev['R@10'])}`);
       if (s > best) { best = s; weights = { evidence }; }
@@ -195,8 +213,8 @@ async function main(): Promise<void> {
 
   const rows: { name: string; dev: Record<string, number>; test: Record<string, number>; vtest: Record<string, number>; strongAbsent: number; strongAbsentVtest: number }[] = [];
   for (const a of ABLATION) {
-    const r = await evaluate({ ...a.tuning, weights });
-    const v = await evaluateVtest({ ...a.tuning, weights });
+    const r = await evaluate({ ...a.tuning, weights, pooling });
+    const v = await evaluateVtest({ ...a.tuning, weights, pooling });
     rows.push({ name: a.name, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
   }
   await searcher.close();
@@ -204,13 +222,15 @@ async function main(): Promise<void> {
   db.close();
   vtestDb.close();
   const descriptions = { dev: devset.people.filter((p) => p.split === 'dev').reduce((a, p) => a + p.descriptions.length, 0), test: devset.people.filter((p) => p.split === 'test').reduce((a, p) => a + p.descriptions.length, 0) };
-  if (json) { console.log(JSON.stringify({ videos: status.videos, sightings, indexS, descriptions, weights, absent: ABSENT_DESCRIPTIONS.length, rows })); return; }
+  if (devOnly) for (const r of rows) r.test = {};
+  if (json) { console.log(JSON.stringify({ videos: status.videos, sightings, indexS, descriptions, weights, pooling, absent: ABSENT_DESCRIPTIONS.length, rows })); return; }
   const last = rows[rows.length - 1];
-  console.log(`reachable (the person is in some sighting at all: the ceiling of any ranking): dev ${pct(last.dev.reachable)}, test ${pct(last.test.reachable)}, vtest ${pct(last.vtest.reachable)}`);
-  console.log(`devset: ${files.length} files, ${sightings} sightings in one case (indexed in ${indexS.toFixed(0)} s); ${descriptions.dev} dev / ${descriptions.test} test descriptions; ${ABSENT_DESCRIPTIONS.length} descriptions of absent people; evidence weight ${weights.evidence}`);
-  console.log(`| ranking | dev R@1 | dev R@5 | dev R@10 | test R@1 | test R@5 | test R@10 | vtest R@1 | vtest R@5 | vtest R@10 | strong results for absent people (devset case / vtest) |`);
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.name} | ${pct(r.dev['R@1'])} | ${pct(r.dev['R@5'])} | ${pct(r.dev['R@10'])} | ${pct(r.test['R@1'])} | ${pct(r.test['R@5'])} | ${pct(r.test['R@10'])} | ${pct(r.vtest['R@1'])} | ${pct(r.vtest['R@5'])} | ${pct(r.vtest['R@10'])} | ${r.strongAbsent} / ${r.strongAbsentVtest} |`);
+  console.log(`reachable (the person is in some sighting at all: the ceiling of any ranking): dev ${pct(last.dev.reachable)}, test ${devOnly ? '(left out)' : pct(last.test.reachable)}, vtest ${pct(last.vtest.reachable)}`);
+  console.log(`devset: ${files.length} files, ${sightings} sightings in one case (indexed in ${indexS.toFixed(0)} s); ${descriptions.dev} dev / ${descriptions.test} test descriptions; ${ABSENT_DESCRIPTIONS.length} descriptions of absent people; evidence weight ${weights.evidence}; sighting score ${poolingName(pooling)}`);
+  const testCols = devOnly ? '' : ' test R@1 | test R@5 | test R@10 |';
+  console.log(`| ranking | dev R@1 | dev R@5 | dev R@10 |${testCols} vtest R@1 | vtest R@5 | vtest R@10 | strong results for absent people (devset case / vtest) |`);
+  console.log(`| --- | --- | --- | --- |${devOnly ? '' : ' --- | --- | --- |'} --- | --- | --- | --- |`);
+  for (const r of rows) console.log(`| ${r.name} | ${pct(r.dev['R@1'])} | ${pct(r.dev['R@5'])} | ${pct(r.dev['R@10'])} |${devOnly ? '' : ` ${pct(r.test['R@1'])} | ${pct(r.test['R@5'])} | ${pct(r.test['R@10'])} |`} ${pct(r.vtest['R@1'])} | ${pct(r.vtest['R@5'])} | ${pct(r.vtest['R@10'])} | ${r.strongAbsent} / ${r.strongAbsentVtest} |`);
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)} %`;

@@ -10,6 +10,7 @@ import type { ProviderPreference } from '../vision/providers';
 import { embeddingSpace, loadAttributesManifest } from '../vision/manifest';
 import { toHit, wallClock } from './hits';
 import { SqliteSearchSource, type SearchSource } from './searchSource';
+import { DESCRIPTION_POOLING, type SightingPooling } from './sightingScore';
 import { Filter, VectorIndex } from './vectorIndex';
 
 export const DEFAULT_TOP = LIMITS.defaultTop;
@@ -28,13 +29,15 @@ export interface SearchTuning {
   /** Which evidence checks count: none (IVT only), attribute probabilities, garment colours, or all. */
   evidence: 'none' | 'attributes' | 'colours' | 'all';
   weights: FusionWeights;
+  /** How a sighting scores from its crops' similarities (search/sightingScore.ts). */
+  pooling: SightingPooling;
 }
 
 export class Searcher {
   private readonly vocabulary: Set<string>;
   /** id@version of the attribute model whose evidence is read (null: none installed, IVT alone). */
   private readonly evidenceModel: string | null;
-  tuning: SearchTuning = { rawText: false, evidence: 'all', weights: FUSION_WEIGHTS };
+  tuning: SearchTuning = { rawText: false, evidence: 'all', weights: FUSION_WEIGHTS, pooling: DESCRIPTION_POOLING };
 
   private constructor(private readonly source: SearchSource, readonly encoder: IvtTextEncoder) {
     const m = encoder.manifest;
@@ -113,7 +116,7 @@ export class Searcher {
     const unknownWords = [...new Set([...interp.notUnderstood, ...q.unknownWords])];
     const top = req.top ?? DEFAULT_TOP;
     const offset = req.offset ?? 0;
-    const shortlist = (await this.currentIndex()).nearestSightings(q.vector, Math.max(SHORTLIST, await this.depth(req)), await this.filterOf(req));
+    const shortlist = (await this.currentIndex()).nearestSightings(q.vector, Math.max(SHORTLIST, await this.depth(req)), await this.filterOf(req), undefined, 'auto', this.tuning.pooling);
     const filters = filterChecks(req.attributes);
     const ev = this.tuning.evidence;
     const described = checksOf(interp.constraints).filter((c) => ev === 'all' || (ev === 'colours' ? c.kind === 'colour' : ev === 'attributes' && c.kind !== 'colour'));
