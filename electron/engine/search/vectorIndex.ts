@@ -146,6 +146,17 @@ export class VectorIndex {
     return best.slice(0, k);
   }
 
+  private videoOfSightings: Map<number, number> | null = null;
+
+  /** The video a sighting is in (a sighting never spans videos). */
+  videoOfSighting(sighting: number): number | undefined {
+    if (!this.videoOfSightings) {
+      this.videoOfSightings = new Map();
+      for (let r = 0; r < this.size; r++) this.videoOfSightings.set(this.sightingOf[r], this.videoOf[r]);
+    }
+    return this.videoOfSightings.get(sighting);
+  }
+
   /** Mean appearance of a sighting (unit length): the query of "more like this". */
   sightingVector(sighting: number): Float32Array | null {
     const q = new Float32Array(this.dim);
