@@ -23,7 +23,7 @@ import { execFileSync } from 'node:child_process';
 import { Engine } from '../../electron/engine/api';
 import { openOrCreateCase } from '../../electron/engine/case/caseFile';
 import { Searcher, type SearchTuning } from '../../electron/engine/search/search';
-import { checksOf, FUSION_WEIGHTS, STANDARDISATION, type Standardisation } from '../../electron/engine/search/fusion';
+import { checksOf, FUSION_WEIGHTS, RELIABILITY, STANDARDISATION, type Standardisation } from '../../electron/engine/search/fusion';
 import { DESCRIPTION_POOLING, poolingName, type SightingPooling } from '../../electron/engine/search/sightingScore';
 import { embeddingSpace, loadAttributesManifest, packageRoot } from '../../electron/engine/vision/manifest';
 import { SqliteSearchSource } from '../../electron/engine/search/searchSource';
@@ -101,6 +101,7 @@ async function main(): Promise<void> {
   const devOnly = process.argv.includes('--dev-only');
   const pooling = poolingArg();
   const standardisation = standardisationArg();
+  const hubness = Number(process.argv.find((a) => a.startsWith('--hubness='))?.slice('--hubness='.length) ?? 0);
   // The model the cases are indexed with (Engine reads the same variable) must also embed the queries.
   const ivtModel = process.env.SIGHTLINE_IVT_MODEL || undefined;
   const root = path.resolve(packageRoot(), '..', 'shared', 'real-footage');
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--fit')) {
     let best = -1;
     for (const evidence of [0, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6]) {
-      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence }, pooling, standardisation });
+      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence }, pooling, standardisation, hubness });
       const s = r.dev['R@1'] + r.dev['R@5'];
       if (!json) console.log(`fit: evidence weight ${evidence}: dev R@1 ${pct(r.dev['R@1'])} R@5 ${pct(r.dev['R@5'])} R@10 ${pct(r.dev['R@10'])}`);
       if (s > best) { best = s; weights = { evidence }; }
@@ -253,10 +254,34 @@ async function main(): Promise<void> {
     if (!json) console.log(`fit: chosen evidence weight ${weights.evidence} (FUSION_WEIGHTS in search/fusion.ts is ${FUSION_WEIGHTS.evidence})`);
   }
 
+  // --fit-reliability: each check's reliability, one at a time over a grid (coordinate ascent, two passes),
+  // by R@1 + R@5 on the dev split only, never accepting a strong result for an absent person.
+  if (process.argv.includes('--fit-reliability')) {
+    const r: Record<string, number> = { ...RELIABILITY };
+    const score = async (): Promise<number> => {
+      const e = await evaluate({ rawText: false, evidence: 'all', weights: { ...weights, reliability: { ...r } }, pooling, standardisation, hubness });
+      return e.strongAbsent ? -1 : e.dev['R@1'] + e.dev['R@5'];
+    };
+    let best = await score();
+    console.log(`fit-reliability: RELIABILITY as shipped: dev R@1 + R@5 = ${best.toFixed(3)}`);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const k of Object.keys(RELIABILITY)) {
+        for (const v of [0, 0.2, 0.4, 0.6, 0.8, 1]) {
+          const was = r[k];
+          r[k] = v;
+          const s = await score();
+          if (s > best + 1e-9) { best = s; console.log(`fit-reliability: ${k} ${was} → ${v}: dev R@1 + R@5 = ${s.toFixed(3)}`); } else r[k] = was;
+        }
+      }
+    }
+    console.log(`fit-reliability: chosen ${JSON.stringify(r)}`);
+    weights = { ...weights, reliability: r };
+  }
+
   const rows: { name: string; dev: Record<string, number>; test: Record<string, number>; vtest: Record<string, number>; strongAbsent: number; strongAbsentVtest: number }[] = [];
   for (const a of ABLATION) {
-    const r = await evaluate({ ...a.tuning, weights, pooling, standardisation });
-    const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation });
+    const r = await evaluate({ ...a.tuning, weights, pooling, standardisation, hubness });
+    const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation, hubness });
     rows.push({ name: a.name, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
   }
   await searcher.close();

@@ -121,6 +121,8 @@ export function checksOf(c: Constraints, w: Partial<Record<keyof typeof RELIABIL
 export interface FusionWeights {
   /** Weight of the evidence term against the standardised similarity. */
   evidence: number;
+  /** Reliability of some checks other than RELIABILITY's (the benchmark's fit; the product uses RELIABILITY). */
+  reliability?: Partial<Record<keyof typeof RELIABILITY, number>>;
 }
 export const FUSION_WEIGHTS: FusionWeights = { evidence: 1.5 };
 
