@@ -101,7 +101,6 @@ async function main(): Promise<void> {
   const devOnly = process.argv.includes('--dev-only');
   const pooling = poolingArg();
   const standardisation = standardisationArg();
-  const hubness = Number(process.argv.find((a) => a.startsWith('--hubness='))?.slice('--hubness='.length) ?? 0);
   // The model the cases are indexed with (Engine reads the same variable) must also embed the queries.
   const ivtModel = process.env.SIGHTLINE_IVT_MODEL || undefined;
   const root = path.resolve(packageRoot(), '..', 'shared', 'real-footage');
@@ -246,7 +245,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--fit')) {
     let best = -1;
     for (const evidence of [0, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6]) {
-      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence }, pooling, standardisation, hubness });
+      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence }, pooling, standardisation });
       const s = r.dev['R@1'] + r.dev['R@5'];
       if (!json) console.log(`fit: evidence weight ${evidence}: dev R@1 ${pct(r.dev['R@1'])} R@5 ${pct(r.dev['R@5'])} R@10 ${pct(r.dev['R@10'])}`);
       if (s > best) { best = s; weights = { evidence }; }
@@ -259,7 +258,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--fit-reliability')) {
     const r: Record<string, number> = { ...RELIABILITY };
     const score = async (): Promise<number> => {
-      const e = await evaluate({ rawText: false, evidence: 'all', weights: { ...weights, reliability: { ...r } }, pooling, standardisation, hubness });
+      const e = await evaluate({ rawText: false, evidence: 'all', weights: { ...weights, reliability: { ...r } }, pooling, standardisation });
       return e.strongAbsent ? -1 : e.dev['R@1'] + e.dev['R@5'];
     };
     let best = await score();
@@ -280,8 +279,8 @@ async function main(): Promise<void> {
 
   const rows: { name: string; dev: Record<string, number>; test: Record<string, number>; vtest: Record<string, number>; strongAbsent: number; strongAbsentVtest: number }[] = [];
   for (const a of ABLATION) {
-    const r = await evaluate({ ...a.tuning, weights, pooling, standardisation, hubness });
-    const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation, hubness });
+    const r = await evaluate({ ...a.tuning, weights, pooling, standardisation });
+    const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation });
     rows.push({ name: a.name, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
   }
   await searcher.close();

@@ -8,7 +8,6 @@ import { checksOf, filterChecks, fuse, FUSION_WEIGHTS, type FusionWeights, meanS
 import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
 import { embeddingSpace, loadAttributesManifest } from '../vision/manifest';
-import { BASE_COLOUR_NAMES } from '../vision/colour';
 import { toHit, wallClock } from './hits';
 import { SqliteSearchSource, type SearchSource } from './searchSource';
 import { DESCRIPTION_POOLING, type SightingPooling } from './sightingScore';
@@ -34,12 +33,7 @@ export interface SearchTuning {
   pooling: SightingPooling;
   /** Against what the similarity is standardised (fusion.ts). */
   standardisation: Standardisation;
-  /** Weight of each crop's mean similarity to a bank of generic descriptions, taken off its similarity (0: none). */
-  hubness?: number;
 }
-
-/** Generic descriptions (every base colour on top and below, man and woman): a crop's typical similarity. */
-const GENERIC_DESCRIPTIONS = BASE_COLOUR_NAMES.flatMap((c) => ['man', 'woman'].flatMap((who) => [`${who} in a ${c} top`, `${who} in ${c} trousers`]));
 
 export class Searcher {
   private readonly vocabulary: Set<string>;
@@ -125,7 +119,7 @@ export class Searcher {
     const top = req.top ?? DEFAULT_TOP;
     const offset = req.offset ?? 0;
     const index = await this.currentIndex();
-    const shortlist = index.nearestSightings(q.vector, Math.max(SHORTLIST, await this.depth(req)), await this.filterOf(req), undefined, 'auto', this.tuning.pooling, await this.rowBias(index));
+    const shortlist = index.nearestSightings(q.vector, Math.max(SHORTLIST, await this.depth(req)), await this.filterOf(req), undefined, 'auto', this.tuning.pooling);
     const filters = filterChecks(req.attributes);
     const ev = this.tuning.evidence;
     const described = checksOf(interp.constraints, this.tuning.weights.reliability).filter((c) => ev === 'all' || (ev === 'colours' ? c.kind === 'colour' : ev === 'attributes' && c.kind !== 'colour'));
@@ -151,17 +145,6 @@ export class Searcher {
       noStrongMatch: !hits.some((h) => h.confidence === 'strong'),
       modelId: this.modelId, tookMs: Math.round((performance.now() - started) * 10) / 10, nextOffset,
     };
-  }
-
-  private bias: { version: string; weight: number; values: Float32Array } | null = null;
-  private async rowBias(index: VectorIndex): Promise<Float32Array | undefined> {
-    const w = this.tuning.hubness ?? 0;
-    if (!w) return undefined;
-    if (this.bias?.version !== index.version || this.bias.weight !== w) {
-      const bank = await Promise.all(GENERIC_DESCRIPTIONS.map(async (t) => (await this.encoder.embed(t)).vector));
-      this.bias = { version: index.version, weight: w, values: index.meanSimilarity(bank).map((x) => x * w) };
-    }
-    return this.bias.values;
   }
 
   async close(): Promise<void> { await this.encoder.close(); }

@@ -45,9 +45,9 @@ export class VectorIndex {
   }
 
   /** The engine's search: exact for small cases, int8 scan + exact re-rank for large ones. */
-  nearestSightings(q: Float32Array, k: number, filter: Filter = {}, exclude?: number, mode: SearchMode = 'auto', pooling: SightingPooling = MAX_POOLING, rowBias?: Float32Array): SightingScore[] {
+  nearestSightings(q: Float32Array, k: number, filter: Filter = {}, exclude?: number, mode: SearchMode = 'auto', pooling: SightingPooling = MAX_POOLING): SightingScore[] {
     const ann = mode === 'ann' || (mode === 'auto' && this.size >= ANN_MIN_ROWS);
-    if (!ann || rowBias) return this.topSightings(q, k, filter, exclude, pooling, rowBias);
+    if (!ann) return this.topSightings(q, k, filter, exclude, pooling);
     let quantized: QuantizedIndex;
     try {
       quantized = this.prepareApproximate();
@@ -120,9 +120,8 @@ export class VectorIndex {
    * Exact search: a sighting scores from its crops that pass the filter as `pooling` says
    * (search/sightingScore.ts; by default its best-matching crop).
    */
-  topSightings(q: Float32Array, k: number, filter: Filter = {}, exclude?: number, pooling: SightingPooling = MAX_POOLING, rowBias?: Float32Array): SightingScore[] {
+  topSightings(q: Float32Array, k: number, filter: Filter = {}, exclude?: number, pooling: SightingPooling = MAX_POOLING): SightingScore[] {
     const scores = this.scoreAll(q);
-    if (rowBias) for (let r = 0; r < scores.length; r++) scores[r] -= rowBias[r];
     return this.rankSightings(scores, k, filter, exclude, pooling, q);
   }
 
@@ -145,16 +144,6 @@ export class VectorIndex {
     push();
     best.sort((a, b) => b.score - a.score);
     return best.slice(0, k);
-  }
-
-  /** Each crop's mean similarity to a set of queries (a crop that resembles every description scores high on all). */
-  meanSimilarity(queries: readonly Float32Array[]): Float32Array {
-    const out = new Float32Array(this.size);
-    for (const q of queries) {
-      const s = this.scoreAll(q);
-      for (let r = 0; r < s.length; r++) out[r] += s[r] / queries.length;
-    }
-    return out;
   }
 
   private videoOfSightings: Map<number, number> | null = null;
