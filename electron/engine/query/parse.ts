@@ -121,7 +121,7 @@ const SLEEVES: Record<string, 'long' | 'short' | 'none'> = {
 const HI_VIS = ['hi-vis', 'hi vis', 'hivis', 'high-vis', 'high vis', 'hi-viz', 'hi viz', 'high-viz', 'high visibility', 'high-visibility', 'fluorescent', 'fluoro', 'reflective'];
 const HAIR_STYLES: Record<string, { style: string; length?: Hair['length'] }> = {
   curly: { style: 'curly' }, wavy: { style: 'wavy' }, straight: { style: 'straight' }, frizzy: { style: 'curly' }, spiky: { style: 'spiky' },
-  ponytail: { style: 'ponytail' }, 'pony tail': { style: 'ponytail' }, bun: { style: 'bun' }, braids: { style: 'braids' }, plaits: { style: 'braids' },
+  ponytail: { style: 'ponytail' }, 'pony tail': { style: 'ponytail' }, bun: { style: 'bun' }, braids: { style: 'braids' }, braid: { style: 'braids' }, plaits: { style: 'braids' }, plait: { style: 'braids' },
   dreadlocks: { style: 'dreadlocks' }, dreads: { style: 'dreadlocks' }, afro: { style: 'afro' }, bald: { style: 'bald', length: 'bald' },
   balding: { style: 'balding', length: 'short' }, shaved: { style: 'shaved', length: 'short' }, 'shaved head': { style: 'shaved', length: 'short' },
   'shoulder-length': { style: 'shoulder-length', length: 'shoulder-length' }, 'shoulder length': { style: 'shoulder-length', length: 'shoulder-length' },
