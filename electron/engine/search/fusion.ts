@@ -117,17 +117,18 @@ export function checksOf(c: Constraints, w: Partial<Record<keyof typeof RELIABIL
   return out;
 }
 
-/**
- * The fused score's weights, fitted on the dev split (test/bench/real-devset.ts; never on split "test"):
- * `npm run bench:devset -- --fit` (R@1 + R@5 on dev). Refitted 2026-12-02 04:14 UTC with z per video
- * (STANDARDISATION): 0.5 (dev 15 / 30 / 39 %; 1.5, the weight fitted with z over the shortlist, gave 12 / 30 / 36 %).
- */
+/** The fused score's weights, fitted on the dev split (test/bench/real-devset.ts; never on split "test"). */
 export interface FusionWeights {
   /** Weight of the evidence term against the standardised similarity. */
   evidence: number;
-  /** Reliability of some checks other than RELIABILITY's (the benchmark's fit; the product uses RELIABILITY). */
+  /** Reliability of some checks other than RELIABILITY's (the benchmark's `--fit-reliability`; the product uses RELIABILITY). */
   reliability?: Partial<Record<keyof typeof RELIABILITY, number>>;
 }
+/**
+ * `npm run bench:devset -- --fit` (R@1 + R@5 on dev). Refitted 2026-12-02 04:14 UTC with z per video
+ * (STANDARDISATION): 0.5 (dev 15 / 30 / 39 %; 1.5, the weight fitted earlier with z over the shortlist, gives
+ * 12 / 30 / 36 % now). docs/search-quality.md has the grid.
+ */
 export const FUSION_WEIGHTS: FusionWeights = { evidence: 0.5 };
 
 /**
