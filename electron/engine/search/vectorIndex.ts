@@ -127,19 +127,24 @@ export class VectorIndex {
 
   rankSightings(scores: Float32Array, k: number, filter: Filter, exclude?: number, pooling: SightingPooling = MAX_POOLING, q?: Float32Array): SightingScore[] {
     if (pooling.kind === 'meanVector' && !q) throw new Error('mean-vector pooling needs the query vector');
+    const query = q ?? new Float32Array(this.dim);
+    // The best crop needs no per-sighting lists: a running maximum (the common case, as fast as before pooling was a choice).
+    const isMax = pooling.kind === 'max';
     const best: SightingScore[] = [];
     const n = this.size;
-    let cur = -1;
+    let cur = -1, curBest = -Infinity;
     let rows: number[] = [], sims: number[] = [];
     const pass = (r: number): boolean => this.passes(filter, r);
     const push = (): void => {
-      if (cur < 0 || rows.length === 0 || cur === exclude) return;
-      best.push({ sighting: cur, score: poolSighting(pooling, rows, sims, this.vectors, this.dim, q ?? new Float32Array(this.dim)) });
+      if (cur < 0 || cur === exclude) return;
+      if (isMax) { if (curBest > -Infinity) best.push({ sighting: cur, score: curBest }); return; }
+      if (rows.length) best.push({ sighting: cur, score: poolSighting(pooling, rows, sims, this.vectors, this.dim, query) });
     };
     for (let r = 0; r < n; r++) {
       const s = this.sightingOf[r];
-      if (s !== cur) { push(); cur = s; rows = []; sims = []; }
-      if (pass(r)) { rows.push(r); sims.push(scores[r]); }
+      if (s !== cur) { push(); cur = s; curBest = -Infinity; if (!isMax) { rows = []; sims = []; } }
+      if (!pass(r)) continue;
+      if (isMax) { if (scores[r] > curBest) curBest = scores[r]; } else { rows.push(r); sims.push(scores[r]); }
     }
     push();
     best.sort((a, b) => b.score - a.score);
