@@ -9,10 +9,13 @@
 // Reads the footage from ../shared/real-footage/ (relative to the repository root) and skips cleanly
 // when it is absent. Stills become 1-frame videos in a temp dir (ffmpeg). The indexed case is kept in
 // $SIGHTLINE_DEVSET_CASE (default: a temp dir) so a second run only searches.
-// Run: npm run bench:devset [-- --json] [-- --fit] [-- --ranks]
+// Run: npm run bench:devset [-- --json] [-- --fit] [-- --ranks] [-- --dev-only] [-- --pooling=KIND[:PARAM]] [-- --z=BY[:PRIOR]]
 // --ranks prints, for the shipped (fused) ranking, each *dev* description's rank and the absent
 // descriptions that got a strong result: what one may look at while tuning. Test ranks are never printed
-// one by one, so nobody tunes on them.
+// one by one, so nobody tunes on them. --dev-only leaves the test split out of the table (for trying a
+// candidate: its test aggregate is looked at only once it is kept). --pooling tries another way a
+// sighting scores from its crops (search/sightingScore.ts): max, topMean:K, meanVector, shrunkMax:BETA;
+// --z=shortlist|video:PRIOR what its similarity is standardised against (search/fusion.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,8 +23,10 @@ import { execFileSync } from 'node:child_process';
 import { Engine } from '../../electron/engine/api';
 import { openOrCreateCase } from '../../electron/engine/case/caseFile';
 import { Searcher, type SearchTuning } from '../../electron/engine/search/search';
-import { FUSION_WEIGHTS } from '../../electron/engine/search/fusion';
-import { packageRoot } from '../../electron/engine/vision/manifest';
+import { checksOf, FUSION_WEIGHTS, RELIABILITY, STANDARDISATION, type Standardisation } from '../../electron/engine/search/fusion';
+import { DESCRIPTION_POOLING, poolingName, type SightingPooling } from '../../electron/engine/search/sightingScore';
+import { embeddingSpace, loadAttributesManifest, packageRoot } from '../../electron/engine/vision/manifest';
+import { SqliteSearchSource } from '../../electron/engine/search/searchSource';
 import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { type Annotations, peopleOfSightings } from './real-footage';
 import { vtestAvi } from './fixtures';
@@ -39,13 +44,37 @@ export const ABSENT_DESCRIPTIONS = [
   'man in a white lab coat with a red backpack',
 ];
 
-const ABLATION: { name: string; tuning: Omit<SearchTuning, 'weights'> }[] = [
+const ABLATION: { name: string; tuning: Omit<SearchTuning, 'weights' | 'pooling' | 'standardisation'> }[] = [
   { name: 'IVT only (raw text)', tuning: { rawText: true, evidence: 'none' } },
   { name: '+ vocabulary (ivtText)', tuning: { rawText: false, evidence: 'none' } },
   { name: '+ attributes', tuning: { rawText: false, evidence: 'attributes' } },
   { name: '+ colours', tuning: { rawText: false, evidence: 'colours' } },
   { name: 'fused', tuning: { rawText: false, evidence: 'all' } },
 ];
+
+/** --pooling=max | topMean:K | meanVector | shrunkMax:BETA (default: the product's DESCRIPTION_POOLING). */
+function poolingArg(): SightingPooling {
+  const arg = process.argv.find((a) => a.startsWith('--pooling='));
+  if (!arg) return DESCRIPTION_POOLING;
+  const [kind, param] = arg.slice('--pooling='.length).split(':');
+  const x = Number(param);
+  if (kind === 'max') return { kind };
+  if (kind === 'meanVector') return { kind };
+  if (kind === 'topMean' && Number.isInteger(x) && x >= 1) return { kind, k: x };
+  if (kind === 'shrunkMax' && Number.isFinite(x) && x >= 0) return { kind, beta: x };
+  throw new Error(`${arg}: expected --pooling=max, topMean:K (K ≥ 1), meanVector or shrunkMax:BETA (BETA ≥ 0)`);
+}
+
+/** --z=shortlist | video:PRIOR (default: the product's STANDARDISATION). */
+function standardisationArg(): Standardisation {
+  const arg = process.argv.find((a) => a.startsWith('--z='));
+  if (!arg) return STANDARDISATION;
+  const [by, param] = arg.slice('--z='.length).split(':');
+  const prior = Number(param);
+  if (by === 'shortlist') return { by };
+  if (by === 'video' && Number.isFinite(prior) && prior >= 0) return { by, prior };
+  throw new Error(`${arg}: expected --z=shortlist or video:PRIOR (PRIOR ≥ 0)`);
+}
 
 function footageFiles(d: Devset): string[] {
   return [...new Set(d.people.flatMap((p) => p.appearances.map((a) => a.file)))].sort();
@@ -69,6 +98,9 @@ function asVideo(ffmpeg: string, src: string, dir: string): string {
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const showRanks = process.argv.includes('--ranks');
+  const devOnly = process.argv.includes('--dev-only');
+  const pooling = poolingArg();
+  const standardisation = standardisationArg();
   // The model the cases are indexed with (Engine reads the same variable) must also embed the queries.
   const ivtModel = process.env.SIGHTLINE_IVT_MODEL || undefined;
   const root = path.resolve(packageRoot(), '..', 'shared', 'real-footage');
@@ -180,12 +212,40 @@ async function main(): Promise<void> {
     return { dev: recallAt(ranks.dev), test: recallAt(ranks.test), strongAbsent, strongWrongFirst, ranks };
   };
 
+  // --checks: which evidence checks misfire on the dev split. For each check of each dev description:
+  // the described person's satisfaction and the share of the case's other judged sightings it beats
+  // (AUC: 1 = the check singles them out, 0.5 = it says nothing, below 0.5 = it points the wrong way).
+  if (process.argv.includes('--checks')) {
+    const source = new SqliteSearchSource(db);
+    await source.index(searcher.modelId, searcher.encoder.manifest.embeddingDim, embeddingSpace(loadAttributesManifest()));
+    const judged = [...views.entries()].filter(([, vs]) => vs.some((h) => isJudged(h, devset)));
+    const byLabel = new Map<string, { n: number; sat: number; auc: number }>();
+    for (const p of devset.people.filter((x) => x.split === 'dev')) {
+      const mine = new Set(judged.filter(([, vs]) => vs.some((h) => rankOfPerson(p, [h], devset) === 1)).map(([id]) => id));
+      if (!mine.size) continue;
+      for (const d of p.descriptions) {
+        for (const c of checksOf(searcher.interpret(d).constraints)) {
+          const sat = (id: number): number | null => { const e = source.evidenceOf(id); return e ? c.satisfaction(e) : null; };
+          const t = Math.max(...[...mine].map((id) => sat(id) ?? 0));
+          const others = judged.filter(([id]) => !mine.has(id)).map(([id]) => sat(id)).filter((x): x is number => x !== null);
+          const auc = others.reduce((a, o) => a + (t > o ? 1 : t === o ? 0.5 : 0), 0) / Math.max(1, others.length);
+          console.log(`checks: dev ${p.id}: "${c.label}" (weight ${c.weight}) target ${t.toFixed(2)} beats ${(auc * 100).toFixed(0)} % of others`);
+          const key = c.kind === 'colour' ? `colour (${c.label.split(' ').pop()})` : c.label;
+          const g = byLabel.get(key) ?? { n: 0, sat: 0, auc: 0 };
+          g.n += 1; g.sat += t; g.auc += auc;
+          byLabel.set(key, g);
+        }
+      }
+    }
+    for (const [k, g] of [...byLabel].sort((a, b) => b[1].n - a[1].n)) console.log(`checks: ${k}: ${g.n} checks, mean target satisfaction ${(g.sat / g.n).toFixed(2)}, mean AUC ${(g.auc / g.n).toFixed(2)}`);
+  }
+
   // --fit: the evidence weight by R@1 + R@5 on the dev split only (never on "test").
   let weights = FUSION_WEIGHTS;
   if (process.argv.includes('--fit')) {
     let best = -1;
     for (const evidence of [0, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6]) {
-      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence } });
+      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence }, pooling, standardisation });
       const s = r.dev['R@1'] + r.dev['R@5'];
       if (!json) console.log(`fit: evidence weight ${evidence}: dev R@1 ${pct(r.dev['R@1'])} R@5 ${pct(r.dev['R@5'])} R@10 ${pct(r.dev['R@10'])}`);
       if (s > best) { best = s; weights = { evidence }; }
@@ -193,10 +253,34 @@ async function main(): Promise<void> {
     if (!json) console.log(`fit: chosen evidence weight ${weights.evidence} (FUSION_WEIGHTS in search/fusion.ts is ${FUSION_WEIGHTS.evidence})`);
   }
 
+  // --fit-reliability: each check's reliability, one at a time over a grid (coordinate ascent, two passes),
+  // by R@1 + R@5 on the dev split only, never accepting a strong result for an absent person.
+  if (process.argv.includes('--fit-reliability')) {
+    const r: Record<string, number> = { ...RELIABILITY };
+    const score = async (): Promise<number> => {
+      const e = await evaluate({ rawText: false, evidence: 'all', weights: { ...weights, reliability: { ...r } }, pooling, standardisation });
+      return e.strongAbsent ? -1 : e.dev['R@1'] + e.dev['R@5'];
+    };
+    let best = await score();
+    console.log(`fit-reliability: RELIABILITY as shipped: dev R@1 + R@5 = ${best.toFixed(3)}`);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const k of Object.keys(RELIABILITY)) {
+        for (const v of [0, 0.2, 0.4, 0.6, 0.8, 1]) {
+          const was = r[k];
+          r[k] = v;
+          const s = await score();
+          if (s > best + 1e-9) { best = s; console.log(`fit-reliability: ${k} ${was} → ${v}: dev R@1 + R@5 = ${s.toFixed(3)}`); } else r[k] = was;
+        }
+      }
+    }
+    console.log(`fit-reliability: chosen ${JSON.stringify(r)}`);
+    weights = { ...weights, reliability: r };
+  }
+
   const rows: { name: string; dev: Record<string, number>; test: Record<string, number>; vtest: Record<string, number>; strongAbsent: number; strongAbsentVtest: number }[] = [];
   for (const a of ABLATION) {
-    const r = await evaluate({ ...a.tuning, weights });
-    const v = await evaluateVtest({ ...a.tuning, weights });
+    const r = await evaluate({ ...a.tuning, weights, pooling, standardisation });
+    const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation });
     rows.push({ name: a.name, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
   }
   await searcher.close();
@@ -204,13 +288,15 @@ async function main(): Promise<void> {
   db.close();
   vtestDb.close();
   const descriptions = { dev: devset.people.filter((p) => p.split === 'dev').reduce((a, p) => a + p.descriptions.length, 0), test: devset.people.filter((p) => p.split === 'test').reduce((a, p) => a + p.descriptions.length, 0) };
-  if (json) { console.log(JSON.stringify({ videos: status.videos, sightings, indexS, descriptions, weights, absent: ABSENT_DESCRIPTIONS.length, rows })); return; }
+  if (devOnly) for (const r of rows) r.test = {};
+  if (json) { console.log(JSON.stringify({ videos: status.videos, sightings, indexS, descriptions, weights, pooling, standardisation, absent: ABSENT_DESCRIPTIONS.length, rows })); return; }
   const last = rows[rows.length - 1];
-  console.log(`reachable (the person is in some sighting at all: the ceiling of any ranking): dev ${pct(last.dev.reachable)}, test ${pct(last.test.reachable)}, vtest ${pct(last.vtest.reachable)}`);
-  console.log(`devset: ${files.length} files, ${sightings} sightings in one case (indexed in ${indexS.toFixed(0)} s); ${descriptions.dev} dev / ${descriptions.test} test descriptions; ${ABSENT_DESCRIPTIONS.length} descriptions of absent people; evidence weight ${weights.evidence}`);
-  console.log(`| ranking | dev R@1 | dev R@5 | dev R@10 | test R@1 | test R@5 | test R@10 | vtest R@1 | vtest R@5 | vtest R@10 | strong results for absent people (devset case / vtest) |`);
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.name} | ${pct(r.dev['R@1'])} | ${pct(r.dev['R@5'])} | ${pct(r.dev['R@10'])} | ${pct(r.test['R@1'])} | ${pct(r.test['R@5'])} | ${pct(r.test['R@10'])} | ${pct(r.vtest['R@1'])} | ${pct(r.vtest['R@5'])} | ${pct(r.vtest['R@10'])} | ${r.strongAbsent} / ${r.strongAbsentVtest} |`);
+  console.log(`reachable (the person is in some sighting at all: the ceiling of any ranking): dev ${pct(last.dev.reachable)}, test ${devOnly ? '(left out)' : pct(last.test.reachable)}, vtest ${pct(last.vtest.reachable)}`);
+  console.log(`devset: ${files.length} files, ${sightings} sightings in one case (indexed in ${indexS.toFixed(0)} s); ${descriptions.dev} dev / ${descriptions.test} test descriptions; ${ABSENT_DESCRIPTIONS.length} descriptions of absent people; evidence weight ${weights.evidence}; sighting score ${poolingName(pooling)}; z over ${standardisation.by === 'shortlist' ? 'the shortlist' : `each video (prior ${standardisation.prior})`}`);
+  const testCols = devOnly ? '' : ' test R@1 | test R@5 | test R@10 |';
+  console.log(`| ranking | dev R@1 | dev R@5 | dev R@10 |${testCols} vtest R@1 | vtest R@5 | vtest R@10 | strong results for absent people (devset case / vtest) |`);
+  console.log(`| --- | --- | --- | --- |${devOnly ? '' : ' --- | --- | --- |'} --- | --- | --- | --- |`);
+  for (const r of rows) console.log(`| ${r.name} | ${pct(r.dev['R@1'])} | ${pct(r.dev['R@5'])} | ${pct(r.dev['R@10'])} |${devOnly ? '' : ` ${pct(r.test['R@1'])} | ${pct(r.test['R@5'])} | ${pct(r.test['R@10'])} |`} ${pct(r.vtest['R@1'])} | ${pct(r.vtest['R@5'])} | ${pct(r.vtest['R@10'])} | ${r.strongAbsent} / ${r.strongAbsentVtest} |`);
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)} %`;

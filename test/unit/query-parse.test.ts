@@ -69,3 +69,32 @@ test('text with no description yields empty constraints, not an error', () => {
     assert.deepEqual(compact(c), {}, JSON.stringify(t));
   }
 });
+
+test('describing words of a thing the parser does not know stay with it; said of the outfit they are the outfit\'s', () => {
+  const p = (t: string) => compact(parseDescription(t).constraints);
+  // "white … panels", "a red … baton": neither the next garment's colour nor a made-up pair of trousers
+  assert.deepEqual(p('man in a dark hoodie with white printed letters on the back and grey joggers'), { gender: 'male', upper: ['dark-black hoodie'], lower: ['grey trousers'] });
+  assert.deepEqual(p('woman in a blue coat holding a yellow shopping trolley'), { gender: 'female', upper: ['blue coat'] });
+  assert.deepEqual(p('man in a green jacket carrying a silver laptop case'), { gender: 'male', upper: ['green jacket'] });
+  // …but a colour said of the outfit is kept whatever follows it
+  assert.deepEqual(p('woman in red standing by the door'), { gender: 'female', upper: ['red top'] });
+  assert.deepEqual(p('man wearing black, talking on a phone'), { gender: 'male', upper: ['black top'], carried: ['phone'] });
+  assert.deepEqual(p('child in a green dinosaur costume'), { age: 'child', upper: ['green top'] });
+  assert.deepEqual(p('lad all in white leaning on the railings'), { gender: 'male', age: 'young', overall: ['white'] });
+});
+
+test('colour words before a hair style are the hair\'s', () => {
+  const c = parseDescription('woman with a long blonde plait in a red t-shirt and blue jeans').constraints;
+  assert.deepEqual(compact(c), { gender: 'female', upper: ['red t-shirt'], lower: ['blue jeans'], hair: 'long braids light-beige' });
+  const d = parseDescription('girl with a long black ponytail in a grey top').constraints;
+  assert.deepEqual(d.upper.map(itemText), ['grey top'], 'the ponytail\'s black is not the top\'s');
+  assert.equal(d.hair?.colour?.base, 'black');
+  assert.equal(d.hair?.length, 'long');
+});
+
+test('a suit is a jacket and trousers of one colour, unless the trousers are named', () => {
+  const p = (t: string) => compact(parseDescription(t).constraints);
+  assert.deepEqual(p('man in a navy suit'), { gender: 'male', upper: ['navy jacket'], lower: ['navy trousers'] });
+  assert.deepEqual(p('man in a grey suit and black trousers'), { gender: 'male', upper: ['grey jacket'], lower: ['black trousers'] });
+  assert.deepEqual(p('man in a grey suit jacket and jeans'), { gender: 'male', upper: ['grey jacket'], lower: ['jeans'] });
+});

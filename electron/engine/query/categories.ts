@@ -73,6 +73,7 @@ export const HAND_NOUNS: Record<string, string> = {
   gilet: 'vest', 'body warmer': 'vest', 'bodywarmer': 'vest', 'tabard': 'vest', // UK sleeveless outer layers
   tee: 't-shirt', 'tee shirt': 't-shirt', 't shirt': 't-shirt', tshirt: 't-shirt', // spellings of t-shirt
   polo: 'shirt', blouse: 'top', 'tank top': 'top', 'crop top': 'top', 'tracksuit top': 'jacket', 'track top': 'jacket',
+  suit: 'jacket', 'suit jacket': 'jacket', 'suit trousers': 'trousers', // WordNet files "suit" under a set of garments (no slot): its jacket is what the camera sees on top
   puffer: 'jacket', 'puffer jacket': 'jacket', 'puffa jacket': 'jacket', 'bomber': 'jacket', mac: 'coat', 'rain jacket': 'jacket',
   trackies: 'trousers', 'tracksuit bottoms': 'trousers', 'tracky bottoms': 'trousers', 'jogging bottoms': 'trousers', // UK CCTV phrasing
   joggers: 'trousers', sweatpants: 'trousers', pants: 'trousers', 'cargo pants': 'trousers', 'cargo trousers': 'trousers', chinos: 'trousers',

@@ -121,7 +121,7 @@ const SLEEVES: Record<string, 'long' | 'short' | 'none'> = {
 const HI_VIS = ['hi-vis', 'hi vis', 'hivis', 'high-vis', 'high vis', 'hi-viz', 'hi viz', 'high-viz', 'high visibility', 'high-visibility', 'fluorescent', 'fluoro', 'reflective'];
 const HAIR_STYLES: Record<string, { style: string; length?: Hair['length'] }> = {
   curly: { style: 'curly' }, wavy: { style: 'wavy' }, straight: { style: 'straight' }, frizzy: { style: 'curly' }, spiky: { style: 'spiky' },
-  ponytail: { style: 'ponytail' }, 'pony tail': { style: 'ponytail' }, bun: { style: 'bun' }, braids: { style: 'braids' }, plaits: { style: 'braids' },
+  ponytail: { style: 'ponytail' }, 'pony tail': { style: 'ponytail' }, bun: { style: 'bun' }, braids: { style: 'braids' }, braid: { style: 'braids' }, plaits: { style: 'braids' }, plait: { style: 'braids' },
   dreadlocks: { style: 'dreadlocks' }, dreads: { style: 'dreadlocks' }, afro: { style: 'afro' }, bald: { style: 'bald', length: 'bald' },
   balding: { style: 'balding', length: 'short' }, shaved: { style: 'shaved', length: 'short' }, 'shaved head': { style: 'shaved', length: 'short' },
   'shoulder-length': { style: 'shoulder-length', length: 'shoulder-length' }, 'shoulder length': { style: 'shoulder-length', length: 'shoulder-length' },
@@ -259,6 +259,14 @@ function toneOnly(modifier: ColourModifier, words: string): DescribedColour | un
   return undefined; // "bright" says nothing about which colour
 }
 
+/** Words after which a colour is the outfit's ("in red", "wearing black", "in a green dinosaur costume"). */
+const OUTFIT_WORDS = new Set(['in', 'wearing', 'wears', 'dressed', 'clad']);
+const saidOfOutfit = (phrases: Phrase[], i: number): boolean => {
+  let k = i - 1;
+  while (k >= 0 && ['a', 'an', 'the'].includes(phrases[k].text)) k--;
+  return k >= 0 && OUTFIT_WORDS.has(phrases[k].text);
+};
+
 export function parseDescription(text: string): { constraints: Constraints; phrases: Phrase[] } {
   const phrases = segment(text);
   const c = emptyConstraints();
@@ -277,15 +285,22 @@ export function parseDescription(text: string): { constraints: Constraints; phra
   let explicitAge = false;
   let lastNegated = false;
   let lastUpper: Item | undefined;
+  // Set when a word the parser does not know follows describing words: they describe that thing
+  // ("white patterned panels", "a red traffic baton"), not the next garment nor the outfit, unless they
+  // were said of the outfit ("in red standing by the door", "all in black", "wearing grey").
+  let describesUnknown = false;
+  let ofOutfit = false;
   const hair = (): Hair => (c.hair ??= {});
 
   const clearPending = (): void => {
     colours = []; modifier = undefined; pattern = undefined; material = undefined; sleeves = undefined; hiVis = false; length = undefined;
+    describesUnknown = false; ofOutfit = false;
   };
   // Describing words left over at a boundary: hair words go to the hair, colours to the clothes
   // ("woman in red": a red upper garment; "all in black": the whole outfit).
   const flush = (): void => {
     if (hairWords.length) { applyHairWords(); }
+    if (describesUnknown && !ofOutfit) colours = [], modifier = undefined, hiVis = false;
     if (!colours.length && modifier) colours = [toneOnly(modifier.modifier, modifier.text)].filter((x): x is DescribedColour => !!x);
     if (colours.length) {
       if (all) c.overall = colours;
@@ -312,6 +327,7 @@ export function parseDescription(text: string): { constraints: Constraints; phra
     const { text: words, term } = phrases[i];
     switch (term.kind) {
       case 'colour': {
+        if (!colours.length && !modifier) ofOutfit = all || saidOfOutfit(phrases, i);
         const col = described(term.colour, modifier ? `${modifier.text} ${words}` : words, modifier?.modifier);
         modifier = undefined;
         // "olive green", "blood red": two colour words in a row are one colour, named by the last
@@ -319,13 +335,22 @@ export function parseDescription(text: string): { constraints: Constraints; phra
         else colours.push(col);
         break;
       }
-      case 'modifier': modifier = { modifier: term.modifier, text: words }; break;
+      case 'modifier':
+        if (!colours.length && !modifier) ofOutfit = all || saidOfOutfit(phrases, i);
+        modifier = { modifier: term.modifier, text: words };
+        break;
       case 'pattern': pattern = term.pattern; break;
       case 'material': material = term.material; break;
       case 'sleeves': sleeves = term.sleeves; break;
       case 'hivis': hiVis = true; c.hiVis = true; break;
       case 'length': length = { length: term.length }; break;
-      case 'hairStyle': hairWords.push({ style: term.style, length: term.length }); break;
+      case 'hairStyle': {
+        // "long black ponytail": the describing words before a hair style are the hair's, not the next garment's
+        const colour = colours[0] ?? (modifier?.modifier === 'dark' ? { base: 'black' as const, words: modifier.text } : undefined);
+        hairWords.push({ style: term.style, length: term.length ?? length?.length, ...(colour ? { colour } : {}) });
+        if (colours.length || modifier || length) { colours = []; modifier = undefined; length = undefined; }
+        break;
+      }
       case 'hairColour': hairWords.push({ colour: described(term.colour, words) }); break;
       case 'facialHair': c.facialHair = term.facialHair; break;
       case 'hair': {
@@ -378,14 +403,20 @@ export function parseDescription(text: string): { constraints: Constraints; phra
       case 'boundary':
         // "and" between colours keeps them for the same thing: "red and black striped jacket" (a comma ends it:
         // "grey tracksuit, black and white trainers")
-        if (words === 'and' && colours.length && phrases[i + 1]?.term.kind === 'colour') break;
+        if (words === 'and' && colours.length && !describesUnknown && phrases[i + 1]?.term.kind === 'colour') break;
         flush();
         if (words !== 'and' && words !== ',') negate = false;
         break;
-      case 'function': case 'unknown': break;
+      case 'unknown':
+        if (colours.length || modifier || pattern) describesUnknown = true;
+        break;
+      case 'function': break;
     }
   }
   flush();
+  // A suit is one cloth above and below: its colour is the trousers' too, unless they are named.
+  const suit = c.upper.find((u) => u.words === 'suit' && !u.absent && u.colours.length);
+  if (suit && !c.lower.length) c.lower.push({ category: 'trousers', words: '', colours: suit.colours.map((x) => ({ ...x })) });
   // "hi-vis" alone makes a hi-vis upper garment; said of a jacket it stays that jacket's
   if (c.hiVis && !c.upper.some((u) => u.hiVis)) c.upper.push({ category: 'vest', words: '', colours: [], hiVis: true });
   return { constraints: c, phrases };

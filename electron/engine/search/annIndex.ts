@@ -8,6 +8,7 @@
 // steps fold into the int16 query and every row's estimate is a plain int32 — the shortlist pass
 // is integer compares only.
 import { Int8Matrix } from './annKernel';
+import { MAX_POOLING, poolSighting, type SightingPooling } from './sightingScore';
 
 /** Which rows may count (filters) — the caller's predicate, or undefined for all. */
 export type RowFilter = ((row: number) => boolean) | undefined;
@@ -85,13 +86,14 @@ export class QuantizedIndex {
   private groupsFor: Int32Array | null = null;
 
   /**
-   * Best k sightings by their best crop. Rows must be grouped by sighting (as VectorIndex holds them).
-   * Shortlists sightings (not crops: a long track has hundreds of near-identical crops that would
-   * crowd other sightings out) by their best estimated crop, then re-scores their passing crops exactly.
+   * Best k sightings by their crops pooled as `pooling` says (search/sightingScore.ts; by default the best
+   * crop). Rows must be grouped by sighting (as VectorIndex holds them). Shortlists sightings (not crops: a
+   * long track has hundreds of near-identical crops that would crowd other sightings out) by their best
+   * estimated crop, then re-scores their passing crops exactly and pools them.
    */
   topSightings(
     q: Float32Array, k: number, vectors: Float32Array, sightingOf: Int32Array,
-    pass: RowFilter, exclude: number | undefined, opts: ShortlistOptions = {},
+    pass: RowFilter, exclude: number | undefined, opts: ShortlistOptions = {}, pooling: SightingPooling = MAX_POOLING,
   ): ScoredSighting[] {
     const dim = this.matrix.dim;
     const want = Math.max(opts.shortlist ?? Math.max(64, 4 * k), k);
@@ -116,7 +118,7 @@ export class QuantizedIndex {
     const out: ScoredSighting[] = [];
     for (let i = 0; i < heap.length; i++) {
       const g = heap.id[i];
-      let best = -Infinity;
+      const rows: number[] = [], sims: number[] = [];
       for (let r = groups[g]; r < groups[g + 1]; r++) {
         if (pass && !pass(r)) continue;
         const o = r * dim;
@@ -126,9 +128,10 @@ export class QuantizedIndex {
           s2 += vectors[o + d + 2] * q[d + 2]; s3 += vectors[o + d + 3] * q[d + 3];
         }
         for (; d < dim; d++) s0 += vectors[o + d] * q[d];
-        best = Math.max(best, s0 + s1 + s2 + s3);
+        rows.push(r);
+        sims.push(s0 + s1 + s2 + s3);
       }
-      out.push({ sighting: sightingOf[groups[g]], score: best });
+      out.push({ sighting: sightingOf[groups[g]], score: poolSighting(pooling, rows, sims, vectors, dim, q) });
     }
     out.sort((a, b) => b.score - a.score);
     return out.slice(0, k);

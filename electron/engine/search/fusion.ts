@@ -121,8 +121,49 @@ export function checksOf(c: Constraints, w: Partial<Record<keyof typeof RELIABIL
 export interface FusionWeights {
   /** Weight of the evidence term against the standardised similarity. */
   evidence: number;
+  /** Reliability of some checks other than RELIABILITY's (the benchmark's `--fit-reliability`; the product uses RELIABILITY). */
+  reliability?: Partial<Record<keyof typeof RELIABILITY, number>>;
 }
-export const FUSION_WEIGHTS: FusionWeights = { evidence: 1.5 };
+/**
+ * `npm run bench:devset -- --fit` (R@1 + R@5 on dev). Refitted 2026-12-02 04:14 UTC with z per video
+ * (STANDARDISATION): 0.5 (dev 15 / 30 / 39 %; 1.5, the weight fitted earlier with z over the shortlist, gives
+ * 12 / 30 / 36 % now). docs/search-quality.md has the grid.
+ */
+export const FUSION_WEIGHTS: FusionWeights = { evidence: 0.5 };
+
+/**
+ * Against what a sighting's similarity is standardised: every sighting of the shortlist (this query,
+ * this case), or its own video's sightings, shrunk towards the shortlist by `prior` sightings' worth of
+ * weight (a clip of 2 sightings says little about its own level), so a video whose every sighting
+ * resembles the description (a crowded clip, a look the encoder likes) does not own the top of the list.
+ */
+export type Standardisation = { by: 'shortlist' } | { by: 'video'; prior: number };
+/** Chosen on the dev split (docs/search-quality.md): prior 10–40 gave the same dev ranks; 0 (a video alone) was worse. */
+export const STANDARDISATION: Standardisation = { by: 'video', prior: 20 };
+
+/**
+ * z of each similarity: (score − level) / std over the shortlist, where the level is the shortlist's mean
+ * or, per video, (Σ video's scores + prior · mean) / (n_video + prior).
+ */
+export function standardise(
+  similarities: readonly { sighting: number; score: number }[],
+  how: Standardisation = STANDARDISATION,
+  videoOf: (sighting: number) => number | undefined = () => undefined,
+): number[] {
+  const { mean, std } = meanStd(similarities.map((s) => s.score));
+  if (how.by === 'shortlist') return similarities.map((s) => (s.score - mean) / std);
+  const sums = new Map<number | undefined, { sum: number; n: number }>();
+  for (const s of similarities) {
+    const v = videoOf(s.sighting);
+    const g = sums.get(v) ?? { sum: 0, n: 0 };
+    g.sum += s.score; g.n += 1;
+    sums.set(v, g);
+  }
+  return similarities.map((s) => {
+    const g = sums.get(videoOf(s.sighting))!;
+    return (s.score - (g.sum + how.prior * mean) / (g.n + how.prior)) / std;
+  });
+}
 
 export interface Chip { label: string; ok: boolean }
 export type Confidence = 'strong' | 'possible' | 'weak';
@@ -159,11 +200,13 @@ export function fuse(
   evidenceOf: (sighting: number) => SightingEvidence | null,
   checks: readonly Check[],
   weights: FusionWeights = FUSION_WEIGHTS,
+  standardisation: Standardisation = STANDARDISATION,
+  videoOf?: (sighting: number) => number | undefined,
 ): Scored[] {
-  const { mean, std } = meanStd(similarities.map((s) => s.score));
+  const zs = standardise(similarities, standardisation, videoOf);
   const totalWeight = checks.reduce((a, c) => a + c.weight, 0);
-  const out = similarities.map((s): Scored => {
-    const z = (s.score - mean) / std;
+  const out = similarities.map((s, i): Scored => {
+    const z = zs[i];
     const ev = checks.length ? evidenceOf(s.sighting) : null;
     let agreement: number | null = null;
     let chips: Chip[] = [];

@@ -4,12 +4,13 @@ import type { Db } from '../case/caseFile';
 import { LIMITS, type Interpretation, type SearchHit, type SearchRequest, type SearchResult } from '../../common/contract';
 import * as path from 'node:path';
 import { interpretQuery, loadIvtVocabulary } from '../query/interpret';
-import { checksOf, filterChecks, fuse, FUSION_WEIGHTS, type FusionWeights, meanStd, type Scored } from './fusion';
+import { checksOf, filterChecks, fuse, FUSION_WEIGHTS, type FusionWeights, meanStd, type Scored, STANDARDISATION, type Standardisation } from './fusion';
 import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
 import { embeddingSpace, loadAttributesManifest } from '../vision/manifest';
 import { toHit, wallClock } from './hits';
 import { SqliteSearchSource, type SearchSource } from './searchSource';
+import { DESCRIPTION_POOLING, type SightingPooling } from './sightingScore';
 import { Filter, VectorIndex } from './vectorIndex';
 
 export const DEFAULT_TOP = LIMITS.defaultTop;
@@ -28,13 +29,17 @@ export interface SearchTuning {
   /** Which evidence checks count: none (IVT only), attribute probabilities, garment colours, or all. */
   evidence: 'none' | 'attributes' | 'colours' | 'all';
   weights: FusionWeights;
+  /** How a sighting scores from its crops' similarities (search/sightingScore.ts). */
+  pooling: SightingPooling;
+  /** Against what the similarity is standardised (fusion.ts). */
+  standardisation: Standardisation;
 }
 
 export class Searcher {
   private readonly vocabulary: Set<string>;
   /** id@version of the attribute model whose evidence is read (null: none installed, IVT alone). */
   private readonly evidenceModel: string | null;
-  tuning: SearchTuning = { rawText: false, evidence: 'all', weights: FUSION_WEIGHTS };
+  tuning: SearchTuning = { rawText: false, evidence: 'all', weights: FUSION_WEIGHTS, pooling: DESCRIPTION_POOLING, standardisation: STANDARDISATION };
 
   private constructor(private readonly source: SearchSource, readonly encoder: IvtTextEncoder) {
     const m = encoder.manifest;
@@ -113,12 +118,13 @@ export class Searcher {
     const unknownWords = [...new Set([...interp.notUnderstood, ...q.unknownWords])];
     const top = req.top ?? DEFAULT_TOP;
     const offset = req.offset ?? 0;
-    const shortlist = (await this.currentIndex()).nearestSightings(q.vector, Math.max(SHORTLIST, await this.depth(req)), await this.filterOf(req));
+    const index = await this.currentIndex();
+    const shortlist = index.nearestSightings(q.vector, Math.max(SHORTLIST, await this.depth(req)), await this.filterOf(req), undefined, 'auto', this.tuning.pooling);
     const filters = filterChecks(req.attributes);
     const ev = this.tuning.evidence;
-    const described = checksOf(interp.constraints).filter((c) => ev === 'all' || (ev === 'colours' ? c.kind === 'colour' : ev === 'attributes' && c.kind !== 'colour'));
+    const described = checksOf(interp.constraints, this.tuning.weights.reliability).filter((c) => ev === 'all' || (ev === 'colours' ? c.kind === 'colour' : ev === 'attributes' && c.kind !== 'colour'));
     const checks = [...described, ...filters];
-    let scored = fuse(shortlist, (id) => this.source.evidenceOf(id), checks, this.tuning.weights);
+    let scored = fuse(shortlist, (id) => this.source.evidenceOf(id), checks, this.tuning.weights, this.tuning.standardisation, (id) => index.videoOfSighting(id));
     // Clicked filters keep only sightings whose evidence agrees (the chips of the filters come last).
     if (filters.length) scored = scored.filter((s) => s.chips.length === checks.length && s.chips.slice(checks.length - filters.length).every((c) => c.ok));
     // The fused score in similarity units (mean + std × fused z), held in the contract's score range [-1, 1]

@@ -3,6 +3,7 @@
 // Exact search is the reference; large cases use the int8 scan + exact re-rank of search/annIndex.
 import type { Db } from '../case/caseFile';
 import { QuantizedIndex } from './annIndex';
+import { MAX_POOLING, poolSighting, type SightingPooling } from './sightingScore';
 
 export interface Filter {
   videoIds?: Set<number>;
@@ -44,19 +45,19 @@ export class VectorIndex {
   }
 
   /** The engine's search: exact for small cases, int8 scan + exact re-rank for large ones. */
-  nearestSightings(q: Float32Array, k: number, filter: Filter = {}, exclude?: number, mode: SearchMode = 'auto'): SightingScore[] {
+  nearestSightings(q: Float32Array, k: number, filter: Filter = {}, exclude?: number, mode: SearchMode = 'auto', pooling: SightingPooling = MAX_POOLING): SightingScore[] {
     const ann = mode === 'ann' || (mode === 'auto' && this.size >= ANN_MIN_ROWS);
-    if (!ann) return this.topSightings(q, k, filter, exclude);
+    if (!ann) return this.topSightings(q, k, filter, exclude, pooling);
     let quantized: QuantizedIndex;
     try {
       quantized = this.prepareApproximate();
     } catch (e) {
       // Past WebAssembly's 4 GiB (e.g. > 5M crops of 768-d): slower, still correct.
-      if (mode === 'auto' && e instanceof RangeError) return this.topSightings(q, k, filter, exclude);
+      if (mode === 'auto' && e instanceof RangeError) return this.topSightings(q, k, filter, exclude, pooling);
       throw e;
     }
     const filtered = filter.videoIds !== undefined || filter.from !== undefined || filter.to !== undefined || filter.ranges !== undefined;
-    return quantized.topSightings(q, k, this.vectors, this.sightingOf, filtered ? (r) => this.passes(filter, r) : undefined, exclude);
+    return quantized.topSightings(q, k, this.vectors, this.sightingOf, filtered ? (r) => this.passes(filter, r) : undefined, exclude, {}, pooling);
   }
 
   private passes(filter: Filter, r: number): boolean {
@@ -116,30 +117,49 @@ export class VectorIndex {
   }
 
   /**
-   * Exact search: a sighting scores as its best-matching crop (a person seen from behind in one
-   * frame and from the front in the next should match on the view that shows the described detail).
+   * Exact search: a sighting scores from its crops that pass the filter as `pooling` says
+   * (search/sightingScore.ts; by default its best-matching crop).
    */
-  topSightings(q: Float32Array, k: number, filter: Filter = {}, exclude?: number): SightingScore[] {
+  topSightings(q: Float32Array, k: number, filter: Filter = {}, exclude?: number, pooling: SightingPooling = MAX_POOLING): SightingScore[] {
     const scores = this.scoreAll(q);
-    return this.rankSightings(scores, k, filter, exclude);
+    return this.rankSightings(scores, k, filter, exclude, pooling, q);
   }
 
-  rankSightings(scores: Float32Array, k: number, filter: Filter, exclude?: number): SightingScore[] {
+  rankSightings(scores: Float32Array, k: number, filter: Filter, exclude?: number, pooling: SightingPooling = MAX_POOLING, q?: Float32Array): SightingScore[] {
+    if (pooling.kind === 'meanVector' && !q) throw new Error('mean-vector pooling needs the query vector');
+    const query = q ?? new Float32Array(this.dim);
+    // The best crop needs no per-sighting lists: a running maximum (the common case, as fast as before pooling was a choice).
+    const isMax = pooling.kind === 'max';
     const best: SightingScore[] = [];
     const n = this.size;
     let cur = -1, curBest = -Infinity;
+    let rows: number[] = [], sims: number[] = [];
     const pass = (r: number): boolean => this.passes(filter, r);
     const push = (): void => {
-      if (cur >= 0 && curBest > -Infinity && cur !== exclude) best.push({ sighting: cur, score: curBest });
+      if (cur < 0 || cur === exclude) return;
+      if (isMax) { if (curBest > -Infinity) best.push({ sighting: cur, score: curBest }); return; }
+      if (rows.length) best.push({ sighting: cur, score: poolSighting(pooling, rows, sims, this.vectors, this.dim, query) });
     };
     for (let r = 0; r < n; r++) {
       const s = this.sightingOf[r];
-      if (s !== cur) { push(); cur = s; curBest = -Infinity; }
-      if (pass(r) && scores[r] > curBest) curBest = scores[r];
+      if (s !== cur) { push(); cur = s; curBest = -Infinity; if (!isMax) { rows = []; sims = []; } }
+      if (!pass(r)) continue;
+      if (isMax) { if (scores[r] > curBest) curBest = scores[r]; } else { rows.push(r); sims.push(scores[r]); }
     }
     push();
     best.sort((a, b) => b.score - a.score);
     return best.slice(0, k);
+  }
+
+  private videoOfSightings: Map<number, number> | null = null;
+
+  /** The video a sighting is in (a sighting never spans videos). */
+  videoOfSighting(sighting: number): number | undefined {
+    if (!this.videoOfSightings) {
+      this.videoOfSightings = new Map();
+      for (let r = 0; r < this.size; r++) this.videoOfSightings.set(this.sightingOf[r], this.videoOf[r]);
+    }
+    return this.videoOfSightings.get(sighting);
   }
 
   /** Mean appearance of a sighting (unit length): the query of "more like this". */
