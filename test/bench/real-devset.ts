@@ -16,6 +16,10 @@
 // candidate: its test aggregate is looked at only once it is kept). --pooling tries another way a
 // sighting scores from its crops (search/sightingScore.ts): max, topMean:K, meanVector, shrunkMax:BETA;
 // --z=shortlist|video:PRIOR what its similarity is standardised against (search/fusion.ts).
+// --ensemble DIR [--ensemble-model=ID]: DIR holds the same footage indexed with a second IVT model
+// (default ivt-osnet-v2; index it with SIGHTLINE_DEVSET_CASE=DIR SIGHTLINE_IVT_MODEL=ID npm run bench:devset);
+// prints IVT-only and fused rows for this model, the second one and their pre-registered ensemble
+// (test/bench/ensemble.ts), after checking that both cases hold the same sightings.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,11 +27,14 @@ import { execFileSync } from 'node:child_process';
 import { Engine } from '../../electron/engine/api';
 import { openOrCreateCase } from '../../electron/engine/case/caseFile';
 import { Searcher, type SearchTuning } from '../../electron/engine/search/search';
-import { checksOf, FUSION_WEIGHTS, RELIABILITY, STANDARDISATION, type Standardisation } from '../../electron/engine/search/fusion';
+import { type Confidence, checksOf, FUSION_WEIGHTS, RELIABILITY, STANDARDISATION, type Standardisation } from '../../electron/engine/search/fusion';
 import { DESCRIPTION_POOLING, poolingName, type SightingPooling } from '../../electron/engine/search/sightingScore';
 import { embeddingSpace, loadAttributesManifest, packageRoot } from '../../electron/engine/vision/manifest';
 import { SqliteSearchSource } from '../../electron/engine/search/searchSource';
 import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
+import { sightingRows, toHit } from '../../electron/engine/search/hits';
+import type { Db } from '../../electron/engine/case/caseFile';
+import { ensembleRank, matchSightings, type ModelSimilarities, type SightingKey } from './ensemble';
 import { type Annotations, peopleOfSightings } from './real-footage';
 import { vtestAvi } from './fixtures';
 import { type Devset, type DevPerson, type Hit, isJudged, loadDevset, rankOfPerson, recallAt } from './groundTruth';
@@ -74,6 +81,55 @@ function standardisationArg(): Standardisation {
   if (by === 'shortlist') return { by };
   if (by === 'video' && Number.isFinite(prior) && prior >= 0) return { by, prior };
   throw new Error(`${arg}: expected --z=shortlist or video:PRIOR (PRIOR ≥ 0)`);
+}
+
+/** A ranking of the primary case's sightings for one description (a Searcher's, or the ensemble's). */
+type Ranked = { sighting: number; confidence?: Confidence };
+type Ranker = (text: string, tuning: SearchTuning) => Promise<Ranked[]>;
+
+/** A Searcher's ranking, its sighting ids put into the primary case's numbering (the identity for the primary itself). */
+function searcherRanker(s: Searcher, idOf: (id: number) => number | undefined = (id) => id): Ranker {
+  return async (text, tuning) => {
+    s.tuning = tuning;
+    return (await s.search({ text, top: 10_000 })).hits.flatMap((h) => { const id = idOf(h.sighting); return id === undefined ? [] : [{ sighting: id, confidence: h.confidence }]; });
+  };
+}
+
+/** The ensemble of two Searchers (second's ids mapped into the first's case), evidence from the first case. */
+function ensembleRanker(a: Searcher, aSource: SqliteSearchSource, b: Searcher, bToA: Map<number, number>): Ranker {
+  return async (text, tuning) => {
+    if (tuning.evidence !== 'none' && tuning.evidence !== 'all') throw new Error(`ensemble: evidence '${tuning.evidence}' is not measured (none or all)`);
+    const models: ModelSimilarities[] = [];
+    for (const [s, idOf] of [[a, (id: number) => id], [b, (id: number) => bToA.get(id)]] as const) {
+      const q = await s.encoder.embed(tuning.rawText ? text : s.interpret(text).ivtText || text);
+      const index = await s.currentIndex();
+      models.push({ similarities: index.nearestSightings(q.vector, 10_001, {}, undefined, 'auto', tuning.pooling).flatMap((x) => { const id = idOf(x.sighting); return id === undefined ? [] : [{ sighting: id, score: x.score }]; }) });
+    }
+    const checks = tuning.evidence === 'all' ? checksOf(a.interpret(text).constraints, tuning.weights.reliability) : [];
+    const index = await a.currentIndex();
+    return ensembleRank(models, (id) => aSource.evidenceOf(id), checks, tuning.weights, tuning.standardisation, (id) => index.videoOfSighting(id))
+      .map((x) => ({ sighting: x.sighting, confidence: x.confidence }));
+  };
+}
+
+/** Each sighting's identity across cases: its video (inside the case folder: relative), times and every detection. */
+function sightingKeys(db: Db, caseDir: string): SightingKey[] {
+  const dets = new Map<number, string[]>();
+  for (const d of db.prepare('SELECT sighting_id, t_s, x, y, w, h FROM detections ORDER BY sighting_id, t_s, x, y').all() as { sighting_id: number; t_s: number; x: number; y: number; w: number; h: number }[]) {
+    dets.set(d.sighting_id, [...(dets.get(d.sighting_id) ?? []), `${d.t_s}:${d.x},${d.y},${d.w},${d.h}`]);
+  }
+  const fileOf = (p: string): string => (p.startsWith(caseDir + path.sep) ? path.relative(caseDir, p) : p);
+  return (db.prepare('SELECT s.id, v.path, s.start_s, s.end_s, s.detection_count FROM sightings s JOIN videos v ON v.id = s.video_id').all() as { id: number; path: string; start_s: number; end_s: number; detection_count: number }[])
+    .map((r) => ({ id: r.id, key: `${fileOf(r.path)}|${r.start_s}|${r.end_s}|${r.detection_count}|${(dets.get(r.id) ?? []).join(';')}` }));
+}
+
+/** --ensemble DIR or --ensemble=DIR. */
+function ensembleArg(): string | undefined {
+  const i = process.argv.findIndex((a) => a === '--ensemble' || a.startsWith('--ensemble='));
+  if (i < 0) return undefined;
+  const v = process.argv[i].startsWith('--ensemble=') ? process.argv[i].slice('--ensemble='.length) : process.argv[i + 1];
+  if (!v || v.startsWith('--')) throw new Error('--ensemble: expected the folder of the second model\'s cases (--ensemble DIR)');
+  return path.resolve(v);
 }
 
 function footageFiles(d: Devset): string[] {
@@ -137,20 +193,19 @@ async function main(): Promise<void> {
   const vtestPeople = peopleOfSightings(vtestFile, ann);
   const vtestDb = openOrCreateCase(vtestFile, 'vtest');
   const vtestSearcher = await Searcher.open(vtestDb, ivtModel, 'cpu');
-  const evaluateVtest = async (tuning: SearchTuning): Promise<{ recall: Record<string, number>; strongAbsent: number }> => {
-    vtestSearcher.tuning = tuning;
+  const evaluateVtest = async (tuning: SearchTuning, rank: Ranker = searcherRanker(vtestSearcher)): Promise<{ recall: Record<string, number>; strongAbsent: number }> => {
     const ranks: (number | null)[] = [];
     for (const p of ann.persons) {
       if (![...vtestPeople.values()].some((s) => s.has(p.id))) continue; // never detected: not a search question
       for (const caption of p.captions) {
-        const r = await vtestSearcher.search({ text: caption, top: 10_000 });
-        const i = r.hits.findIndex((h) => vtestPeople.get(h.sighting)?.has(p.id));
+        const hits = await rank(caption, tuning);
+        const i = hits.findIndex((h) => vtestPeople.get(h.sighting)?.has(p.id));
         ranks.push(i < 0 ? null : i + 1);
       }
     }
     let strongAbsent = 0;
     for (const d of ABSENT_DESCRIPTIONS) {
-      const strong = (await vtestSearcher.search({ text: d, top: 10_000 })).hits.filter((h) => h.confidence === 'strong');
+      const strong = (await rank(d, tuning)).filter((h) => h.confidence === 'strong');
       if (strong.length && showRanks && tuning.evidence === 'all') console.log(`ranks: vtest absent "${d}": ${strong.length} strong (sighting ${strong.map((h) => h.sighting).join(', ')})`);
       strongAbsent += strong.length;
     }
@@ -173,12 +228,14 @@ async function main(): Promise<void> {
     if (t === undefined) continue;
     views.set(d.sighting_id, [...(views.get(d.sighting_id) ?? []), { file, t, bbox: [d.x, d.y, d.w, d.h] }]);
   }
-  const hitsOf = async (text: string): Promise<{ hits: Hit[][]; strong: number }> => {
-    const r = await searcher.search({ text, top: 10_000 });
-    return {
-      hits: r.hits.map((h) => views.get(h.sighting) ?? [{ file: annotatedOf.get(h.video) ?? h.video, t: h.time, bbox: h.bbox }]),
-      strong: r.hits.filter((h) => h.confidence === 'strong').length,
-    };
+  /** A sighting without a judged view is judged by its best frame, as a hit shows it. */
+  const bestView = (id: number): Hit[] => {
+    const h = toHit(sightingRows(db, [id]).get(id)!, 0);
+    return [{ file: annotatedOf.get(h.video) ?? h.video, t: h.time, bbox: h.bbox }];
+  };
+  const hitsOf = async (text: string, tuning: SearchTuning, rank: Ranker): Promise<{ hits: Hit[][]; strong: number }> => {
+    const r = await rank(text, tuning);
+    return { hits: r.map((h) => views.get(h.sighting) ?? bestView(h.sighting)), strong: r.filter((h) => h.confidence === 'strong').length };
   };
   /** rankOfPerson over sightings: a sighting shows the person when one of its judged views does. */
   const rankOf = (p: DevPerson, hits: Hit[][]): number | null => {
@@ -192,20 +249,19 @@ async function main(): Promise<void> {
     return null;
   };
 
-  const evaluate = async (tuning: SearchTuning): Promise<{ dev: Record<string, number>; test: Record<string, number>; strongAbsent: number; strongWrongFirst: number; ranks: Record<string, (number | null)[]> }> => {
-    searcher.tuning = tuning;
+  const evaluate = async (tuning: SearchTuning, rank: Ranker = searcherRanker(searcher)): Promise<{ dev: Record<string, number>; test: Record<string, number>; strongAbsent: number; strongWrongFirst: number; ranks: Record<string, (number | null)[]> }> => {
     const ranks: Record<string, (number | null)[]> = { dev: [], test: [] };
     let strongWrongFirst = 0;
     for (const p of devset.people) {
       for (const d of p.descriptions) {
-        const { hits } = await hitsOf(d);
+        const { hits } = await hitsOf(d, tuning, rank);
         ranks[p.split].push(rankOf(p, hits));
         if (showRanks && tuning.evidence === 'all' && p.split === 'dev') console.log(`ranks: dev ${String(ranks.dev[ranks.dev.length - 1] ?? '-').padStart(3)}  ${p.id}: "${d}"`);
       }
     }
     let strongAbsent = 0;
     for (const d of ABSENT_DESCRIPTIONS) {
-      const { strong } = await hitsOf(d);
+      const { strong } = await hitsOf(d, tuning, rank);
       if (strong && showRanks && tuning.evidence === 'all') console.log(`ranks: devset absent "${d}": ${strong} strong`);
       strongAbsent += strong;
     }
@@ -278,10 +334,43 @@ async function main(): Promise<void> {
   }
 
   const rows: { name: string; dev: Record<string, number>; test: Record<string, number>; vtest: Record<string, number>; strongAbsent: number; strongAbsentVtest: number }[] = [];
-  for (const a of ABLATION) {
-    const r = await evaluate({ ...a.tuning, weights, pooling, standardisation });
-    const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation });
-    rows.push({ name: a.name, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
+  const ensembleDir = ensembleArg();
+  if (!ensembleDir) {
+    for (const a of ABLATION) {
+      const r = await evaluate({ ...a.tuning, weights, pooling, standardisation });
+      const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation });
+      rows.push({ name: a.name, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
+    }
+  } else {
+    // The second model's cases (indexed beforehand into ensembleDir), their sightings matched to this case's.
+    const model2 = process.argv.find((a) => a.startsWith('--ensemble-model='))?.slice('--ensemble-model='.length) ?? 'ivt-osnet-v2';
+    const db2File = path.join(ensembleDir, 'devset.sqlite'), vtest2File = path.join(ensembleDir, 'vtest.sqlite');
+    for (const f of [db2File, vtest2File]) if (!fs.existsSync(f)) throw new Error(`--ensemble: ${f} is missing: index it first (SIGHTLINE_DEVSET_CASE=${ensembleDir} SIGHTLINE_IVT_MODEL=${model2} npm run bench:devset)`);
+    const db2 = openOrCreateCase(db2File, 'devset'), vtestDb2 = openOrCreateCase(vtest2File, 'vtest');
+    const match = matchSightings(sightingKeys(db, dir), sightingKeys(db2, ensembleDir));
+    const vmatch = matchSightings(sightingKeys(vtestDb, dir), sightingKeys(vtestDb2, ensembleDir));
+    console.log(`ensemble: sightings matched one to one (same video, start, end, every detection box): devset ${match.map.size} (only in ${path.basename(dir)}: ${match.onlyFirst}, only in ${path.basename(ensembleDir)}: ${match.onlySecond}); vtest ${vmatch.map.size} (${vmatch.onlyFirst} / ${vmatch.onlySecond})`);
+    const searcher2 = await Searcher.open(db2, model2, 'cpu'), vtestSearcher2 = await Searcher.open(vtestDb2, model2, 'cpu');
+    const evidenceModel = embeddingSpace(loadAttributesManifest());
+    const source = new SqliteSearchSource(db), vtestSource = new SqliteSearchSource(vtestDb);
+    await source.index(searcher.modelId, searcher.encoder.manifest.embeddingDim, evidenceModel);
+    await vtestSource.index(vtestSearcher.modelId, vtestSearcher.encoder.manifest.embeddingDim, evidenceModel);
+    const rankers: [string, Ranker, Ranker][] = [
+      [searcher.modelId, searcherRanker(searcher), searcherRanker(vtestSearcher)],
+      [searcher2.modelId, searcherRanker(searcher2, (id) => match.map.get(id)), searcherRanker(vtestSearcher2, (id) => vmatch.map.get(id))],
+      [`ensemble 0.5 · ${searcher.modelId} + 0.5 · ${searcher2.modelId}`, ensembleRanker(searcher, source, searcher2, match.map), ensembleRanker(vtestSearcher, vtestSource, vtestSearcher2, vmatch.map)],
+    ];
+    for (const [model, rank, vtestRank] of rankers) {
+      for (const a of ABLATION.filter((x) => x.name.startsWith('IVT only') || x.name === 'fused')) {
+        const r = await evaluate({ ...a.tuning, weights, pooling, standardisation }, rank);
+        const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation }, vtestRank);
+        rows.push({ name: `${a.name}: ${model}`, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
+      }
+    }
+    await searcher2.close();
+    await vtestSearcher2.close();
+    db2.close();
+    vtestDb2.close();
   }
   await searcher.close();
   await vtestSearcher.close();

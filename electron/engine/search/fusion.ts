@@ -203,7 +203,20 @@ export function fuse(
   standardisation: Standardisation = STANDARDISATION,
   videoOf?: (sighting: number) => number | undefined,
 ): Scored[] {
-  const zs = standardise(similarities, standardisation, videoOf);
+  return fuseStandardised(similarities, standardise(similarities, standardisation, videoOf), evidenceOf, checks, weights);
+}
+
+/**
+ * fuse() once each similarity's standing `zs[i]` is known (the benchmark's two-model ensemble,
+ * test/bench/ensemble.ts, brings its own).
+ */
+export function fuseStandardised(
+  similarities: readonly { sighting: number; score: number }[],
+  zs: readonly number[],
+  evidenceOf: (sighting: number) => SightingEvidence | null,
+  checks: readonly Check[],
+  weights: FusionWeights = FUSION_WEIGHTS,
+): Scored[] {
   const totalWeight = checks.reduce((a, c) => a + c.weight, 0);
   const out = similarities.map((s, i): Scored => {
     const z = zs[i];
