@@ -27,7 +27,7 @@ import { execFileSync } from 'node:child_process';
 import { Engine } from '../../electron/engine/api';
 import { openOrCreateCase } from '../../electron/engine/case/caseFile';
 import { Searcher, type SearchTuning } from '../../electron/engine/search/search';
-import { type Confidence, checksOf, FUSION_WEIGHTS, RELIABILITY, STANDARDISATION, type Standardisation } from '../../electron/engine/search/fusion';
+import { type Confidence, checksOf, meanStd, FUSION_WEIGHTS, RELIABILITY, STANDARDISATION, type Standardisation } from '../../electron/engine/search/fusion';
 import { DESCRIPTION_POOLING, poolingName, type SightingPooling } from '../../electron/engine/search/sightingScore';
 import { embeddingSpace, loadAttributesManifest, packageRoot } from '../../electron/engine/vision/manifest';
 import { SqliteSearchSource } from '../../electron/engine/search/searchSource';
@@ -96,7 +96,7 @@ function searcherRanker(s: Searcher, idOf: (id: number) => number | undefined = 
 }
 
 /** The ensemble of two Searchers (second's ids mapped into the first's case), evidence from the first case. */
-function ensembleRanker(a: Searcher, aSource: SqliteSearchSource, b: Searcher, bToA: Map<number, number>): Ranker {
+function ensembleRanker(a: Searcher, aSource: SqliteSearchSource, b: Searcher, bToA: Map<number, number>, zSpread: number[] = []): Ranker {
   return async (text, tuning) => {
     if (tuning.evidence !== 'none' && tuning.evidence !== 'all') throw new Error(`ensemble: evidence '${tuning.evidence}' is not measured (none or all)`);
     const models: ModelSimilarities[] = [];
@@ -107,8 +107,9 @@ function ensembleRanker(a: Searcher, aSource: SqliteSearchSource, b: Searcher, b
     }
     const checks = tuning.evidence === 'all' ? checksOf(a.interpret(text).constraints, tuning.weights.reliability) : [];
     const index = await a.currentIndex();
-    return ensembleRank(models, (id) => aSource.evidenceOf(id), checks, tuning.weights, tuning.standardisation, (id) => index.videoOfSighting(id))
-      .map((x) => ({ sighting: x.sighting, confidence: x.confidence }));
+    const scored = ensembleRank(models, (id) => aSource.evidenceOf(id), checks, tuning.weights, tuning.standardisation, (id) => index.videoOfSighting(id));
+    zSpread.push(meanStd(scored.map((x) => x.z)).std); // one model's z has spread ≈ 1; the mean of two less unless they agree
+    return scored.map((x) => ({ sighting: x.sighting, confidence: x.confidence }));
   };
 }
 
@@ -249,12 +250,14 @@ async function main(): Promise<void> {
     return null;
   };
 
-  const evaluate = async (tuning: SearchTuning, rank: Ranker = searcherRanker(searcher)): Promise<{ dev: Record<string, number>; test: Record<string, number>; strongAbsent: number; strongWrongFirst: number; ranks: Record<string, (number | null)[]> }> => {
+  const evaluate = async (tuning: SearchTuning, rank: Ranker = searcherRanker(searcher)): Promise<{ dev: Record<string, number>; test: Record<string, number>; strongAbsent: number; strongWrongFirst: number; describedWithStrong: number; ranks: Record<string, (number | null)[]> }> => {
     const ranks: Record<string, (number | null)[]> = { dev: [], test: [] };
     let strongWrongFirst = 0;
+    let describedWithStrong = 0; // descriptions of people who are there with at least one strong result
     for (const p of devset.people) {
       for (const d of p.descriptions) {
-        const { hits } = await hitsOf(d, tuning, rank);
+        const { hits, strong } = await hitsOf(d, tuning, rank);
+        if (strong) describedWithStrong += 1;
         ranks[p.split].push(rankOf(p, hits));
         if (showRanks && tuning.evidence === 'all' && p.split === 'dev') console.log(`ranks: dev ${String(ranks.dev[ranks.dev.length - 1] ?? '-').padStart(3)}  ${p.id}: "${d}"`);
       }
@@ -265,7 +268,7 @@ async function main(): Promise<void> {
       if (strong && showRanks && tuning.evidence === 'all') console.log(`ranks: devset absent "${d}": ${strong} strong`);
       strongAbsent += strong;
     }
-    return { dev: recallAt(ranks.dev), test: recallAt(ranks.test), strongAbsent, strongWrongFirst, ranks };
+    return { dev: recallAt(ranks.dev), test: recallAt(ranks.test), strongAbsent, strongWrongFirst, describedWithStrong, ranks };
   };
 
   // --checks: which evidence checks misfire on the dev split. For each check of each dev description:
@@ -355,18 +358,21 @@ async function main(): Promise<void> {
     const source = new SqliteSearchSource(db), vtestSource = new SqliteSearchSource(vtestDb);
     await source.index(searcher.modelId, searcher.encoder.manifest.embeddingDim, evidenceModel);
     await vtestSource.index(vtestSearcher.modelId, vtestSearcher.encoder.manifest.embeddingDim, evidenceModel);
+    const zSpread: number[] = [];
     const rankers: [string, Ranker, Ranker][] = [
       [searcher.modelId, searcherRanker(searcher), searcherRanker(vtestSearcher)],
       [searcher2.modelId, searcherRanker(searcher2, (id) => match.map.get(id)), searcherRanker(vtestSearcher2, (id) => vmatch.map.get(id))],
-      [`ensemble 0.5 · ${searcher.modelId} + 0.5 · ${searcher2.modelId}`, ensembleRanker(searcher, source, searcher2, match.map), ensembleRanker(vtestSearcher, vtestSource, vtestSearcher2, vmatch.map)],
+      [`ensemble 0.5 · ${searcher.modelId} + 0.5 · ${searcher2.modelId}`, ensembleRanker(searcher, source, searcher2, match.map, zSpread), ensembleRanker(vtestSearcher, vtestSource, vtestSearcher2, vmatch.map)],
     ];
     for (const [model, rank, vtestRank] of rankers) {
       for (const a of ABLATION.filter((x) => x.name.startsWith('IVT only') || x.name === 'fused')) {
         const r = await evaluate({ ...a.tuning, weights, pooling, standardisation }, rank);
         const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation }, vtestRank);
         rows.push({ name: `${a.name}: ${model}`, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
+        if (!json) console.log(`ensemble: ${a.name}: ${model}: ${r.describedWithStrong} of ${devset.people.reduce((n, p) => n + p.descriptions.length, 0)} devset descriptions (dev + test) have a strong result`);
       }
     }
+    if (!json) console.log(`ensemble: spread (std) of the averaged z over the shortlist, devset queries: mean ${(zSpread.reduce((x, y) => x + y, 0) / zSpread.length).toFixed(2)}, min ${Math.min(...zSpread).toFixed(2)}, max ${Math.max(...zSpread).toFixed(2)} (one model's: 1 by construction, up to the per-video level)`);
     await searcher2.close();
     await vtestSearcher2.close();
     db2.close();
