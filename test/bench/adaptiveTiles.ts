@@ -66,7 +66,9 @@ async function main(): Promise<void> {
           console.log(`  tiles ${tilesLabel}: ${(probe.durationS / s).toFixed(2)}× real time, ${(s / decodeS).toFixed(2)}× decode-only time, ${((mem.selfCpuS + mem.childCpuS) / probe.durationS).toFixed(3)} CPU s per video s; ` +
             `detector ${r.detectedFrames} frames, ${passes} passes; ${r.detections} detections; vs always: sightings recall ${rc.sightingRecall.toFixed(3)} (${rc.recalledSightings}/${rc.sightings}), detections ${rc.detectionRecall.toFixed(3)} (${rc.recalledDetections}/${rc.detections}); ` +
             `stages ${formatStageTimes(stages)}; load ${load.toFixed(1)}; ${new Date().toISOString().slice(11, 19)} UTC`);
-          if (rc.missed.length && mode !== 'auto') console.log(`    missed sightings: ${rc.missed.map((m) => `${m.start.toFixed(1)}–${m.end.toFixed(1)} s`).join(', ')}`);
+          // Each missed sighting: its time span and its tallest box (source pixels): distant people are small.
+          const tallest = (id: number): number => Math.max(...(reference.find((r) => r.id === id)?.boxes.map((b) => b.bbox[3]) ?? [0]));
+          if (rc.missed.length && mode !== 'auto') console.log(`    missed sightings: ${rc.missed.map((m) => `${m.start.toFixed(1)}–${m.end.toFixed(1)} s (${tallest(m.id).toFixed(0)} px tall)`).join(', ')}`);
         } finally {
           db.close();
         }
