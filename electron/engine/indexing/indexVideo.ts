@@ -16,7 +16,8 @@ import { StageClock, type StageTimes } from './stages';
 import { applyPreRoll, DEFAULT_MOTION_GATE, MotionGate, type MotionGateOptions } from './motionGate';
 import { DEFAULT_COARSE, framesAround, keyframeInterval, lookAtKeyframes, planSkips, type CoarseOptions, type CoarsePlan } from './coarsePass';
 import { checkUnchanged, sameFile } from './importer';
-import { clearIndex, DetectionWrite, openTracks, writeBatch } from './store';
+import { clearIndex, DetectionWrite, openTracks, savedTileState, writeBatch } from './store';
+import { TileKeeper } from '../vision/tiles';
 import { perceive } from './perceive';
 import { detectionQuality, Track, TrackedDetection, Tracker } from './tracker';
 import { stitchVideo } from './stitchSightings';
@@ -119,6 +120,8 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
   // Per frame of the batch: does the detector see it (always, without a gate).
   let keep: boolean[] = [];
   const gate = gateFor(opts, v.sample_fps, batchFrames);
+  // Adaptive tiles: a resumed run continues from the state saved with its resume point (same detections).
+  const tiles = models.detector.tiles === 'adaptive' ? new TileKeeper(undefined, startT >= 0 ? savedTileState(db, videoId) : undefined) : undefined;
   // A resumed run with people in view continues as the interrupted one did: held open.
   if (gate && tracker.active.length > 0) gate.sawPeople(Math.max(0, startT));
 
@@ -138,7 +141,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     clock.restart();
     if (gate) applyPreRoll(batch.map((f) => f.timeS), keep, gate.opts.preRollS);
     const seen = batch.filter((_, i) => keep[i]);
-    const { crops, vectors, appearances, evidence, sawPeople } = await perceive(seen, models, clock);
+    const { crops, vectors, appearances, evidence, sawPeople } = await perceive(seen, models, clock, tiles);
     seen.forEach((f, fi) => { if (sawPeople[fi]) gate?.sawPeople(f.timeS); });
     const writes: DetectionWrite[] = [];
     const closed: Track[] = [];
@@ -165,7 +168,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     writeBatch(db, {
       videoId, modelId: embeddingSpace(models.encoder.manifest), reidModelId: models.reid.space,
       evidenceModelId: models.attributes && embeddingSpace(models.attributes.manifest),
-      detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard,
+      detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard, tiles: tiles?.state,
     });
     clock.lap('database');
     frames += batch.length;

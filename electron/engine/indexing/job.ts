@@ -11,6 +11,7 @@ import { AttributeModel } from '../vision/attributes';
 import { ImageEncoder } from '../vision/ivt';
 import { ReidEncoder } from '../vision/reid';
 import { withIntraOpThreads, type ProviderPreference } from '../vision/providers';
+import { TILES_WHEN_ON, type TileMode } from '../vision/tiles';
 import { budgetFor, type Budget, type FootageRate } from './budget';
 import { runScheduled, type After } from './scheduler';
 import { importVideo, recordFailure } from './importer';
@@ -49,8 +50,10 @@ export interface IndexJobOptions {
 export interface LoadedModels extends IndexModels { provider: string }
 
 /** `threads`: ONNX Runtime intra-op threads of every session (default: providers.ts). */
-export async function loadIndexModels(opts: { provider?: ProviderPreference; detectorModel?: string; ivtModel?: string; reidModel?: string; threads?: number; detectionTiles?: boolean }): Promise<LoadedModels> {
-  const tiles = (opts.detectionTiles ?? DEFAULT_SETTINGS.detectionTiles) ? 'auto' : 'off';
+/** `detectionTiles`: the setting (on = TILES_WHEN_ON), or a TileMode itself (benchmarks). */
+export async function loadIndexModels(opts: { provider?: ProviderPreference; detectorModel?: string; ivtModel?: string; reidModel?: string; threads?: number; detectionTiles?: boolean | TileMode }): Promise<LoadedModels> {
+  const setting = opts.detectionTiles ?? DEFAULT_SETTINGS.detectionTiles;
+  const tiles: TileMode = typeof setting === 'string' ? setting : setting ? TILES_WHEN_ON : 'off';
   const { detector, encoder, reid, attributes } = await withIntraOpThreads(opts.threads, async () => ({
     detector: await Detector.load(opts.detectorModel, { provider: opts.provider, tiles }),
     encoder: await ImageEncoder.load(opts.ivtModel, opts.provider),

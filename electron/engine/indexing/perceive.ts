@@ -4,6 +4,7 @@
 import type { BBox } from '../contract';
 import type { Frame } from '../video/sampler';
 import type { RgbImage } from '../vision/frame';
+import type { TileKeeper } from '../vision/tiles';
 import { clipBox } from '../vision/crop';
 import { cropEvidence, type CropEvidence } from '../vision/evidence';
 import { plausiblePeople } from './personFilter';
@@ -25,9 +26,11 @@ export interface Perception {
   sawPeople: boolean[];
 }
 
-export async function perceive(seen: Frame[], models: IndexModels, clock: StageClock): Promise<Perception> {
+/** `tiles`: one video's adaptive-tiles keeper (vision/tiles.ts), when the detector tiles adaptively; without it every wide frame is tiled. */
+export async function perceive(seen: Frame[], models: IndexModels, clock: StageClock, tiles?: TileKeeper): Promise<Perception> {
+  const adaptive = tiles && { keeper: tiles, times: seen.map((f) => f.timeS), plausible: plausiblePeople };
   // Boxes that do not look like people (traffic cones) are dropped before anything is spent on them.
-  const frameBoxes = (seen.length ? await models.detector.detect(seen) : []).map((boxes, fi) => plausiblePeople(boxes, seen[fi].width, seen[fi].height));
+  const frameBoxes = (seen.length ? await models.detector.detect(seen, adaptive) : []).map((boxes, fi) => plausiblePeople(boxes, seen[fi].width, seen[fi].height));
   clock.lap('detect');
   // Boxes come in sampled-frame pixels; the index stores source-video pixels.
   const crops: PersonCrop[] = [];

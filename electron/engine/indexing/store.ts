@@ -4,6 +4,7 @@ import { writeTransaction, type Db } from '../case/caseFile';
 import { resetIndex, setResumePoint } from '../case/videos';
 import type { BBox } from '../contract';
 import type { CropEvidence } from '../vision/evidence';
+import type { TileKeeperState } from '../vision/tiles';
 import { Track, Tracker } from './tracker';
 
 export interface DetectionWrite {
@@ -35,6 +36,18 @@ export interface BatchWrite {
   progress: number;
   /** Called first inside the transaction: throws when this process no longer holds the case's writer lock. */
   guard?: () => void;
+  /** Adaptive tiles' state after the batch (vision/tiles.ts), saved with the resume point. */
+  tiles?: TileKeeperState;
+}
+
+// The adaptive-tiles state of a video lives in the case's key/value `meta` table, one row per video
+// (a resume needs it only until the video is done; a fresh start ignores what is there).
+const tilesKey = (videoId: number): string => `tiles:${videoId}`;
+
+/** The adaptive-tiles state saved with a video's resume point, if any. */
+export function savedTileState(db: Db, videoId: number): TileKeeperState | undefined {
+  const v = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(tilesKey(videoId)) as string | undefined;
+  return v === undefined ? undefined : (JSON.parse(v) as TileKeeperState);
 }
 
 export function writeBatch(db: Db, w: BatchWrite): void {
@@ -68,6 +81,7 @@ export function writeBatch(db: Db, w: BatchWrite): void {
     }
     for (const tr of w.closed) if (tr.sightingId !== null) close.run(tr.sightingId);
     setResumePoint(db, w.videoId, w.lastFrameT, w.progress);
+    if (w.tiles) db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(tilesKey(w.videoId), JSON.stringify(w.tiles));
   });
 }
 

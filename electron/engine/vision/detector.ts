@@ -9,7 +9,7 @@ import { OnnxModel, validateImageInput } from './onnxModel';
 import type { ProviderPreference } from './providers';
 import { decodeNanodet, decodeYolov8 } from './detector-decode';
 import { nmsPerClass, type ScoredBox } from './nms';
-import { mergeTileDetections, planTiles, tileImage, type TileMode } from './tiles';
+import { detectAdaptive, mergeTileDetections, planTiles, tileImage, type Tile, type TileKeeper, type TileMode, type TilePasses } from './tiles';
 
 export interface Detection {
   /** [x, y, w, h] in source-frame pixels, clipped to the frame. */
@@ -158,6 +158,20 @@ function validate(m: DetectorManifest): void {
   if (m.format !== 'nanodet' && m.format !== 'yolov8') throw new ModelError(`${where}: unknown detector format ${m.format}`);
 }
 
+/** Adaptive tiles for one batch of one video's frames (Detector.detect). */
+export interface AdaptiveDetect {
+  /** Source time of each frame. */
+  times: readonly number[];
+  keeper: TileKeeper;
+  /** The person filter: only plausible people count as found by a tile. */
+  plausible: (dets: readonly Detection[], w: number, h: number) => Detection[];
+}
+
+/** A tile's boxes in frame pixels. */
+function shifted(dets: readonly Detection[], tile: Tile): Detection[] {
+  return dets.map((d) => ({ ...d, bbox: [d.bbox[0] + tile.x, d.bbox[1] + tile.y, d.bbox[2], d.bbox[3]] as BBox }));
+}
+
 export class Detector {
   private constructor(
     readonly manifest: DetectorManifest,
@@ -172,7 +186,7 @@ export class Detector {
 
   /** What shapes this detector's boxes, for the index's identity: the model, and tiling when on. */
   get identity(): string {
-    return `${this.manifest.id}@${this.manifest.version}${this.tiles === 'auto' ? '+tiles' : ''}`;
+    return `${this.manifest.id}@${this.manifest.version}${this.tiles === 'auto' ? '+tiles' : this.tiles === 'adaptive' ? '+tiles-adaptive' : ''}`;
   }
 
   /** Loads (and checksum-verifies) a detector by model id or folder (default nanodet-m-coco). */
@@ -204,8 +218,18 @@ export class Detector {
     return (await this.detect([frame]))[0];
   }
 
-  /** One Detection[] per frame, in order; frames may differ in size. Runs batchSize frames per inference. */
-  async detect(frames: readonly RgbImage[]): Promise<Detection[][]> {
+  /** Detector inputs run so far (a tiled frame is several): benchmarks count passes. */
+  passesRun = 0;
+
+  /**
+   * One Detection[] per frame, in order; frames may differ in size. Runs batchSize frames per inference.
+   * With tiles 'adaptive' and `adaptive` given (one video's frames in time order, its keeper, the person filter),
+   * the tile passes run only where the keeper wants them (vision/tiles.ts); without it 'adaptive' tiles as 'auto'.
+   */
+  async detect(frames: readonly RgbImage[], adaptive?: AdaptiveDetect): Promise<Detection[][]> {
+    if (adaptive && this.tiles === 'adaptive') {
+      return (await detectAdaptive(this.passes, frames, adaptive.times, adaptive.keeper, adaptive.plausible)).detections;
+    }
     const plans = frames.map((f) => planTiles(f.width, f.height, this.manifest.input, this.tiles));
     const images = frames.flatMap((f, i) => plans[i].map((t) => tileImage(f, t)));
     // Runs are serialised: the input buffer is reused, and ORT reads it while run() is pending.
@@ -215,13 +239,30 @@ export class Detector {
       if (plans[i].length === 1) return found[k++];
       const passes = plans[i].map((tile) => ({
         tile,
-        detections: found[k++].map((d) => ({ ...d, bbox: [d.bbox[0] + tile.x, d.bbox[1] + tile.y, d.bbox[2], d.bbox[3]] as BBox })),
+        detections: shifted(found[k++], tile),
       }));
       return mergeTileDetections(passes, f.width, this.nmsIoU);
     });
   }
 
+  /** The whole-frame pass, the tile passes and their merge, separately (adaptive tiles). */
+  private readonly passes: TilePasses<Detection> = {
+    whole: (frames) => this.runAll(frames),
+    tiles: async (frames) => {
+      const plans = frames.map((f) => planTiles(f.width, f.height, this.manifest.input, this.tiles).slice(1));
+      const found = await this.runAll(frames.flatMap((f, i) => plans[i].map((t) => tileImage(f, t))));
+      let k = 0;
+      return plans.map((plan) => plan.map((tile) => ({ tile, detections: shifted(found[k++], tile) })));
+    },
+    merge: (frame, whole, tiles) => mergeTileDetections([{ tile: { x: 0, y: 0, width: frame.width, height: frame.height }, detections: whole }, ...tiles], frame.width, this.nmsIoU),
+  };
+
+  private runAll(images: readonly RgbImage[]): Promise<Detection[][]> {
+    return this.model.serial(() => this.model.inBatches(images, this.batchSize, (chunk) => this.runChunk(chunk)));
+  }
+
   private async runChunk(frames: readonly RgbImage[]): Promise<Detection[][]> {
+    this.passesRun += frames.length;
     const { input } = this.manifest;
     const per = 3 * input.width * input.height;
     const n = this.fixedBatch ? this.batchSize : frames.length;
