@@ -145,3 +145,13 @@ test('a schema-5 case (one embedding per detection) migrates in place, keeps its
   const verify = await runCli(['audit', 'verify', '--db', v5]);
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
 });
+
+test('a team case (PostgreSQL) refuses the ensemble before connecting, naming the limitation', { timeout: 60_000 }, async () => {
+  // Nothing listens on port 9: a refusal that tried the server first would report the connection instead.
+  const server = 'postgres://investigator:secret@127.0.0.1:9/case';
+  for (const args of [['index', SAMPLE_VIDEO, '--server', server], ['search', 'walking', '--server', server, '--json'], ['worker', '--server', server]]) {
+    const r = await runCli(args, { SIGHTLINE_IVT_MODEL: ENSEMBLE });
+    assert.notEqual(r.code, 0, args[0]);
+    assert.match(r.stderr, /IVT ensemble ivt-ensemble-v1@1\.0\.0 works with case files only: a team case \(PostgreSQL\) stores one IVT embedding per detection/, `${args[0]}: ${r.stderr}`);
+  }
+});
