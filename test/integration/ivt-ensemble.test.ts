@@ -155,3 +155,20 @@ test('a team case (PostgreSQL) refuses the ensemble before connecting, naming th
     assert.match(r.stderr, /IVT ensemble ivt-ensemble-v1@1\.0\.0 works with case files only: a team case \(PostgreSQL\) stores one IVT embedding per detection/, `${args[0]}: ${r.stderr}`);
   }
 });
+
+test('indexing a 1.2.0 case with the ensemble re-indexes it: every detection then holds both members\' embeddings', { timeout: 180_000 }, async () => {
+  const r = await runCli(['index', SAMPLE_VIDEO, '--db', oldCase], { SIGHTLINE_IVT_MODEL: ENSEMBLE });
+  assert.equal(r.code, 0, r.stderr);
+  const db = new Database(oldCase, { readonly: true });
+  try {
+    const detections = db.prepare('SELECT count(*) FROM detections').pluck().get() as number;
+    assert.ok(detections > 20);
+    assert.deepEqual(db.prepare('SELECT model_id, count(*) AS n FROM embeddings GROUP BY model_id ORDER BY model_id').all(), [NEW, OLD].sort().map((model_id) => ({ model_id, n: detections })));
+  } finally {
+    db.close();
+  }
+  const hits = await searchJson(oldCase, descriptions[0], ENSEMBLE);
+  assert.equal(hits.code, 0, hits.stderr);
+  assert.equal(hits.modelId, 'ivt-ensemble-v1@1.0.0');
+  assert.ok(hits.hits.length > 0);
+});
