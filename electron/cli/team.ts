@@ -7,6 +7,7 @@ import { fpsSchema } from '../common/contract';
 import { TeamCase, DEFAULT_CHUNK_S } from '../engine/team/teamCase';
 import { runWorker, type WorkerEvent } from '../engine/team/worker';
 import { redact, scrub, serverFrom } from '../engine/team/server';
+import { ensembleTeamRefusal, loadIvtModel } from '../engine/vision/manifest';
 import { resolveFfmpeg } from '../engine/video/ffmpegPath';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import { checkedNumber, number, parse, UsageError } from './args';
@@ -23,7 +24,17 @@ async function server(value: string | undefined, usage: string): Promise<string>
 
 const ffmpeg = (): ReturnType<typeof resolveFfmpeg> => resolveFfmpeg({ ffmpegPath: DEFAULT_SETTINGS.ffmpegPath, ffprobePath: DEFAULT_SETTINGS.ffprobePath });
 
+/** An IVT ensemble named by SIGHTLINE_IVT_MODEL is for case files only: said before a team case is touched. */
+function refuseEnsemble(): void {
+  const id = process.env.SIGHTLINE_IVT_MODEL;
+  if (!id) return;
+  let space: string | null = null;
+  try { const m = loadIvtModel(id); space = m.ensemble ? m.space : null; } catch { space = null; /* a missing model is reported where it is used */ }
+  if (space) throw new UsageError(ensembleTeamRefusal(space));
+}
+
 async function withCase<T>(conn: string, fn: (t: TeamCase) => Promise<T>): Promise<T> {
+  refuseEnsemble();
   const t = await TeamCase.open(conn);
   try { return await fn(t); } catch (e) { throw new Error(scrub((e as Error).message, conn)); } finally { await t.close(); }
 }
@@ -106,6 +117,7 @@ export async function worker(args: string[]): Promise<number> {
     server: { type: 'string' }, concurrency: { type: 'string' }, 'path-map': { type: 'string', multiple: true }, 'until-done': { type: 'boolean' }, json: { type: 'boolean' },
   }, WORKER_USAGE);
   const conn = await server(values.server, WORKER_USAGE);
+  refuseEnsemble();
   const concurrency = number(values.concurrency, '--concurrency', WORKER_USAGE) ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64\nusage: ${WORKER_USAGE}`);
   const pathMap = (values['path-map'] ?? []).map((m): [string, string] => {

@@ -1,5 +1,6 @@
 // Per-crop time of the ReID and attribute networks and of the IVT image encoders (the embed stage:
-// the shipped default, and IVT 2.0 / SIGHTLINE_IVT_MODEL when present, with their ratio in the same run)
+// the shipped default, and IVT 2.0 / SIGHTLINE_IVT_MODEL when present (an ensemble: all its members, as the
+// embed stage runs them), with their ratio in the same run)
 // as the app runs them (crop + resize + ORT), batch 8, on the committed vtest crops, and of the
 // garment-colour regions (vision/evidence.ts) that complete the attributes stage: the issue's budget
 // is network + colours ≤ 3 ms CPU per crop.
@@ -11,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AttributeModel } from '../../electron/engine/vision/attributes';
-import { ImageEncoder } from '../../electron/engine/vision/ivt';
+import { IvtImageEncoders } from '../../electron/engine/vision/ivt';
 import { modelDir, packageRoot } from '../../electron/engine/vision/manifest';
 import { cropEvidence } from '../../electron/engine/vision/evidence';
 import { type Crop, cropBatch } from '../../electron/engine/vision/onnxModel';
@@ -94,8 +95,8 @@ async function main(): Promise<void> {
   const other = process.env.SIGHTLINE_IVT_MODEL || (fs.existsSync(modelDir('ivt-osnet-v2')) ? 'ivt-osnet-v2' : undefined);
   const cpuOf: number[] = [];
   for (const id of ['ivt-small-synth-v1', ...(other ? [other] : [])]) {
-    const enc = await ImageEncoder.load(id, 'cpu');
-    cpuOf.push(await time(`${enc.manifest.id}@${enc.manifest.version} (image)`, () => enc.embedCrops(batch), rounds));
+    const enc = await IvtImageEncoders.load(id, 'cpu');
+    cpuOf.push(await time(`${enc.space} (image)`, () => enc.embedCrops(batch), rounds));
     await enc.close();
   }
   if (cpuOf.length === 2) console.log(`IVT image encoder CPU per crop: ${(cpuOf[1] / cpuOf[0]).toFixed(1)}x the 1.2.0 encoder`);

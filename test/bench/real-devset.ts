@@ -19,7 +19,7 @@
 // --ensemble DIR [--ensemble-model=ID]: DIR holds the same footage indexed with a second IVT model
 // (default ivt-osnet-v2; index it with SIGHTLINE_DEVSET_CASE=DIR SIGHTLINE_IVT_MODEL=ID npm run bench:devset);
 // prints IVT-only and fused rows for this model, the second one and their pre-registered ensemble
-// (test/bench/ensemble.ts), after checking that both cases hold the same sightings.
+// (electron/engine/search/ensemble.ts), after checking that both cases hold the same sightings.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,12 +29,13 @@ import { openOrCreateCase } from '../../electron/engine/case/caseFile';
 import { Searcher, type SearchTuning } from '../../electron/engine/search/search';
 import { type Confidence, checksOf, meanStd, FUSION_WEIGHTS, RELIABILITY, STANDARDISATION, type Standardisation } from '../../electron/engine/search/fusion';
 import { DESCRIPTION_POOLING, poolingName, type SightingPooling } from '../../electron/engine/search/sightingScore';
-import { embeddingSpace, loadAttributesManifest, packageRoot } from '../../electron/engine/vision/manifest';
+import { embeddingSpace, loadAttributesManifest, loadIvtModel, packageRoot } from '../../electron/engine/vision/manifest';
 import { SqliteSearchSource } from '../../electron/engine/search/searchSource';
 import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { sightingRows, toHit } from '../../electron/engine/search/hits';
 import type { Db } from '../../electron/engine/case/caseFile';
-import { ensembleRank, matchSightings, type ModelSimilarities, type SightingKey } from './ensemble';
+import { matchSightings, type SightingKey } from './ensemble';
+import { ensembleRank, type ModelSimilarities } from '../../electron/engine/search/ensemble';
 import { type Annotations, peopleOfSightings } from './real-footage';
 import { vtestAvi } from './fixtures';
 import { type Devset, type DevPerson, type Hit, isJudged, loadDevset, rankOfPerson, recallAt } from './groundTruth';
@@ -95,6 +96,9 @@ function searcherRanker(s: Searcher, idOf: (id: number) => number | undefined = 
   };
 }
 
+/** The shipped ensemble's weights (native-models/ivt-ensemble-v1/manifest.json, pre-registered: equal). */
+const ENSEMBLE_WEIGHTS = loadIvtModel('ivt-ensemble-v1').weights;
+
 /** The ensemble of two Searchers (second's ids mapped into the first's case), evidence from the first case. */
 function ensembleRanker(a: Searcher, aSource: SqliteSearchSource, b: Searcher, bToA: Map<number, number>, zSpread: number[] = []): Ranker {
   return async (text, tuning) => {
@@ -107,7 +111,7 @@ function ensembleRanker(a: Searcher, aSource: SqliteSearchSource, b: Searcher, b
     }
     const checks = tuning.evidence === 'all' ? checksOf(a.interpret(text).constraints, tuning.weights.reliability) : [];
     const index = await a.currentIndex();
-    const scored = ensembleRank(models, (id) => aSource.evidenceOf(id), checks, tuning.weights, tuning.standardisation, (id) => index.videoOfSighting(id));
+    const scored = ensembleRank(models, (id) => aSource.evidenceOf(id), checks, tuning.weights, tuning.standardisation, (id) => index.videoOfSighting(id), ENSEMBLE_WEIGHTS);
     zSpread.push(meanStd(scored.map((x) => x.z)).std); // one model's z has spread ≈ 1; the mean of two less unless they agree
     return scored.map((x) => ({ sighting: x.sighting, confidence: x.confidence }));
   };
@@ -362,7 +366,7 @@ async function main(): Promise<void> {
     const rankers: [string, Ranker, Ranker][] = [
       [searcher.modelId, searcherRanker(searcher), searcherRanker(vtestSearcher)],
       [searcher2.modelId, searcherRanker(searcher2, (id) => match.map.get(id)), searcherRanker(vtestSearcher2, (id) => vmatch.map.get(id))],
-      [`ensemble 0.5 · ${searcher.modelId} + 0.5 · ${searcher2.modelId}`, ensembleRanker(searcher, source, searcher2, match.map, zSpread), ensembleRanker(vtestSearcher, vtestSource, vtestSearcher2, vmatch.map)],
+      [`ensemble ${ENSEMBLE_WEIGHTS[0]} · ${searcher.modelId} + ${ENSEMBLE_WEIGHTS[1]} · ${searcher2.modelId}`, ensembleRanker(searcher, source, searcher2, match.map, zSpread), ensembleRanker(vtestSearcher, vtestSource, vtestSearcher2, vmatch.map)],
     ];
     for (const [model, rank, vtestRank] of rankers) {
       for (const a of ABLATION.filter((x) => x.name.startsWith('IVT only') || x.name === 'fused')) {

@@ -8,7 +8,7 @@ import type { BBox } from '../../electron/engine/contract';
 import { DEFAULT_MAX_SIDE } from '../../electron/engine/indexing/indexVideo';
 import { clipBox } from '../../electron/engine/vision/crop';
 import type { Detector } from '../../electron/engine/vision/detector';
-import type { ImageEncoder } from '../../electron/engine/vision/ivt';
+import type { IvtImageEncoders } from '../../electron/engine/vision/ivt';
 import type { ReidEncoder } from '../../electron/engine/vision/reid';
 import { sampleFrames, type Frame } from '../../electron/engine/video/sampler';
 import { cacheDir } from './fixtures';
@@ -19,7 +19,7 @@ export interface RawClip { width: number; height: number; frames: RawFrame[] }
 
 const CROP_MARGIN = 0.05;
 
-export async function rawDetections(file: string, m: { detector: Detector; encoder: ImageEncoder; reid: ReidEncoder }, ffmpeg: string, fps = 2): Promise<RawClip> {
+export async function rawDetections(file: string, m: { detector: Detector; encoder: IvtImageEncoders; reid: ReidEncoder }, ffmpeg: string, fps = 2): Promise<RawClip> {
   const stat = fs.statSync(file);
   const key = crypto.createHash('sha256').update(`${path.resolve(file)}|${stat.size}|${stat.mtimeMs}|${fps}|${m.detector.manifest.version}|${m.reid.space}|v1`).digest('hex').slice(0, 16);
   const cached = path.join(cacheDir(), `tracking-${path.basename(file)}-${key}.json`);
@@ -32,7 +32,7 @@ export async function rawDetections(file: string, m: { detector: Detector; encod
       const f = batch[i];
       out.width = Math.round(f.width / f.scale);
       out.height = Math.round(f.height / f.scale);
-      const ivt = await m.encoder.embedCrops(boxes[i].map((d) => ({ image: f, bbox: clipBox(d.bbox, f.width, f.height, CROP_MARGIN) })));
+      const [ivt] = await m.encoder.embedCrops(boxes[i].map((d) => ({ image: f, bbox: clipBox(d.bbox, f.width, f.height, CROP_MARGIN) })));
       const reid = await m.reid.embed(boxes[i].map((d) => ({ image: f, bbox: clipBox(d.bbox, f.width, f.height, 0) })));
       out.frames.push({
         t: f.timeS,

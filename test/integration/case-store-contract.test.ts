@@ -60,9 +60,9 @@ async function sqliteBackend(dir: string): Promise<Backend> {
     const step = tracker.step(t, [...of.keys()]);
     const detections: DetectionWrite[] = step.assignments.map((a) => {
       const d = of.get(a.detection)!;
-      return { t, bbox: d.bbox, score: d.score, quality: detectionQuality(d.bbox, d.score, W, H), embedding: d.embedding, reid: d.reid, track: a.track, thumbnail: () => Buffer.from('png'), evidence: d.evidence };
+      return { t, bbox: d.bbox, score: d.score, quality: detectionQuality(d.bbox, d.score, W, H), embeddings: [d.embedding], reid: d.reid, track: a.track, thumbnail: () => Buffer.from('png'), evidence: d.evidence };
     });
-    writeBatch(db, { videoId, modelId: IVT, reidModelId: REID, evidenceModelId: ATTR, detections, closed: step.closed, lastFrameT: t, progress: t / 1.5 });
+    writeBatch(db, { videoId, modelIds: [IVT], reidModelId: REID, evidenceModelId: ATTR, detections, closed: step.closed, lastFrameT: t, progress: t / 1.5 });
   }
   writeTransaction(db, () => markDone(db, videoId));
   const file = db.name;

@@ -1,34 +1,39 @@
-// The devset bench's two-model ensemble (test/bench/ensemble.ts): each model standardised as the product
-// standardises one (search/fusion.ts), the standings averaged, the fusion unchanged; and the matching of
-// two cases' sightings.
+// The IVT ensemble's ranking (search/ensemble.ts, used by the product and the devset bench): each model
+// standardised as the product standardises one (search/fusion.ts), the standings averaged, the fusion
+// unchanged; and the bench's matching of two cases' sightings (test/bench/ensemble.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensembleRank, ensembleStanding, matchSightings } from './../bench/ensemble';
+import { matchSightings } from './../bench/ensemble';
+import { ensembleRank, ensembleStanding } from '../../electron/engine/search/ensemble';
+import { loadIvtModel } from '../../electron/engine/vision/manifest';
 import { aggregateEvidence, checksOf, fuse, standardise, type Standardisation } from '../../electron/engine/search/fusion';
 import { parseDescription } from '../../electron/engine/query/parse';
 
 const shortlist: Standardisation = { by: 'shortlist' };
 const perVideo: Standardisation = { by: 'video', prior: 2 };
 const videoOf = (s: number): number => s % 3;
+/** The shipped ensemble's declared weights (equal). */
+const W = loadIvtModel('ivt-ensemble-v1').weights;
 // Model A likes sighting 1, model B sighting 2; sighting 3 is second for both.
 const a = [1, 2, 3, 4, 5, 6, 7, 8].map((s) => ({ sighting: s, score: ({ 1: 0.9, 2: 0.2, 3: 0.7 } as Record<number, number>)[s] ?? 0.3 + s * 0.01 }));
 const b = [8, 7, 6, 5, 4, 3, 2, 1].map((s) => ({ sighting: s, score: ({ 1: 0.1, 2: 0.8, 3: 0.6 } as Record<number, number>)[s] ?? 0.35 - s * 0.01 }));
 
 test('each sighting\'s standing is the mean of the two models\' z, each standardised as fusion.ts does', () => {
   for (const how of [shortlist, perVideo]) {
-    const { similarities, zs } = ensembleStanding([{ similarities: a }, { similarities: b }], how, videoOf);
+    const { similarities, zs } = ensembleStanding([{ similarities: a }, { similarities: b }], how, videoOf, W);
     const za = standardise(a, how, videoOf), zb = standardise(b, how, videoOf);
     assert.equal(similarities.length, 8);
     for (const [i, s] of similarities.entries()) {
       const expected = (za[a.findIndex((x) => x.sighting === s.sighting)] + zb[b.findIndex((x) => x.sighting === s.sighting)]) / 2;
       assert.ok(Math.abs(zs[i] - expected) < 1e-12, `sighting ${s.sighting} (${how.by}): ${zs[i]} vs ${expected}`);
-      assert.equal(s.score, a.find((x) => x.sighting === s.sighting)!.score, 'the first model\'s similarity is shown');
+      const meanScore = (a.find((x) => x.sighting === s.sighting)!.score + b.find((x) => x.sighting === s.sighting)!.score) / 2;
+      assert.ok(Math.abs(s.score - meanScore) < 1e-12, 'the similarity shown is the weighted mean of the models\'');
     }
   }
 });
 
 test('the ensemble puts first the sighting both models rank high, not either model\'s favourite', () => {
-  const order = (models: typeof a[]) => ensembleRank(models.map((similarities) => ({ similarities })), () => null, [], { evidence: 0.5 }, shortlist, videoOf).map((s) => s.sighting);
+  const order = (models: typeof a[]) => ensembleRank(models.map((similarities) => ({ similarities })), () => null, [], { evidence: 0.5 }, shortlist, videoOf, W).map((s) => s.sighting);
   assert.equal(order([a, a])[0], 1);
   assert.equal(order([b, b])[0], 2);
   assert.equal(order([a, b])[0], 3);
@@ -48,11 +53,12 @@ test('with all the weight on one model the ensemble is that model\'s fused ranki
 
 test('a sighting missing from one model\'s shortlist takes that model\'s lowest standing there', () => {
   const cut = b.filter((s) => s.sighting !== 1);
-  const { similarities, zs } = ensembleStanding([{ similarities: a }, { similarities: cut }], shortlist, videoOf);
+  const { similarities, zs } = ensembleStanding([{ similarities: a }, { similarities: cut }], shortlist, videoOf, W);
   const za = standardise(a, shortlist), zb = standardise(cut, shortlist);
   const i = similarities.findIndex((s) => s.sighting === 1);
   assert.ok(Math.abs(zs[i] - (za[0] + Math.min(...zb)) / 2) < 1e-12);
-  assert.throws(() => ensembleStanding([{ similarities: a }], shortlist, videoOf), /1 models but 2 weights/);
+  assert.ok(Math.abs(similarities[i].score - (a[0].score + Math.min(...cut.map((s) => s.score))) / 2) < 1e-12, 'and that model\'s lowest similarity');
+  assert.throws(() => ensembleStanding([{ similarities: a }], shortlist, videoOf, W), /1 models but 2 weights/);
 });
 
 test('two cases\' sightings match one to one by identical keys; differing or ambiguous ones stay unmatched', () => {

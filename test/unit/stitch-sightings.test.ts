@@ -33,7 +33,7 @@ function caseWithFragments(): { db: ReturnType<typeof openOrCreateCase>; dir: st
   const tracks: Track[] = [];
   const writes: DetectionWrite[] = [];
   const add = (track: Track, t: number, bbox: BBox, v: Float32Array, quality: number): void => {
-    writes.push({ t, bbox, score: 0.8, quality, embedding: unitVec(9, 8), reid: v, track, thumbnail: () => Buffer.from(`thumb ${t}`) });
+    writes.push({ t, bbox, score: 0.8, quality, embeddings: [unitVec(9, 8)], reid: v, track, thumbnail: () => Buffer.from(`thumb ${t}`) });
   };
   const fragment = (v: Float32Array, t0: number, t1: number, x0: number, y: number, quality: number): void => {
     const tr = Tracker.restore(0, [{ t: t0, bbox: [x0, y, 40, 100], score: 0.8, appearance: v }]);
@@ -44,7 +44,7 @@ function caseWithFragments(): { db: ReturnType<typeof openOrCreateCase>; dir: st
   fragment(red, 0, 4, 100, 200, 1);
   fragment(blue, 0, 10, 900, 300, 0);
   fragment(red, 6, 10, 280, 200, 100); // the better view: its frame must become the sighting's face
-  writeBatch(db, { videoId, modelId: 'ivt-test@1', reidModelId: REID, detections: writes, closed: tracks, lastFrameT: 10, progress: 1 });
+  writeBatch(db, { videoId, modelIds: ['ivt-test@1'], reidModelId: REID, detections: writes, closed: tracks, lastFrameT: 10, progress: 1 });
   return { db, dir, videoId, ids: tracks.map((t) => t.sightingId!) };
 }
 

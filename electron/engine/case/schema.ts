@@ -165,6 +165,21 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX detection_evidence_sighting ON detection_evidence(sighting_id);
   `,
+  // 6 (IVT ensemble): embeddings keyed by (detection, model), so a detection holds one embedding per
+  // member of an ensemble (vision/manifest.ts IvtModel). Existing rows are copied as they are.
+  `
+  CREATE TABLE embeddings_v6 (
+    detection_id INTEGER NOT NULL REFERENCES detections(id) ON DELETE CASCADE,
+    sighting_id  INTEGER NOT NULL REFERENCES sightings(id) ON DELETE CASCADE,
+    model_id     TEXT NOT NULL,
+    vector       BLOB NOT NULL,
+    PRIMARY KEY (detection_id, model_id)
+  );
+  INSERT INTO embeddings_v6(detection_id, sighting_id, model_id, vector) SELECT detection_id, sighting_id, model_id, vector FROM embeddings;
+  DROP TABLE embeddings;
+  ALTER TABLE embeddings_v6 RENAME TO embeddings;
+  CREATE INDEX embeddings_model ON embeddings(model_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

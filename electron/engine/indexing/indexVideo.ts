@@ -6,7 +6,7 @@ import { claimVideo, markDone, videoRow } from '../case/videos';
 import { VideoError } from '../video/errors';
 import type { ProgressEvent } from '../contract';
 import type { Detector } from '../vision/detector';
-import type { ImageEncoder } from '../vision/ivt';
+import type { IvtImageEncoders } from '../vision/ivt';
 import type { ReidEncoder } from '../vision/reid';
 import { embeddingSpace } from '../vision/manifest';
 import type { AttributeModel } from '../vision/attributes';
@@ -25,7 +25,8 @@ import { thumbnailPng } from './thumbnail';
 
 export interface IndexModels {
   detector: Detector;
-  encoder: ImageEncoder;
+  /** The IVT image encoder, or each member of an ensemble (one embedding per member and crop). */
+  encoder: IvtImageEncoders;
   reid: ReidEncoder;
   /** Attribute network for search evidence; without it no evidence is stored (the search then ranks by IVT alone). */
   attributes?: AttributeModel;
@@ -147,16 +148,16 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     const closed: Track[] = [];
     // Frames the gate skipped were not looked at: the tracker steps over them (its gaps are in time).
     for (const f of seen) {
-      const cropOf = new Map<TrackedDetection, { crop: (typeof crops)[number]; embedding: Float32Array; evidence?: CropEvidence }>();
+      const cropOf = new Map<TrackedDetection, { crop: (typeof crops)[number]; embeddings: Float32Array[]; evidence?: CropEvidence }>();
       crops.forEach((c, i) => {
-        if (c.frame === f) cropOf.set({ t: f.timeS, bbox: c.source, score: c.score, appearance: appearances[i] }, { crop: c, embedding: vectors[i], evidence: evidence[i] });
+        if (c.frame === f) cropOf.set({ t: f.timeS, bbox: c.source, score: c.score, appearance: appearances[i] }, { crop: c, embeddings: vectors.map((member) => member[i]), evidence: evidence[i] });
       });
       const step = tracker.step(f.timeS, [...cropOf.keys()]);
       closed.push(...step.closed);
       for (const a of step.assignments) {
-        const { crop: c, embedding, evidence: cropEv } = cropOf.get(a.detection)!;
+        const { crop: c, embeddings, evidence: cropEv } = cropOf.get(a.detection)!;
         writes.push({
-          t: f.timeS, bbox: c.source, score: c.score, embedding, reid: a.detection.appearance, track: a.track,
+          t: f.timeS, bbox: c.source, score: c.score, embeddings, reid: a.detection.appearance, track: a.track,
           quality: detectionQuality(c.source, c.score, v.width, v.height),
           thumbnail: () => thumbnailPng(f, c.bbox),
           evidence: cropEv,
@@ -166,7 +167,7 @@ export async function indexVideo(db: Db, videoId: number, models: IndexModels, o
     const lastFrameT = batch[batch.length - 1].timeS;
     clock.lap('track');
     writeBatch(db, {
-      videoId, modelId: embeddingSpace(models.encoder.manifest), reidModelId: models.reid.space,
+      videoId, modelIds: models.encoder.memberSpaces, reidModelId: models.reid.space,
       evidenceModelId: models.attributes && embeddingSpace(models.attributes.manifest),
       detections: writes, closed, lastFrameT, progress: progressOf(lastFrameT), guard: opts.guard, tiles: tiles?.state,
     });

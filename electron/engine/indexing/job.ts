@@ -8,7 +8,7 @@ import type { ImportReport, ProgressEvent } from '../contract';
 import { scanPaths } from '../video/scan';
 import { Detector } from '../vision/detector';
 import { AttributeModel } from '../vision/attributes';
-import { ImageEncoder } from '../vision/ivt';
+import { IvtImageEncoders } from '../vision/ivt';
 import { ReidEncoder } from '../vision/reid';
 import { withIntraOpThreads, type ProviderPreference } from '../vision/providers';
 import { TILES_WHEN_ON, type TileMode } from '../vision/tiles';
@@ -56,14 +56,14 @@ export async function loadIndexModels(opts: { provider?: ProviderPreference; det
   const tiles: TileMode = typeof setting === 'string' ? setting : setting ? TILES_WHEN_ON : 'off';
   const { detector, encoder, reid, attributes } = await withIntraOpThreads(opts.threads, async () => ({
     detector: await Detector.load(opts.detectorModel, { provider: opts.provider, tiles }),
-    encoder: await ImageEncoder.load(opts.ivtModel, opts.provider),
+    encoder: await IvtImageEncoders.load(opts.ivtModel, opts.provider),
     reid: await ReidEncoder.load(opts.reidModel, { provider: opts.provider }),
     attributes: await AttributeModel.load(undefined, { provider: opts.provider }),
   }));
   // Everything that shapes a video's index: a change of any part re-indexes the case's videos
   // (sightings of two trackers, or vectors of two models, are never mixed).
   const modelKey = [
-    detector.identity, `${encoder.manifest.id}@${encoder.manifest.version}`,
+    detector.identity, encoder.space,
     reid.space, `${attributes.manifest.id}@${attributes.manifest.version}`, `tracker@${TRACKER_VERSION}`,
   ].join('+');
   return { detector, encoder, reid, attributes, modelKey, provider: encoder.provider };

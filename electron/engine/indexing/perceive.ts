@@ -18,7 +18,8 @@ export interface PersonCrop { image: RgbImage; bbox: BBox; tight: BBox; frame: F
 export interface Perception {
   /** In frame order, and within a frame in the detector's order. */
   crops: PersonCrop[];
-  vectors: Float32Array[];
+  /** IVT image vectors: [member of the IVT model][crop]. */
+  vectors: Float32Array[][];
   appearances: Float32Array[];
   /** Empty without an attribute model. */
   evidence: (CropEvidence | undefined)[];

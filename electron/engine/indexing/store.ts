@@ -12,7 +12,8 @@ export interface DetectionWrite {
   bbox: BBox;
   score: number;
   quality: number;
-  embedding: Float32Array;
+  /** IVT image embedding of the crop, one per member of the model (BatchWrite.modelIds). */
+  embeddings: Float32Array[];
   /** Person re-identification vector. */
   reid: Float32Array;
   track: Track;
@@ -24,7 +25,8 @@ export interface DetectionWrite {
 
 export interface BatchWrite {
   videoId: number;
-  modelId: string;
+  /** IVT id@version of each embedding of a detection (an ensemble's members; one model: one). */
+  modelIds: string[];
   /** ReID model id@version of the `reid` vectors. */
   reidModelId: string;
   /** Attribute model id@version of every evidence row. */
@@ -75,7 +77,7 @@ export function writeBatch(db: Db, w: BatchWrite): void {
       }
       extend.run(d.t, x, y, bw, bh, d.track.sightingId);
       const detId = insertDetection.run(w.videoId, d.track.sightingId, d.t, x, y, bw, bh, d.score).lastInsertRowid;
-      insertEmbedding.run(detId, d.track.sightingId, w.modelId, vectorBlob(d.embedding));
+      w.modelIds.forEach((model, i) => insertEmbedding.run(detId, d.track.sightingId, model, vectorBlob(d.embeddings[i])));
       insertReid.run(detId, d.track.sightingId, w.reidModelId, vectorBlob(d.reid));
       if (d.evidence && w.evidenceModelId) insertEvidence.run(detId, d.track.sightingId, w.evidenceModelId, JSON.stringify(d.evidence));
     }

@@ -1,13 +1,15 @@
 // Description → tokenizer → IVT text encoder → top-k over crop embeddings (exact, or int8 scan + exact
-// re-rank for large cases) → per-sighting ranking.
+// re-rank for large cases) → per-sighting ranking. An IVT ensemble (vision/manifest.ts IvtModel) does this
+// once per member, each over its own embeddings, and ranks by the averaged standing (search/ensemble.ts).
 import type { Db } from '../case/caseFile';
 import { LIMITS, type Interpretation, type SearchHit, type SearchRequest, type SearchResult } from '../../common/contract';
 import * as path from 'node:path';
 import { interpretQuery, loadIvtVocabulary } from '../query/interpret';
 import { checksOf, filterChecks, fuse, FUSION_WEIGHTS, type FusionWeights, meanStd, type Scored, STANDARDISATION, type Standardisation } from './fusion';
+import { ensembleRank } from './ensemble';
 import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
-import { embeddingSpace, loadAttributesManifest } from '../vision/manifest';
+import { embeddingSpace, ensembleTeamRefusal, type IvtModel, loadAttributesManifest, loadIvtModel } from '../vision/manifest';
 import { toHit, wallClock } from './hits';
 import { SqliteSearchSource, type SearchSource } from './searchSource';
 import { DESCRIPTION_POOLING, type SightingPooling } from './sightingScore';
@@ -35,40 +37,59 @@ export interface SearchTuning {
   standardisation: Standardisation;
 }
 
+/** One IVT model's text side as a search reads it (one per member of an ensemble). */
+interface TextMember { encoder: IvtTextEncoder; vocabulary: Set<string>; space: string }
+
 export class Searcher {
-  private readonly vocabulary: Set<string>;
   /** id@version of the attribute model whose evidence is read (null: none installed, IVT alone). */
   private readonly evidenceModel: string | null;
   tuning: SearchTuning = { rawText: false, evidence: 'all', weights: FUSION_WEIGHTS, pooling: DESCRIPTION_POOLING, standardisation: STANDARDISATION };
 
-  private constructor(private readonly source: SearchSource, readonly encoder: IvtTextEncoder) {
-    const m = encoder.manifest;
-    this.vocabulary = loadIvtVocabulary(path.join(m.dir, m.tokenizer.vocab));
+  private constructor(private readonly source: SearchSource, readonly model: IvtModel, private readonly members: TextMember[]) {
     let attr: string | null = null;
     try { attr = embeddingSpace(loadAttributesManifest()); } catch { attr = null; }
     this.evidenceModel = attr;
   }
 
-  /** A searcher over a case file, or over any other case through its SearchSource (a team case). */
+  /** A searcher over a case file, or over any other case through its SearchSource (a team case: one IVT model only). */
   static async open(from: Db | SearchSource, ivtModel?: string, provider: ProviderPreference = 'auto'): Promise<Searcher> {
-    const source = 'prepare' in from ? new SqliteSearchSource(from) : from;
-    return new Searcher(source, await IvtTextEncoder.load(ivtModel, provider));
+    const isCaseFile = 'prepare' in from;
+    const model = loadIvtModel(ivtModel);
+    if (model.ensemble && !isCaseFile) throw new SearchError(ensembleTeamRefusal(model.space));
+    const source = isCaseFile ? new SqliteSearchSource(from) : from;
+    const members: TextMember[] = [];
+    try {
+      for (const m of model.members) {
+        members.push({ encoder: await IvtTextEncoder.load(m, provider), vocabulary: loadIvtVocabulary(path.join(m.dir, m.tokenizer.vocab)), space: embeddingSpace(m) });
+      }
+    } catch (e) {
+      for (const m of members) await m.encoder.close();
+      throw e;
+    }
+    return new Searcher(source, model, members);
   }
 
-  get modelId(): string { return embeddingSpace(this.encoder.manifest); }
+  /** The (first member's) text encoder: what reads the description for the interpretation shown. */
+  get encoder(): IvtTextEncoder { return this.members[0].encoder; }
 
-  /** The in-memory index, reloaded only when indexing has added embeddings since. */
-  async currentIndex(): Promise<VectorIndex> {
-    const index = await this.source.index(this.modelId, this.encoder.manifest.embeddingDim, this.evidenceModel);
-    if (index.size === 0) await this.refuseStaleCase();
+  /** id@version of the IVT model (or ensemble) searched with. */
+  get modelId(): string { return this.model.space; }
+
+  /** The (first member's) in-memory index, reloaded only when indexing has added embeddings since. */
+  async currentIndex(): Promise<VectorIndex> { return this.memberIndex(this.members[0]); }
+
+  private async memberIndex(m: TextMember): Promise<VectorIndex> {
+    const index = await this.source.index(m.space, m.encoder.manifest.embeddingDim, this.evidenceModel);
+    if (index.size === 0) await this.refuseStaleCase(m.space);
     return index;
   }
 
   /** Embeddings of another model cannot be compared with this one's queries: say so instead of finding nothing. */
-  private async refuseStaleCase(): Promise<void> {
-    const other = await this.source.otherModels(this.modelId);
+  private async refuseStaleCase(space: string): Promise<void> {
+    const other = await this.source.otherModels(space);
     if (other.length) {
-      throw new SearchError(`this case was indexed with model ${other.join(', ')}, not ${this.modelId}: index it again (sightline index <any video of the case> --db <case>) to re-index with the current model`);
+      const missing = this.model.ensemble ? `${space} (a member of the ensemble ${this.modelId})` : space;
+      throw new SearchError(`this case was indexed with model ${other.join(', ')}, not ${missing}: index it again (sightline index <any video of the case> --db <case>) to re-index with the current model`);
     }
   }
 
@@ -104,8 +125,11 @@ export class Searcher {
   }
 
   /** What the search makes of a description (shown with every result). */
-  interpret(text: string): ReturnType<typeof interpretQuery> {
-    return interpretQuery(text, { ivtVocabulary: this.vocabulary, maxTokens: this.encoder.manifest.text.maxTokens });
+  interpret(text: string): ReturnType<typeof interpretQuery> { return this.interpretFor(this.members[0], text); }
+
+  /** Each member reads the description rewritten into its own vocabulary. */
+  private interpretFor(m: TextMember, text: string): ReturnType<typeof interpretQuery> {
+    return interpretQuery(text, { ivtVocabulary: m.vocabulary, maxTokens: m.encoder.manifest.text.maxTokens });
   }
 
   async search(req: SearchRequest): Promise<SearchResult> {
@@ -113,23 +137,42 @@ export class Searcher {
     const text = req.text.trim();
     if (!text) throw new SearchError('empty description: type what the person looks like');
     const interp = this.interpret(text);
-    // The encoder reads the description rewritten into its own words; with none left, the words as typed.
-    const q = await this.encoder.embed(this.tuning.rawText ? text : interp.ivtText || text);
-    const unknownWords = [...new Set([...interp.notUnderstood, ...q.unknownWords])];
     const top = req.top ?? DEFAULT_TOP;
     const offset = req.offset ?? 0;
-    const index = await this.currentIndex();
-    const shortlist = index.nearestSightings(q.vector, Math.max(SHORTLIST, await this.depth(req)), await this.filterOf(req), undefined, 'auto', this.tuning.pooling);
+    const depth = Math.max(SHORTLIST, await this.depth(req));
+    const filter = await this.filterOf(req);
+    // Each member's shortlist over its own embeddings (one model: one).
+    const shortlists: { sighting: number; score: number }[][] = [];
+    const indexes: VectorIndex[] = [];
+    const unknown = new Set(interp.notUnderstood);
+    let reading: SearchResult['query'] | null = null;
+    for (const m of this.members) {
+      // The encoder reads the description rewritten into its own words; with none left, the words as typed.
+      const ivtText = m === this.members[0] ? interp.ivtText : this.interpretFor(m, text).ivtText;
+      const q = await m.encoder.embed(this.tuning.rawText ? text : ivtText || text);
+      for (const w of q.unknownWords) unknown.add(w);
+      reading ??= q.reading;
+      const index = await this.memberIndex(m);
+      indexes.push(index);
+      shortlists.push(index.nearestSightings(q.vector, depth, filter, undefined, 'auto', this.tuning.pooling));
+    }
+    const unknownWords = [...unknown];
+    const videoOf = (id: number): number | undefined => indexes.map((i) => i.videoOfSighting(id)).find((v) => v !== undefined);
     const filters = filterChecks(req.attributes);
     const ev = this.tuning.evidence;
     const described = checksOf(interp.constraints, this.tuning.weights.reliability).filter((c) => ev === 'all' || (ev === 'colours' ? c.kind === 'colour' : ev === 'attributes' && c.kind !== 'colour'));
     const checks = [...described, ...filters];
-    let scored = fuse(shortlist, (id) => this.source.evidenceOf(id), checks, this.tuning.weights, this.tuning.standardisation, (id) => index.videoOfSighting(id));
+    const evidenceOf = (id: number) => this.source.evidenceOf(id);
+    let scored = this.model.ensemble
+      ? ensembleRank(shortlists.map((similarities) => ({ similarities })), evidenceOf, checks, this.tuning.weights, this.tuning.standardisation, videoOf, this.model.weights)
+      : fuse(shortlists[0], evidenceOf, checks, this.tuning.weights, this.tuning.standardisation, videoOf);
+    // The similarities ranked: one model's shortlist, or the ensemble's weighted mean of its members'.
+    const similarities = this.model.ensemble ? scored.map((s) => s.similarity) : shortlists[0].map((s) => s.score);
     // Clicked filters keep only sightings whose evidence agrees (the chips of the filters come last).
     if (filters.length) scored = scored.filter((s) => s.chips.length === checks.length && s.chips.slice(checks.length - filters.length).every((c) => c.ok));
     // The fused score in similarity units (mean + std × fused z), held in the contract's score range [-1, 1]
     // (bookmarks and --min-score take it): comparable with --min-score and with "similar" searches.
-    const { mean, std } = meanStd(shortlist.map((s) => s.score));
+    const { mean, std } = meanStd(similarities);
     const asScore = (s: Scored): number => Math.max(LIMITS.minScore, Math.min(LIMITS.maxScore, mean + std * s.fused));
     const kept = scored.filter((s) => req.minScore === undefined || asScore(s) >= req.minScore);
     const rows = await this.source.sightingRows(kept.map((r) => r.sighting));
@@ -141,13 +184,13 @@ export class Searcher {
     }));
     const nextOffset = all.length > offset + top && offset + top <= LIMITS.maxOffset ? offset + top : null;
     return {
-      hits, unknownWords, query: q.reading, interpretation: publicInterpretation(interp),
+      hits, unknownWords, query: reading!, interpretation: publicInterpretation(interp),
       noStrongMatch: !hits.some((h) => h.confidence === 'strong'),
       modelId: this.modelId, tookMs: Math.round((performance.now() - started) * 10) / 10, nextOffset,
     };
   }
 
-  async close(): Promise<void> { await this.encoder.close(); }
+  async close(): Promise<void> { for (const m of this.members) await m.encoder.close(); }
 }
 
 function publicInterpretation(i: ReturnType<typeof interpretQuery>): Interpretation {

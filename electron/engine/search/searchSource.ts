@@ -28,7 +28,10 @@ export interface SearchSource {
 }
 
 export class SqliteSearchSource implements SearchSource {
+  /** The index last returned (evidence is cached against its version). */
   private current: VectorIndex | null = null;
+  /** One index per IVT model (an ensemble searches each member's). */
+  private loaded = new Map<string, VectorIndex>();
   private evidence = new Map<number, SightingEvidence | null>();
   private evidenceVersion = '';
   private evidenceModel: string | null = null;
@@ -37,7 +40,9 @@ export class SqliteSearchSource implements SearchSource {
 
   async index(modelId: string, dim: number, evidenceModel: string | null): Promise<VectorIndex> {
     const version = VectorIndex.version(this.db, modelId);
-    if (!this.current || this.current.version !== version || this.current.modelId !== modelId) this.current = VectorIndex.load(this.db, modelId, dim);
+    let index = this.loaded.get(modelId);
+    if (!index || index.version !== version) this.loaded.set(modelId, index = VectorIndex.load(this.db, modelId, dim));
+    this.current = index;
     this.evidenceModel = evidenceModel;
     return this.current;
   }

@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import type { BBox } from '../contract';
 import { cropToTensor } from './crop';
 import type { RgbImage } from './frame';
-import { IvtManifest, loadIvtManifest } from './manifest';
+import { embeddingSpace, IvtManifest, type IvtModel, loadIvtManifest, loadIvtModel } from './manifest';
 import { OnnxModel } from './onnxModel';
 import type { ProviderAttempt, ProviderPreference } from './providers';
 import { WordPieceTokenizer } from './tokenizer';
@@ -28,8 +28,8 @@ export function l2normalise(v: Float32Array): Float32Array {
 export class ImageEncoder {
   private constructor(readonly manifest: IvtManifest, private model: OnnxModel) {}
 
-  static async load(idOrDir?: string, pref: ProviderPreference = 'auto'): Promise<ImageEncoder> {
-    const m = loadIvtManifest(idOrDir);
+  static async load(idOrDir?: string | IvtManifest, pref: ProviderPreference = 'auto'): Promise<ImageEncoder> {
+    const m = typeof idOrDir === 'object' ? idOrDir : loadIvtManifest(idOrDir);
     return new ImageEncoder(m, await OnnxModel.open(m, m.image.file, pref));
   }
 
@@ -55,12 +55,47 @@ export class ImageEncoder {
   async close(): Promise<void> { await this.model.close(); }
 }
 
+/**
+ * The image side of an IVT model as indexing runs it: one encoder, or each member of an ensemble
+ * (vision/manifest.ts IvtModel) on the same crops, each member's vectors stored under its own id@version.
+ */
+export class IvtImageEncoders {
+  private constructor(readonly model: IvtModel, readonly members: ImageEncoder[]) {}
+
+  static async load(idOrDir?: string, pref: ProviderPreference = 'auto'): Promise<IvtImageEncoders> {
+    const model = loadIvtModel(idOrDir);
+    const members: ImageEncoder[] = [];
+    try {
+      for (const m of model.members) members.push(await ImageEncoder.load(m, pref));
+    } catch (e) {
+      for (const m of members) await m.close();
+      throw e;
+    }
+    return new IvtImageEncoders(model, members);
+  }
+
+  /** id@version of the model (or ensemble) as a whole: part of a video's re-index key. */
+  get space(): string { return this.model.space; }
+  /** id@version of each member, in the order of `embedCrops`' vectors. */
+  get memberSpaces(): string[] { return this.members.map((m) => embeddingSpace(m.manifest)); }
+  get provider(): string { return this.members[0].provider; }
+
+  /** Each member's vectors of the crops: [member][crop]. */
+  async embedCrops(crops: { image: RgbImage; bbox: BBox }[]): Promise<Float32Array[][]> {
+    const out: Float32Array[][] = [];
+    for (const m of this.members) out.push(await m.embedCrops(crops));
+    return out;
+  }
+
+  async close(): Promise<void> { for (const m of this.members) await m.close(); }
+}
+
 /** The IVT text side: one description -> one vector (named so as not to shadow the global TextEncoder). */
 export class IvtTextEncoder {
   private constructor(readonly manifest: IvtManifest, private model: OnnxModel, private tokenizer: WordPieceTokenizer) {}
 
-  static async load(idOrDir?: string, pref: ProviderPreference = 'auto'): Promise<IvtTextEncoder> {
-    const m = loadIvtManifest(idOrDir);
+  static async load(idOrDir?: string | IvtManifest, pref: ProviderPreference = 'auto'): Promise<IvtTextEncoder> {
+    const m = typeof idOrDir === 'object' ? idOrDir : loadIvtManifest(idOrDir);
     const tokenizer = WordPieceTokenizer.fromFile(path.join(m.dir, m.tokenizer.vocab), m.tokenizer);
     // Text is one short sequence per query: the CPU is as fast as any GPU round trip for it.
     return new IvtTextEncoder(m, await OnnxModel.open(m, m.text.file, pref === 'auto' ? 'cpu' : pref), tokenizer);

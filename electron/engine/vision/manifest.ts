@@ -17,6 +17,38 @@ export interface IvtManifest {
   dir: string;
 }
 
+/**
+ * Several IVT models searched as one (search/ensemble.ts): each member embeds every crop and every
+ * description in its own space; their standings are averaged with `weights`. The one declaration of
+ * an ensemble's members and weights is its manifest.json; it holds no weights of its own.
+ */
+export interface IvtEnsembleManifest {
+  kind: 'ivt-ensemble';
+  id: string;
+  version: string;
+  /** Member model ids (native-models/<id>), in the order of `weights`. */
+  members: string[];
+  weights: number[];
+  files: Record<string, string>;
+  dir: string;
+}
+
+/** An IVT model as indexing and search use it: one model (one member, weight 1) or an ensemble. */
+export interface IvtModel {
+  id: string;
+  version: string;
+  /** id@version of the model asked for: what the re-index key and search results name. */
+  space: string;
+  ensemble: boolean;
+  members: IvtManifest[];
+  weights: number[];
+}
+
+/** Team cases (PostgreSQL) store one embedding per detection: an ensemble is for case files only. */
+export function ensembleTeamRefusal(space: string): string {
+  return `the IVT ensemble ${space} works with case files only: a team case (PostgreSQL) stores one IVT embedding per detection; use a single IVT model (unset SIGHTLINE_IVT_MODEL) for team cases`;
+}
+
 export interface DetectorManifest {
   kind: 'detector';
   id: string;
@@ -128,6 +160,24 @@ function readManifest<T extends { kind: string; files: Record<string, string> }>
 
 export function loadIvtManifest(idOrDir: string = DEFAULT_IVT): IvtManifest {
   return readManifest<IvtManifest>(modelDir(idOrDir), 'ivt');
+}
+
+/** An IVT model or ensemble by id or folder; an ensemble's members are checked like any model. */
+export function loadIvtModel(idOrDir: string = DEFAULT_IVT): IvtModel {
+  const dir = modelDir(idOrDir);
+  const file = path.join(dir, 'manifest.json');
+  let kind: unknown;
+  try { kind = (JSON.parse(fs.readFileSync(file, 'utf8')) as { kind?: unknown }).kind; } catch { kind = undefined; }
+  if (kind !== 'ivt-ensemble') {
+    const m = loadIvtManifest(idOrDir);
+    return { id: m.id, version: m.version, space: embeddingSpace(m), ensemble: false, members: [m], weights: [1] };
+  }
+  const e = readManifest<IvtEnsembleManifest>(dir, 'ivt-ensemble');
+  const { members, weights } = e;
+  if (!Array.isArray(members) || members.length < 2 || !Array.isArray(weights) || weights.length !== members.length || !weights.every((w) => typeof w === 'number' && w > 0)) {
+    throw new ModelError(`${file}: an ensemble needs two or more members and one positive weight per member`);
+  }
+  return { id: e.id, version: e.version, space: embeddingSpace(e), ensemble: true, members: members.map((id) => loadIvtManifest(id)), weights };
 }
 
 export function loadDetectorManifest(idOrDir: string = DEFAULT_DETECTOR): DetectorManifest {
