@@ -7,7 +7,7 @@ import { fpsSchema } from '../common/contract';
 import { TeamCase, DEFAULT_CHUNK_S } from '../engine/team/teamCase';
 import { runWorker, type WorkerEvent } from '../engine/team/worker';
 import { redact, scrub, serverFrom } from '../engine/team/server';
-import { ensembleTeamRefusal, loadIvtModel } from '../engine/vision/manifest';
+import { teamRefusalOfIvt } from '../engine/vision/manifest';
 import { resolveFfmpeg } from '../engine/video/ffmpegPath';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import { checkedNumber, number, parse, UsageError } from './args';
@@ -27,10 +27,8 @@ const ffmpeg = (): ReturnType<typeof resolveFfmpeg> => resolveFfmpeg({ ffmpegPat
 /** An IVT ensemble named by SIGHTLINE_IVT_MODEL is for case files only: said before a team case is touched. */
 function refuseEnsemble(): void {
   const id = process.env.SIGHTLINE_IVT_MODEL;
-  if (!id) return;
-  let space: string | null = null;
-  try { const m = loadIvtModel(id); space = m.ensemble ? m.space : null; } catch { space = null; /* a missing model is reported where it is used */ }
-  if (space) throw new UsageError(ensembleTeamRefusal(space));
+  const refusal = id ? teamRefusalOfIvt(id) : null;
+  if (refusal) throw new UsageError(refusal);
 }
 
 async function withCase<T>(conn: string, fn: (t: TeamCase) => Promise<T>): Promise<T> {

@@ -28,7 +28,7 @@ import { stripOf, trackStrip } from './search/trackStrip';
 import { Searcher } from './search/search';
 import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
-import { DEFAULT_DETECTOR, DEFAULT_IVT, embeddingSpace, ensembleTeamRefusal, loadDetectorManifest, loadIvtModel } from './vision/manifest';
+import { DEFAULT_DETECTOR, DEFAULT_IVT, embeddingSpace, loadDetectorManifest, loadIvtModel, teamRefusalOfIvt } from './vision/manifest';
 import { createSession } from './vision/providers';
 import { cachedPlayback, footageMissing, makeCachedProxies, makeProxies, playbackById, proxyCacheDir, proxyDirFor, readyCachedProxy, readyProxyPath } from './playback';
 import { sha256File } from './video/hash';
@@ -161,9 +161,8 @@ export class Engine implements SightlineApi {
    */
   async openTeamCase(req: OpenTeamCaseRequest): Promise<CaseInfo> {
     const conn = req.server.trim();
-    let ivt: ReturnType<typeof loadIvtModel> | null = null;
-    try { ivt = loadIvtModel(this.ivtModel); } catch { ivt = null; /* a missing model is reported where it is used */ }
-    if (ivt?.ensemble) throw new EngineError(ensembleTeamRefusal(ivt.space), 'INVALID_ARGUMENT');
+    const refusal = teamRefusalOfIvt(this.ivtModel);
+    if (refusal) throw new EngineError(refusal, 'INVALID_ARGUMENT');
     let team: TeamCase;
     try {
       team = await TeamCase.open(conn);
@@ -532,9 +531,10 @@ export class Engine implements SightlineApi {
 
   async status(): Promise<EngineStatus> {
     const provider = await this.executionProvider();
+    const ivt = loadIvtModel(this.ivtModel);
     const models: ModelInfo[] = [
       { ...pick(loadDetectorManifest(this.detectorModel)), kind: 'detector', provider },
-      { ...pick(loadIvtModel(this.ivtModel)), kind: 'ivt', provider },
+      { ...pick(ivt), kind: 'ivt', provider },
     ];
     const ff = this.ffmpeg();
     const base: EngineStatus = {
@@ -561,7 +561,7 @@ export class Engine implements SightlineApi {
     base.failures = db.prepare('SELECT path, reason FROM import_failures ORDER BY id').all() as { path: string; reason: string }[];
     // Embedding rows carry the model as id@version (the embedding space), not the bare id; an
     // ensemble's crops are counted once (by its first member's rows).
-    base.embeddings = (db.prepare('SELECT count(*) AS n FROM embeddings WHERE model_id = ?').get(embeddingSpace(loadIvtModel(this.ivtModel).members[0])) as { n: number }).n;
+    base.embeddings = (db.prepare('SELECT count(*) AS n FROM embeddings WHERE model_id = ?').get(embeddingSpace(ivt.members[0])) as { n: number }).n;
     const videos = db.prepare('SELECT id, path FROM videos ORDER BY id').all() as { id: number; path: string }[];
     base.playback = videos.map((v) => ({ videoId: v.id, video: v.path, ...playbackById(db, v.id)! }));
     base.sightings = (db.prepare('SELECT count(*) AS n FROM sightings').get() as { n: number }).n;

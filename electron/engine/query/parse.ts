@@ -300,7 +300,7 @@ export function parseDescription(text: string): { constraints: Constraints; phra
   // ("woman in red": a red upper garment; "all in black": the whole outfit).
   const flush = (): void => {
     if (hairWords.length) { applyHairWords(); }
-    if (describesUnknown && !ofOutfit) colours = [], modifier = undefined, hiVis = false;
+    if (describesUnknown && !ofOutfit) { colours = []; modifier = undefined; hiVis = false; }
     if (!colours.length && modifier) colours = [toneOnly(modifier.modifier, modifier.text)].filter((x): x is DescribedColour => !!x);
     if (colours.length) {
       if (all) c.overall = colours;
