@@ -20,6 +20,7 @@
 // (default ivt-osnet-v2; index it with SIGHTLINE_DEVSET_CASE=DIR SIGHTLINE_IVT_MODEL=ID npm run bench:devset);
 // prints IVT-only and fused rows for this model, the second one and their pre-registered ensemble
 // (electron/engine/search/ensemble.ts), after checking that both cases hold the same sightings.
+// --ensemble-scale=none|members: how the averaged standing is scaled (search/ensemble.ts EnsembleScale).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,7 +36,7 @@ import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { sightingRows, toHit } from '../../electron/engine/search/hits';
 import type { Db } from '../../electron/engine/case/caseFile';
 import { matchSightings, type SightingKey } from './ensemble';
-import { ensembleRank, type ModelSimilarities } from '../../electron/engine/search/ensemble';
+import { ENSEMBLE_SCALE, type EnsembleScale, ensembleRank, type ModelSimilarities } from '../../electron/engine/search/ensemble';
 import { type Annotations, peopleOfSightings } from './real-footage';
 import { vtestAvi } from './fixtures';
 import { type Devset, type DevPerson, type Hit, isJudged, loadDevset, rankOfPerson, recallAt } from './groundTruth';
@@ -111,7 +112,7 @@ function ensembleRanker(a: Searcher, aSource: SqliteSearchSource, b: Searcher, b
     }
     const checks = tuning.evidence === 'all' ? checksOf(a.interpret(text).constraints, tuning.weights.reliability) : [];
     const index = await a.currentIndex();
-    const scored = ensembleRank(models, (id) => aSource.evidenceOf(id), checks, tuning.weights, tuning.standardisation, (id) => index.videoOfSighting(id), ENSEMBLE_WEIGHTS);
+    const scored = ensembleRank(models, (id) => aSource.evidenceOf(id), checks, tuning.weights, tuning.standardisation, (id) => index.videoOfSighting(id), ENSEMBLE_WEIGHTS, ensembleScaleArg());
     zSpread.push(meanStd(scored.map((x) => x.z)).std); // one model's z has spread ≈ 1; the mean of two less unless they agree
     return scored.map((x) => ({ sighting: x.sighting, confidence: x.confidence }));
   };
@@ -126,6 +127,13 @@ function sightingKeys(db: Db, caseDir: string): SightingKey[] {
   const fileOf = (p: string): string => (p.startsWith(caseDir + path.sep) ? path.relative(caseDir, p) : p);
   return (db.prepare('SELECT s.id, v.path, s.start_s, s.end_s, s.detection_count FROM sightings s JOIN videos v ON v.id = s.video_id').all() as { id: number; path: string; start_s: number; end_s: number; detection_count: number }[])
     .map((r) => ({ id: r.id, key: `${fileOf(r.path)}|${r.start_s}|${r.end_s}|${r.detection_count}|${(dets.get(r.id) ?? []).join(';')}` }));
+}
+
+/** --ensemble-scale=none|members (search/ensemble.ts EnsembleScale; default: the shipped ENSEMBLE_SCALE). */
+function ensembleScaleArg(): EnsembleScale {
+  const v = process.argv.find((a) => a.startsWith('--ensemble-scale='))?.slice('--ensemble-scale='.length) ?? ENSEMBLE_SCALE;
+  if (v !== 'none' && v !== 'members') throw new Error(`--ensemble-scale: expected none or members, got ${v}`);
+  return v;
 }
 
 /** --ensemble DIR or --ensemble=DIR. */
@@ -174,8 +182,12 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.join(dir, 'stills'), { recursive: true });
   const dbFile = path.join(dir, 'devset.sqlite');
   const { ffmpeg } = resolveFfmpeg();
-  const annotatedOf = new Map<string, string>(); // indexed file → annotated path
-  const inputs = files.map((f) => { const v = asVideo(ffmpeg, path.join(root, f), path.join(dir, 'stills')); annotatedOf.set(v, f); return v; });
+  // Indexed file → annotated path, by real path: a kept case (SIGHTLINE_DEVSET_CASE) may hold the footage
+  // under another spelling of the same folder (a worktree's ../shared link), and the importer keeps a known file's path.
+  const realOf = (p: string): string => { try { return fs.realpathSync(p); } catch { return p; } };
+  const annotated = new Map<string, string>();
+  const annotatedOf = { get: (p: string): string | undefined => annotated.get(realOf(p)) };
+  const inputs = files.map((f) => { const v = asVideo(ffmpeg, path.join(root, f), path.join(dir, 'stills')); annotated.set(realOf(v), f); return v; });
   const engine = new Engine();
   const started = Date.now();
   if (!fs.existsSync(dbFile)) await engine.createCase({ path: dbFile, caseNumber: 'devset', investigator: 'bench' });
@@ -238,9 +250,20 @@ async function main(): Promise<void> {
     const h = toHit(sightingRows(db, [id]).get(id)!, 0);
     return [{ file: annotatedOf.get(h.video) ?? h.video, t: h.time, bbox: h.bbox }];
   };
-  const hitsOf = async (text: string, tuning: SearchTuning, rank: Ranker): Promise<{ hits: Hit[][]; strong: number }> => {
+  const hitsOf = async (text: string, tuning: SearchTuning, rank: Ranker): Promise<{ hits: Hit[][]; strongAt: boolean[]; strong: number }> => {
     const r = await rank(text, tuning);
-    return { hits: r.map((h) => views.get(h.sighting) ?? bestView(h.sighting)), strong: r.filter((h) => h.confidence === 'strong').length };
+    return { hits: r.map((h) => views.get(h.sighting) ?? bestView(h.sighting)), strongAt: r.map((h) => h.confidence === 'strong'), strong: r.filter((h) => h.confidence === 'strong').length };
+  };
+  /** How the strong label treated a present person: a strong hit showing them; strong judged hits showing someone else. */
+  const strongFor = (p: DevPerson, hits: Hit[][], strongAt: boolean[]): { right: boolean; wrong: number } => {
+    let right = false, wrong = 0;
+    hits.forEach((views, i) => {
+      if (!strongAt[i]) return;
+      const judged = views.filter((h) => isJudged(h, devset));
+      if (judged.length === 0) return;
+      if (judged.some((h) => rankOfPerson(p, [h], devset) === 1)) right = true; else wrong += 1;
+    });
+    return { right, wrong };
   };
   /** rankOfPerson over sightings: a sighting shows the person when one of its judged views does. */
   const rankOf = (p: DevPerson, hits: Hit[][]): number | null => {
@@ -254,14 +277,18 @@ async function main(): Promise<void> {
     return null;
   };
 
-  const evaluate = async (tuning: SearchTuning, rank: Ranker = searcherRanker(searcher)): Promise<{ dev: Record<string, number>; test: Record<string, number>; strongAbsent: number; strongWrongFirst: number; describedWithStrong: number; ranks: Record<string, (number | null)[]> }> => {
+  const evaluate = async (tuning: SearchTuning, rank: Ranker = searcherRanker(searcher)): Promise<{ dev: Record<string, number>; test: Record<string, number>; strongAbsent: number; strongBy: Record<'dev' | 'test', { described: number; right: number; wrong: number }>; ranks: Record<string, (number | null)[]> }> => {
     const ranks: Record<string, (number | null)[]> = { dev: [], test: [] };
-    let strongWrongFirst = 0;
-    let describedWithStrong = 0; // descriptions of people who are there with at least one strong result
+    // Per split: descriptions of people who are there with at least one strong result / with a strong hit
+    // showing them, and strong judged hits showing someone else (aggregates only: test is never printed one by one).
+    const strongBy = { dev: { described: 0, right: 0, wrong: 0 }, test: { described: 0, right: 0, wrong: 0 } };
     for (const p of devset.people) {
       for (const d of p.descriptions) {
-        const { hits, strong } = await hitsOf(d, tuning, rank);
-        if (strong) describedWithStrong += 1;
+        const { hits, strongAt, strong } = await hitsOf(d, tuning, rank);
+        const sf = strongFor(p, hits, strongAt), by = strongBy[p.split];
+        if (strong) by.described += 1;
+        if (sf.right) by.right += 1;
+        by.wrong += sf.wrong;
         ranks[p.split].push(rankOf(p, hits));
         if (showRanks && tuning.evidence === 'all' && p.split === 'dev') console.log(`ranks: dev ${String(ranks.dev[ranks.dev.length - 1] ?? '-').padStart(3)}  ${p.id}: "${d}"`);
       }
@@ -272,7 +299,7 @@ async function main(): Promise<void> {
       if (strong && showRanks && tuning.evidence === 'all') console.log(`ranks: devset absent "${d}": ${strong} strong`);
       strongAbsent += strong;
     }
-    return { dev: recallAt(ranks.dev), test: recallAt(ranks.test), strongAbsent, strongWrongFirst, describedWithStrong, ranks };
+    return { dev: recallAt(ranks.dev), test: recallAt(ranks.test), strongAbsent, strongBy, ranks };
   };
 
   // --checks: which evidence checks misfire on the dev split. For each check of each dev description:
@@ -373,7 +400,13 @@ async function main(): Promise<void> {
         const r = await evaluate({ ...a.tuning, weights, pooling, standardisation }, rank);
         const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation }, vtestRank);
         rows.push({ name: `${a.name}: ${model}`, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
-        if (!json) console.log(`ensemble: ${a.name}: ${model}: ${r.describedWithStrong} of ${devset.people.reduce((n, p) => n + p.descriptions.length, 0)} devset descriptions (dev + test) have a strong result`);
+        if (!json) {
+          const line = (split: 'dev' | 'test'): string => {
+            const b = r.strongBy[split], n = devset.people.filter((p) => p.split === split).reduce((k, p) => k + p.descriptions.length, 0);
+            return `${split}: ${b.described} of ${n} descriptions have a strong result, ${b.right} a strong hit showing the person, ${b.wrong} strong hits show someone else`;
+          };
+          console.log(`ensemble: ${a.name}: ${model}: ${line('dev')}${devOnly ? '' : `; ${line('test')}`}`);
+        }
       }
     }
     if (!json) console.log(`ensemble: spread (std) of the averaged z over the shortlist, devset queries: mean ${(zSpread.reduce((x, y) => x + y, 0) / zSpread.length).toFixed(2)}, min ${Math.min(...zSpread).toFixed(2)}, max ${Math.max(...zSpread).toFixed(2)} (one model's: 1 by construction, up to the per-video level)`);

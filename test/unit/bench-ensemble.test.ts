@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matchSightings } from './../bench/ensemble';
-import { ensembleRank, ensembleStanding } from '../../electron/engine/search/ensemble';
+import { ENSEMBLE_SCALE, ensembleRank, ensembleStanding } from '../../electron/engine/search/ensemble';
 import { loadIvtModel } from '../../electron/engine/vision/manifest';
-import { aggregateEvidence, checksOf, fuse, standardise, type Standardisation } from '../../electron/engine/search/fusion';
+import { aggregateEvidence, checksOf, fuse, meanStd, standardise, type Standardisation } from '../../electron/engine/search/fusion';
 import { parseDescription } from '../../electron/engine/query/parse';
 
 const shortlist: Standardisation = { by: 'shortlist' };
@@ -20,7 +20,7 @@ const b = [8, 7, 6, 5, 4, 3, 2, 1].map((s) => ({ sighting: s, score: ({ 1: 0.1, 
 
 test('each sighting\'s standing is the mean of the two models\' z, each standardised as fusion.ts does', () => {
   for (const how of [shortlist, perVideo]) {
-    const { similarities, zs } = ensembleStanding([{ similarities: a }, { similarities: b }], how, videoOf, W);
+    const { similarities, zs } = ensembleStanding([{ similarities: a }, { similarities: b }], how, videoOf, W, 'none');
     const za = standardise(a, how, videoOf), zb = standardise(b, how, videoOf);
     assert.equal(similarities.length, 8);
     for (const [i, s] of similarities.entries()) {
@@ -29,6 +29,20 @@ test('each sighting\'s standing is the mean of the two models\' z, each standard
       const meanScore = (a.find((x) => x.sighting === s.sighting)!.score + b.find((x) => x.sighting === s.sighting)!.score) / 2;
       assert.ok(Math.abs(s.score - meanScore) < 1e-12, 'the similarity shown is the weighted mean of the models\'');
     }
+  }
+});
+
+test('scaled to the members\' spread (the shipped ENSEMBLE_SCALE), the standing keeps its order and has one model\'s spread', () => {
+  assert.equal(ENSEMBLE_SCALE, 'members');
+  for (const how of [shortlist, perVideo]) {
+    const raw = ensembleStanding([{ similarities: a }, { similarities: b }], how, videoOf, W, 'none').zs;
+    const scaled = ensembleStanding([{ similarities: a }, { similarities: b }], how, videoOf, W).zs;
+    const target = (meanStd(standardise(a, how, videoOf)).std + meanStd(standardise(b, how, videoOf)).std) / 2;
+    assert.ok(meanStd(raw).std < target - 0.05, `two models that disagree average to a smaller spread (${meanStd(raw).std} vs ${target})`);
+    assert.ok(Math.abs(meanStd(scaled).std - target) < 1e-9, `${how.by}: spread ${meanStd(scaled).std}, members' ${target}`);
+    const k = scaled[0] / raw[0];
+    assert.ok(k > 1, 'scaled up');
+    scaled.forEach((z, i) => assert.ok(Math.abs(z - k * raw[i]) < 1e-9, 'one factor for every sighting: the order is kept'));
   }
 });
 
@@ -53,7 +67,7 @@ test('with all the weight on one model the ensemble is that model\'s fused ranki
 
 test('a sighting missing from one model\'s shortlist takes that model\'s lowest standing there', () => {
   const cut = b.filter((s) => s.sighting !== 1);
-  const { similarities, zs } = ensembleStanding([{ similarities: a }, { similarities: cut }], shortlist, videoOf, W);
+  const { similarities, zs } = ensembleStanding([{ similarities: a }, { similarities: cut }], shortlist, videoOf, W, 'none');
   const za = standardise(a, shortlist), zb = standardise(cut, shortlist);
   const i = similarities.findIndex((s) => s.sighting === 1);
   assert.ok(Math.abs(zs[i] - (za[0] + Math.min(...zb)) / 2) < 1e-12);

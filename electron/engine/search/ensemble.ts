@@ -4,7 +4,18 @@
 // vision/manifest.ts IvtModel), and that average takes the single model's place in the fused score
 // (evidence, its weight and the confidence labels unchanged: `fuseStandardised`). The product's
 // Searcher (search.ts) and the devset bench (test/bench/real-devset.ts --ensemble) both rank with it.
-import { type Check, fuseStandardised, type FusionWeights, type Scored, type SightingEvidence, standardise, type Standardisation } from './fusion';
+import { type Check, fuseStandardised, meanStd, type FusionWeights, type Scored, type SightingEvidence, standardise, type Standardisation } from './fusion';
+
+/**
+ * How the averaged standing is scaled. 'none': the weighted mean of the members' z as it is (pre-registered);
+ * its spread is below one model's (two standings that disagree average towards 0), so it passes the
+ * confidence labels' z thresholds less often and weighs less against the evidence than one model's z does.
+ * 'members': divided by its own spread and multiplied by the members' (weighted) mean spread, so it has one
+ * model's scale: chosen on the dev split (same ranks there, a strong hit on the described person for 5 of 33
+ * descriptions against 3, as 1.2.0 alone; docs/search-quality.md, "Phase 6").
+ */
+export type EnsembleScale = 'none' | 'members';
+export const ENSEMBLE_SCALE: EnsembleScale = 'members';
 
 export interface ModelSimilarities {
   /** One model's shortlist for the query (sighting ids in one case's numbering). */
@@ -21,11 +32,13 @@ export function ensembleStanding(
   standardisation: Standardisation,
   videoOf: (sighting: number) => number | undefined,
   weights: readonly number[],
+  scale: EnsembleScale = ENSEMBLE_SCALE,
 ): { similarities: { sighting: number; score: number }[]; zs: number[] } {
   if (models.length !== weights.length) throw new Error(`ensemble: ${models.length} models but ${weights.length} weights`);
   const of = models.map((m) => {
     const zs = standardise(m.similarities, standardisation, videoOf);
     return {
+      spread: meanStd(zs).std,
       z: new Map(m.similarities.map((s, i) => [s.sighting, zs[i]])), zFloor: zs.length ? Math.min(...zs) : 0,
       score: new Map(m.similarities.map((s) => [s.sighting, s.score])), scoreFloor: m.similarities.length ? Math.min(...m.similarities.map((s) => s.score)) : 0,
     };
@@ -37,6 +50,11 @@ export function ensembleStanding(
     of.reduce((a, m, i) => a + weights[i] * value(m, sighting), 0) / total;
   const similarities = [...ids].map((sighting) => ({ sighting, score: mean((m, s) => m.score.get(s) ?? m.scoreFloor, sighting) }));
   const zs = similarities.map((s) => mean((m, id) => m.z.get(id) ?? m.zFloor, s.sighting));
+  if (scale === 'members' && zs.length > 1) {
+    const own = meanStd(zs).std;
+    const target = of.reduce((a, m, i) => a + weights[i] * m.spread, 0) / total;
+    if (own > 0) for (let i = 0; i < zs.length; i++) zs[i] *= target / own;
+  }
   return { similarities, zs };
 }
 
@@ -49,7 +67,8 @@ export function ensembleRank(
   standardisation: Standardisation,
   videoOf: (sighting: number) => number | undefined,
   weights: readonly number[],
+  scale: EnsembleScale = ENSEMBLE_SCALE,
 ): Scored[] {
-  const { similarities, zs } = ensembleStanding(models, standardisation, videoOf, weights);
+  const { similarities, zs } = ensembleStanding(models, standardisation, videoOf, weights, scale);
   return fuseStandardised(similarities, zs, evidenceOf, checks, fusion);
 }
