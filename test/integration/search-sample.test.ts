@@ -157,8 +157,9 @@ test('CLI limits: --top, --from/--to and --min-score are checked with the IPC la
 });
 
 test('a description cut at the token limit says so (the limit read from the IVT manifest)', async () => {
-  const { loadIvtManifest, DEFAULT_IVT } = await import('../../electron/engine/vision/manifest');
-  const maxTokens = loadIvtManifest(process.env.SIGHTLINE_IVT_MODEL || DEFAULT_IVT).text.maxTokens;
+  const { loadIvtModel, DEFAULT_IVT } = await import('../../electron/engine/vision/manifest');
+  // The reading reported is the first member's (an ensemble's text encoder shown; one model: itself).
+  const maxTokens = loadIvtModel(process.env.SIGHTLINE_IVT_MODEL || DEFAULT_IVT).members[0].text.maxTokens;
   // Known words only, past the token limit, well under the 1000-character limit of the contract.
   const long = Array(maxTokens + 10).fill('red').join(' ');
   const { hits, stderr } = await search([long]);
