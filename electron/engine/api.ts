@@ -28,7 +28,7 @@ import { stripOf, trackStrip } from './search/trackStrip';
 import { Searcher } from './search/search';
 import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
-import { DEFAULT_DETECTOR, DEFAULT_IVT, embeddingSpace, loadDetectorManifest, loadIvtModel, teamRefusalOfIvt } from './vision/manifest';
+import { DEFAULT_DETECTOR, DEFAULT_IVT, embeddingSpace, loadDetectorManifest, loadIvtModel } from './vision/manifest';
 import { createSession } from './vision/providers';
 import { cachedPlayback, footageMissing, makeCachedProxies, makeProxies, playbackById, proxyCacheDir, proxyDirFor, readyCachedProxy, readyProxyPath } from './playback';
 import { sha256File } from './video/hash';
@@ -161,8 +161,6 @@ export class Engine implements SightlineApi {
    */
   async openTeamCase(req: OpenTeamCaseRequest): Promise<CaseInfo> {
     const conn = req.server.trim();
-    const refusal = teamRefusalOfIvt(this.ivtModel);
-    if (refusal) throw new EngineError(refusal, 'INVALID_ARGUMENT');
     let team: TeamCase;
     try {
       team = await TeamCase.open(conn);
