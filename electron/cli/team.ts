@@ -7,6 +7,7 @@ import { fpsSchema } from '../common/contract';
 import { TeamCase, DEFAULT_CHUNK_S } from '../engine/team/teamCase';
 import { runWorker, type WorkerEvent } from '../engine/team/worker';
 import { redact, scrub, serverFrom } from '../engine/team/server';
+import { configuredIvtModel } from '../engine/vision/manifest';
 import { resolveFfmpeg } from '../engine/video/ffmpegPath';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import { checkedNumber, number, parse, UsageError } from './args';
@@ -127,7 +128,7 @@ export async function worker(args: string[]): Promise<number> {
   let outcome: Awaited<ReturnType<typeof runWorker>>;
   try {
     outcome = await runWorker(conn, {
-      ffmpeg: ffmpeg().ffmpeg, provider: DEFAULT_SETTINGS.executionProvider, pathMap, untilDone: !!values['until-done'], signal: abort.signal, onEvent: print,
+      ffmpeg: ffmpeg().ffmpeg, provider: DEFAULT_SETTINGS.executionProvider, ivtModel: configuredIvtModel(), pathMap, untilDone: !!values['until-done'], signal: abort.signal, onEvent: print,
       maintenanceS: number(process.env.SIGHTLINE_QUEUE_MAINTENANCE_S, 'SIGHTLINE_QUEUE_MAINTENANCE_S', WORKER_USAGE),
     });
   } catch (e) {

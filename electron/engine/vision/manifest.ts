@@ -126,6 +126,9 @@ export const DEFAULT_IVT = 'ivt-small-synth-v1';
 export const DEFAULT_REID = 'person-reidentification-retail-0288';
 export const DEFAULT_ATTRIBUTES = 'person-attributes-recognition-crossroad-0230';
 
+/** The IVT model (or ensemble) indexing and search use unless told otherwise: SIGHTLINE_IVT_MODEL, else the default. */
+export function configuredIvtModel(): string { return process.env.SIGHTLINE_IVT_MODEL || DEFAULT_IVT; }
+
 export function modelDir(idOrDir: string): string {
   if (path.isAbsolute(idOrDir) || idOrDir.includes('/') || idOrDir.includes('\\')) return path.resolve(idOrDir);
   return path.join(packageRoot(), 'native-models', idOrDir);
