@@ -72,6 +72,7 @@ export async function indexChunk(store: ChunkStore, job: ChunkJob, models: Loade
     p.crops.forEach((c, i) => {
       const rank = rankInFrame.get(c.frame) ?? 0;
       rankInFrame.set(c.frame, rank + 1);
+      // One IVT vector per member of the model (an ensemble: each member's), as a case file's embed stage stores them.
       detections.push({ t: c.frame.timeS, rank, bbox: c.source, score: c.score, embeddings: p.vectors.map((member) => member[i]), reid: p.appearances[i], evidence: p.evidence[i] });
     });
     frames += batch.length;

@@ -63,9 +63,6 @@ export class PgSearchSource implements SearchSource {
     space.current = VectorIndex.fromArrays(modelId, dim, vectors, sightingOf, videoOf, timeOf, `team:${++this.generation}`);
   }
 
-  /** Videos loaded into the index of `modelId` (for progress and tests). */
-  videosLoaded(modelId: string, evidenceModel: string | null): number { return this.spaces.get(`${modelId}/${evidenceModel}`)?.loaded.size ?? 0; }
-
   async otherModels(modelId: string): Promise<string[]> {
     return (await this.pool.query('SELECT DISTINCT model_id FROM embeddings WHERE model_id != $1 LIMIT 3', [modelId])).rows.map((r) => r.model_id as string);
   }
