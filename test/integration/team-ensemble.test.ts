@@ -138,7 +138,11 @@ test('a team case keeps each member\'s index in memory: loading one member does 
 test('a team case indexed with one member, searched with the ensemble, is refused naming the missing member', { skip: skip ?? false, timeout: 60_000 }, async () => {
   const r = await hits(['--server', url('single')], 'walking', ENSEMBLE_ENV);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /indexed with model ivt-small-synth-v1@1\.2\.0, not ivt-osnet-v2@2\.0\.0 \(a member of the ensemble ivt-ensemble-v1@1\.0\.0\)/);
+  assert.match(r.stderr, /indexed with model ivt-small-synth-v1@1\.2\.0, not ivt-osnet-v2@2\.0\.0 \(a member of the ensemble ivt-ensemble-v1@1\.0\.0\): a team case is not re-indexed under another model: search it with the model it was indexed with/);
+  // The model it was indexed with still searches it.
+  const single = await hits(['--server', url('single')], 'walking', SINGLE_ENV);
+  assert.equal(single.code, 0, single.stderr);
+  assert.ok(single.hits.length > 0);
 });
 
 test('a team database of schema 2 (one embedding per detection) migrates in place, keeps every row and searches the same', { skip: skip ?? false, timeout: 180_000 }, async () => {

@@ -87,7 +87,7 @@ export class Searcher {
     const other = await this.source.otherModels(space);
     if (other.length) {
       const missing = this.model.ensemble ? `${space} (a member of the ensemble ${this.modelId})` : space;
-      throw new SearchError(`this case was indexed with model ${other.join(', ')}, not ${missing}: index it again (sightline index <any video of the case> --db <case>) to re-index with the current model`);
+      throw new SearchError(`this case was indexed with model ${other.join(', ')}, not ${missing}: ${this.source.reindexAdvice}`);
     }
   }
 

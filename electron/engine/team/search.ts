@@ -23,6 +23,8 @@ export class PgSearchSource implements SearchSource {
   private evidence = new Map<number, SightingEvidence | null>();
   private generation = 0;
   private readonly store: PgCaseStore;
+  // Workers index only chunks not done yet: a team case's videos are not re-indexed under another model in place.
+  readonly reindexAdvice = 'a team case is not re-indexed under another model: search it with the model it was indexed with (SIGHTLINE_IVT_MODEL), or index its footage into a new team case';
 
   constructor(private readonly pool: Pool) { this.store = new PgCaseStore(pool); }
 
