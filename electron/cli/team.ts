@@ -7,7 +7,7 @@ import { fpsSchema } from '../common/contract';
 import { TeamCase, DEFAULT_CHUNK_S } from '../engine/team/teamCase';
 import { runWorker, type WorkerEvent } from '../engine/team/worker';
 import { redact, scrub, serverFrom } from '../engine/team/server';
-import { teamRefusalOfIvt } from '../engine/vision/manifest';
+import { configuredIvtModel } from '../engine/vision/manifest';
 import { resolveFfmpeg } from '../engine/video/ffmpegPath';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import { checkedNumber, number, parse, UsageError } from './args';
@@ -24,15 +24,7 @@ async function server(value: string | undefined, usage: string): Promise<string>
 
 const ffmpeg = (): ReturnType<typeof resolveFfmpeg> => resolveFfmpeg({ ffmpegPath: DEFAULT_SETTINGS.ffmpegPath, ffprobePath: DEFAULT_SETTINGS.ffprobePath });
 
-/** An IVT ensemble named by SIGHTLINE_IVT_MODEL is for case files only: said before a team case is touched. */
-function refuseEnsemble(): void {
-  const id = process.env.SIGHTLINE_IVT_MODEL;
-  const refusal = id ? teamRefusalOfIvt(id) : null;
-  if (refusal) throw new UsageError(refusal);
-}
-
 async function withCase<T>(conn: string, fn: (t: TeamCase) => Promise<T>): Promise<T> {
-  refuseEnsemble();
   const t = await TeamCase.open(conn);
   try { return await fn(t); } catch (e) { throw new Error(scrub((e as Error).message, conn)); } finally { await t.close(); }
 }
@@ -115,7 +107,6 @@ export async function worker(args: string[]): Promise<number> {
     server: { type: 'string' }, concurrency: { type: 'string' }, 'path-map': { type: 'string', multiple: true }, 'until-done': { type: 'boolean' }, json: { type: 'boolean' },
   }, WORKER_USAGE);
   const conn = await server(values.server, WORKER_USAGE);
-  refuseEnsemble();
   const concurrency = number(values.concurrency, '--concurrency', WORKER_USAGE) ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64\nusage: ${WORKER_USAGE}`);
   const pathMap = (values['path-map'] ?? []).map((m): [string, string] => {
@@ -137,7 +128,7 @@ export async function worker(args: string[]): Promise<number> {
   let outcome: Awaited<ReturnType<typeof runWorker>>;
   try {
     outcome = await runWorker(conn, {
-      ffmpeg: ffmpeg().ffmpeg, provider: DEFAULT_SETTINGS.executionProvider, pathMap, untilDone: !!values['until-done'], signal: abort.signal, onEvent: print,
+      ffmpeg: ffmpeg().ffmpeg, provider: DEFAULT_SETTINGS.executionProvider, ivtModel: configuredIvtModel(), pathMap, untilDone: !!values['until-done'], signal: abort.signal, onEvent: print,
       maintenanceS: number(process.env.SIGHTLINE_QUEUE_MAINTENANCE_S, 'SIGHTLINE_QUEUE_MAINTENANCE_S', WORKER_USAGE),
     });
   } catch (e) {

@@ -28,7 +28,7 @@ import { stripOf, trackStrip } from './search/trackStrip';
 import { Searcher } from './search/search';
 import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
-import { DEFAULT_DETECTOR, DEFAULT_IVT, embeddingSpace, loadDetectorManifest, loadIvtModel, teamRefusalOfIvt } from './vision/manifest';
+import { configuredIvtModel, DEFAULT_DETECTOR, embeddingSpace, loadDetectorManifest, loadIvtModel } from './vision/manifest';
 import { createSession } from './vision/providers';
 import { cachedPlayback, footageMissing, makeCachedProxies, makeProxies, playbackById, proxyCacheDir, proxyDirFor, readyCachedProxy, readyProxyPath } from './playback';
 import { sha256File } from './video/hash';
@@ -105,7 +105,7 @@ export class Engine implements SightlineApi {
   }
 
   // A model folder of the user's (e.g. an IVT trained on CUHK-PEDES) replaces the shipped default.
-  private get ivtModel(): string { return this.opts.ivtModel ?? (process.env.SIGHTLINE_IVT_MODEL || DEFAULT_IVT); }
+  private get ivtModel(): string { return this.opts.ivtModel ?? configuredIvtModel(); }
   private get detectorModel(): string { return this.opts.detectorModel ?? (process.env.SIGHTLINE_DETECTOR_MODEL || DEFAULT_DETECTOR); }
 
   private requireCase(): Db {
@@ -161,8 +161,6 @@ export class Engine implements SightlineApi {
    */
   async openTeamCase(req: OpenTeamCaseRequest): Promise<CaseInfo> {
     const conn = req.server.trim();
-    const refusal = teamRefusalOfIvt(this.ivtModel);
-    if (refusal) throw new EngineError(refusal, 'INVALID_ARGUMENT');
     let team: TeamCase;
     try {
       team = await TeamCase.open(conn);

@@ -99,8 +99,8 @@ async function postgresBackend(pg: Awaited<ReturnType<typeof startPostgres>>): P
     assert.equal(await store.startChunk(videoId, idx, 'w1', 'models-key'), true);
     const mine = INPUTS.filter((d) => d.t >= idx && d.t < idx + 1);
     last = await store.writeChunk({
-      videoId, idx, modelKey: 'models-key', embeddingModel: IVT, reidModel: REID, evidenceModel: ATTR, frames: 2, cpuS: 0, worker: 'w1',
-      detections: mine.map((d) => ({ t: d.t, rank: INPUTS.filter((x) => x.t === d.t).indexOf(d), bbox: d.bbox, score: d.score, embedding: d.embedding, reid: d.reid, evidence: d.evidence })),
+      videoId, idx, modelKey: 'models-key', embeddingModels: [IVT], reidModel: REID, evidenceModel: ATTR, frames: 2, cpuS: 0, worker: 'w1',
+      detections: mine.map((d) => ({ t: d.t, rank: INPUTS.filter((x) => x.t === d.t).indexOf(d), bbox: d.bbox, score: d.score, embeddings: [d.embedding], reid: d.reid, evidence: d.evidence })),
     });
   }
   assert.equal(last, true);

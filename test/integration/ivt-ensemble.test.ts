@@ -2,7 +2,7 @@
 // real ffmpeg, ONNX Runtime and SQLite: indexing stores one embedding per member and detection, a search
 // ranks exactly as search/ensemble.ts combines the two single-model shortlists, a case indexed with 1.2.0
 // alone is refused with the way out, and a schema-5 case (one embedding per detection) migrates in place
-// and searches the same.
+// and searches the same. The ensemble on a team case (PostgreSQL): team-ensemble.test.ts.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -144,16 +144,6 @@ test('a schema-5 case (one embedding per detection) migrates in place, keeps its
   // The migrated file passes the integrity check (its schema is what the migrations declare).
   const verify = await runCli(['audit', 'verify', '--db', v5]);
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
-});
-
-test('a team case (PostgreSQL) refuses the ensemble before connecting, naming the limitation', { timeout: 60_000 }, async () => {
-  // Nothing listens on port 9: a refusal that tried the server first would report the connection instead.
-  const server = 'postgres://investigator:secret@127.0.0.1:9/case';
-  for (const args of [['index', SAMPLE_VIDEO, '--server', server], ['search', 'walking', '--server', server, '--json'], ['worker', '--server', server]]) {
-    const r = await runCli(args, { SIGHTLINE_IVT_MODEL: ENSEMBLE });
-    assert.notEqual(r.code, 0, args[0]);
-    assert.match(r.stderr, /IVT ensemble ivt-ensemble-v1@1\.0\.0 works with case files only: a team case \(PostgreSQL\) stores one IVT embedding per detection/, `${args[0]}: ${r.stderr}`);
-  }
 });
 
 test('indexing a 1.2.0 case with the ensemble re-indexes it: every detection then holds both members\' embeddings', { timeout: 180_000 }, async () => {

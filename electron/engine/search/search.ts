@@ -9,7 +9,7 @@ import { checksOf, filterChecks, fuse, FUSION_WEIGHTS, type FusionWeights, meanS
 import { ensembleRank } from './ensemble';
 import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
-import { embeddingSpace, ensembleTeamRefusal, type IvtModel, loadAttributesManifest, loadIvtModel } from '../vision/manifest';
+import { embeddingSpace, type IvtModel, loadAttributesManifest, loadIvtModel } from '../vision/manifest';
 import { toHit, wallClock } from './hits';
 import { SqliteSearchSource, type SearchSource } from './searchSource';
 import { DESCRIPTION_POOLING, type SightingPooling } from './sightingScore';
@@ -51,12 +51,10 @@ export class Searcher {
     this.evidenceModel = attr;
   }
 
-  /** A searcher over a case file, or over any other case through its SearchSource (a team case: one IVT model only). */
+  /** A searcher over a case file, or over any other case (a team case) through its SearchSource. */
   static async open(from: Db | SearchSource, ivtModel?: string, provider: ProviderPreference = 'auto'): Promise<Searcher> {
-    const isCaseFile = 'prepare' in from;
     const model = loadIvtModel(ivtModel);
-    if (model.ensemble && !isCaseFile) throw new SearchError(ensembleTeamRefusal(model.space));
-    const source = isCaseFile ? new SqliteSearchSource(from) : from;
+    const source = 'prepare' in from ? new SqliteSearchSource(from) : from;
     const members: TextMember[] = [];
     try {
       for (const m of model.members) {
@@ -89,7 +87,7 @@ export class Searcher {
     const other = await this.source.otherModels(space);
     if (other.length) {
       const missing = this.model.ensemble ? `${space} (a member of the ensemble ${this.modelId})` : space;
-      throw new SearchError(`this case was indexed with model ${other.join(', ')}, not ${missing}: index it again (sightline index <any video of the case> --db <case>) to re-index with the current model`);
+      throw new SearchError(`this case was indexed with model ${other.join(', ')}, not ${missing}: ${this.source.reindexAdvice}`);
     }
   }
 

@@ -19,6 +19,8 @@ export interface SearchSource {
   index(modelId: string, dim: number, evidenceModel: string | null): Promise<VectorIndex>;
   /** Other embedding models the case holds when it holds none of `modelId` (to say "index it again"). */
   otherModels(modelId: string): Promise<string[]>;
+  /** The way out of a case indexed with another model, as the stale-case error gives it. */
+  readonly reindexAdvice: string;
   /** A sighting's evidence, aggregated over its detections (for the index last returned). */
   evidenceOf(sighting: number): SightingEvidence | null;
   sightingRows(ids: number[]): Promise<Map<number, SightingRow>>;
@@ -35,6 +37,8 @@ export class SqliteSearchSource implements SearchSource {
   private evidence = new Map<number, SightingEvidence | null>();
   private evidenceVersion = '';
   private evidenceModel: string | null = null;
+
+  readonly reindexAdvice = 'index it again (sightline index <any video of the case> --db <case>) to re-index with the current model';
 
   constructor(private readonly db: Db) {}
 

@@ -19,16 +19,19 @@ export interface CaseVideo {
 /** A video of a team case as workers see it: with the chunk length its queue jobs cover. */
 export interface TeamVideo extends CaseVideo { chunkS: number }
 
-/** One detection a chunk found, with its vectors; `rank` is its place in the detector's output for that frame. */
+/**
+ * One detection a chunk found, with its vectors; `rank` is its place in the detector's output for that
+ * frame. `embeddings`: its IVT image vectors, one per member of the IVT model (ChunkWrite.embeddingModels).
+ */
 export interface ChunkDetection {
   t: number; rank: number; bbox: BBox; score: number;
-  embedding: Float32Array; reid: Float32Array; evidence?: CropEvidence;
+  embeddings: Float32Array[]; reid: Float32Array; evidence?: CropEvidence;
 }
 
 export interface ChunkWrite {
   videoId: number; idx: number; modelKey: string;
-  /** id@version of the IVT image encoder, the ReID network and the attribute network. */
-  embeddingModel: string; reidModel: string; evidenceModel?: string;
+  /** id@version of each IVT image encoder (one; an ensemble's members), the ReID network and the attribute network. */
+  embeddingModels: string[]; reidModel: string; evidenceModel?: string;
   detections: ChunkDetection[]; frames: number; cpuS: number; worker: string;
 }
 

@@ -9,7 +9,7 @@ import { StageClock } from '../indexing/stages';
 import { DEFAULT_MAX_SIDE } from '../indexing/indexVideo';
 import { VideoError } from '../video/errors';
 import { sampleFrames, type Frame } from '../video/sampler';
-import { embeddingSpace, ensembleTeamRefusal } from '../vision/manifest';
+import { embeddingSpace } from '../vision/manifest';
 import type { ChunkDetection, ChunkStore, TeamVideo } from './caseStore';
 import { stitchVideo } from './stitch';
 
@@ -46,7 +46,6 @@ export function chunkWindow(v: Pick<TeamVideo, 'chunkS' | 'sampleFps'>, idx: num
 }
 
 export async function indexChunk(store: ChunkStore, job: ChunkJob, models: LoadedModels, opts: ChunkOptions): Promise<{ frames: number; detections: number; stitched: boolean; skipped: boolean }> {
-  if (models.encoder.model.ensemble) throw new Error(ensembleTeamRefusal(models.encoder.space));
   const v = await store.video(job.videoId);
   const file = mapPath(v.path, opts.pathMap);
   let st: fs.Stats;
@@ -73,7 +72,8 @@ export async function indexChunk(store: ChunkStore, job: ChunkJob, models: Loade
     p.crops.forEach((c, i) => {
       const rank = rankInFrame.get(c.frame) ?? 0;
       rankInFrame.set(c.frame, rank + 1);
-      detections.push({ t: c.frame.timeS, rank, bbox: c.source, score: c.score, embedding: p.vectors[0][i], reid: p.appearances[i], evidence: p.evidence[i] });
+      // One IVT vector per member of the model (an ensemble: each member's), as a case file's embed stage stores them.
+      detections.push({ t: c.frame.timeS, rank, bbox: c.source, score: c.score, embeddings: p.vectors.map((member) => member[i]), reid: p.appearances[i], evidence: p.evidence[i] });
     });
     frames += batch.length;
     opts.afterBatch?.(batch[batch.length - 1].timeS);
@@ -94,7 +94,7 @@ export async function indexChunk(store: ChunkStore, job: ChunkJob, models: Loade
   }
   const cpu = process.cpuUsage(cpu0);
   const last = await store.writeChunk({
-    videoId: v.id, idx: job.idx, modelKey: models.modelKey, embeddingModel: models.encoder.memberSpaces[0], reidModel: models.reid.space,
+    videoId: v.id, idx: job.idx, modelKey: models.modelKey, embeddingModels: models.encoder.memberSpaces, reidModel: models.reid.space,
     evidenceModel: models.attributes && embeddingSpace(models.attributes.manifest),
     detections, frames, cpuS: (cpu.user + cpu.system) / 1e6, worker: opts.worker,
   });

@@ -134,6 +134,13 @@ export const PG_MIGRATIONS: string[] = [
     by          text NOT NULL DEFAULT current_user
   );
   `,
+  // 3 (IVT ensemble, as case/schema.ts 6): embeddings keyed by (detection, model), so a detection holds
+  // one embedding per member of an ensemble (vision/manifest.ts IvtModel). Only the key changes: every
+  // row stays where it is (migrate() runs this in the same transaction as the version it records).
+  `
+  ALTER TABLE embeddings DROP CONSTRAINT embeddings_pkey;
+  ALTER TABLE embeddings ADD PRIMARY KEY (detection_id, model_id);
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -142,7 +142,10 @@ export class PgCaseStore implements ChunkStore {
             SELECT u.id, $1, $2, u.t, u.rank, u.x, u.y, u.w, u.h, u.score
             FROM unnest($3::bigint[], $4::float8[], $5::int[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[]) AS u(id, t, rank, x, y, w, h, score)`,
         [w.videoId, w.idx, ids, col((d) => d.t), col((d) => d.rank), col((d) => d.bbox[0]), col((d) => d.bbox[1]), col((d) => d.bbox[2]), col((d) => d.bbox[3]), col((d) => d.score)]);
-        await c.query('INSERT INTO embeddings(detection_id, model_id, vector) SELECT u.id, $1, u.v FROM unnest($2::bigint[], $3::bytea[]) AS u(id, v)', [w.embeddingModel, ids, col((d) => toBytes(d.embedding))]);
+        // One row per detection and IVT model: an ensemble stores each member's vector (schema 3 key).
+        for (const [m, model] of w.embeddingModels.entries()) {
+          await c.query('INSERT INTO embeddings(detection_id, model_id, vector) SELECT u.id, $1, u.v FROM unnest($2::bigint[], $3::bytea[]) AS u(id, v)', [model, ids, col((d) => toBytes(d.embeddings[m]))]);
+        }
         await c.query('INSERT INTO reid_vectors(detection_id, model_id, vector) SELECT u.id, $1, u.v FROM unnest($2::bigint[], $3::bytea[]) AS u(id, v)', [w.reidModel, ids, col((d) => toBytes(d.reid))]);
         const ev = w.detections.map((d, i) => ({ id: ids[i], e: d.evidence })).filter((x) => x.e && w.evidenceModel);
         if (ev.length) {

@@ -13,52 +13,57 @@ import { teamVideoIdsOfCameras } from './videos';
 
 interface VideoRows { seq: string; vectors: Float32Array[]; sightings: number[]; times: number[]; evidence: Map<number, CropEvidence[]> }
 
+/** One IVT model's vectors in memory (an ensemble has one per member): per video, and the index built from them. */
+interface SpaceRows { loaded: Map<number, VideoRows>; current: VectorIndex | null; evidence: Map<number, SightingEvidence | null> }
+
 export class PgSearchSource implements SearchSource {
-  private loaded = new Map<number, VideoRows>();
-  private current: VectorIndex | null = null;
-  private loadedFor = '';
+  /** Keyed by IVT model and evidence model: an ensemble's members are searched in turn without reloading each other's vectors. */
+  private spaces = new Map<string, SpaceRows>();
+  /** The evidence of the index last returned (evidenceOf answers for it). */
   private evidence = new Map<number, SightingEvidence | null>();
   private generation = 0;
   private readonly store: PgCaseStore;
+  // Workers index only chunks not done yet: a team case's videos are not re-indexed under another model in place.
+  readonly reindexAdvice = 'a team case is not re-indexed under another model: search it with the model it was indexed with (SIGHTLINE_IVT_MODEL), or index its footage into a new team case';
 
   constructor(private readonly pool: Pool) { this.store = new PgCaseStore(pool); }
 
   async index(modelId: string, dim: number, evidenceModel: string | null): Promise<VectorIndex> {
     const key = `${modelId}/${evidenceModel}`;
-    if (key !== this.loadedFor) { this.loaded.clear(); this.loadedFor = key; }
+    let space = this.spaces.get(key);
+    if (!space) this.spaces.set(key, space = { loaded: new Map(), current: null, evidence: new Map() });
+    const { loaded } = space;
     const videos = (await this.pool.query("SELECT id, stitch_seq FROM videos WHERE status = 'done' AND stitch_seq IS NOT NULL")).rows as { id: string; stitch_seq: string }[];
-    let changed = !this.current || this.current.modelId !== modelId;
+    let changed = !space.current;
     const live = new Set(videos.map((v) => Number(v.id)));
-    for (const id of [...this.loaded.keys()]) if (!live.has(id)) { this.loaded.delete(id); changed = true; }
+    for (const id of [...loaded.keys()]) if (!live.has(id)) { loaded.delete(id); changed = true; }
     for (const v of videos) {
       const id = Number(v.id);
-      if (this.loaded.get(id)?.seq === v.stitch_seq) continue;
+      if (loaded.get(id)?.seq === v.stitch_seq) continue;
       const r: VideoRows = { seq: v.stitch_seq, vectors: [], sightings: [], times: [], evidence: new Map() };
       for (const row of await this.store.sightingVectors(id, modelId, evidenceModel)) {
         r.vectors.push(row.vector); r.sightings.push(row.sighting); r.times.push(row.t);
         if (row.evidence) r.evidence.set(row.sighting, [...(r.evidence.get(row.sighting) ?? []), JSON.parse(row.evidence) as CropEvidence]);
       }
-      this.loaded.set(id, r);
+      loaded.set(id, r);
       changed = true;
     }
-    if (changed) this.rebuild(modelId, dim);
-    return this.current!;
+    if (changed) this.rebuild(space, modelId, dim);
+    this.evidence = space.evidence;
+    return space.current!;
   }
 
-  private rebuild(modelId: string, dim: number): void {
-    const n = [...this.loaded.values()].reduce((a, r) => a + r.vectors.length, 0);
+  private rebuild(space: SpaceRows, modelId: string, dim: number): void {
+    const n = [...space.loaded.values()].reduce((a, r) => a + r.vectors.length, 0);
     const vectors = new Float32Array(n * dim), sightingOf = new Int32Array(n), videoOf = new Int32Array(n), timeOf = new Float32Array(n);
     let i = 0;
-    this.evidence.clear();
-    for (const [videoId, r] of this.loaded) {
+    space.evidence.clear();
+    for (const [videoId, r] of space.loaded) {
       r.vectors.forEach((v, k) => { vectors.set(v, i * dim); sightingOf[i] = r.sightings[k]; videoOf[i] = videoId; timeOf[i] = r.times[k]; i++; });
-      for (const [s, ev] of r.evidence) this.evidence.set(s, aggregateEvidence(ev));
+      for (const [s, ev] of r.evidence) space.evidence.set(s, aggregateEvidence(ev));
     }
-    this.current = VectorIndex.fromArrays(modelId, dim, vectors, sightingOf, videoOf, timeOf, `team:${++this.generation}`);
+    space.current = VectorIndex.fromArrays(modelId, dim, vectors, sightingOf, videoOf, timeOf, `team:${++this.generation}`);
   }
-
-  /** Videos loaded into the index (for progress and tests). */
-  get videosLoaded(): number { return this.loaded.size; }
 
   async otherModels(modelId: string): Promise<string[]> {
     return (await this.pool.query('SELECT DISTINCT model_id FROM embeddings WHERE model_id != $1 LIMIT 3', [modelId])).rows.map((r) => r.model_id as string);

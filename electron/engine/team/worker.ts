@@ -20,6 +20,8 @@ export type WorkerEvent =
 export interface WorkerOptions {
   ffmpeg: string;
   provider?: ProviderPreference;
+  /** IVT model or ensemble id (vision/manifest.ts loadIvtModel); default DEFAULT_IVT. */
+  ivtModel?: string;
   pathMap?: [string, string][];
   /** Seconds between expiry sweeps (a killed worker's chunk is retried after its timeout plus at most this). */
   maintenanceS?: number;
@@ -38,7 +40,7 @@ export async function runWorker(conn: string, opts: WorkerOptions): Promise<'don
   let models: LoadedModels | null = null;
   try {
     await store.check();
-    models = await loadIndexModels({ provider: opts.provider });
+    models = await loadIndexModels({ provider: opts.provider, ivtModel: opts.ivtModel });
     boss = await openQueue(conn, { supervise: true, maintenanceS: opts.maintenanceS });
     opts.onEvent({ event: 'ready', worker, provider: models.provider, modelKey: models.modelKey });
     const m = models;

@@ -44,21 +44,6 @@ export interface IvtModel {
   weights: number[];
 }
 
-/** Team cases (PostgreSQL) store one embedding per detection: an ensemble is for case files only. */
-export function ensembleTeamRefusal(space: string): string {
-  return `the IVT ensemble ${space} works with case files only: a team case (PostgreSQL) stores one IVT embedding per detection; use a single IVT model (unset SIGHTLINE_IVT_MODEL) for team cases`;
-}
-
-/**
- * The refusal a team case gives the IVT model `idOrDir` before anything is connected: ensembleTeamRefusal when
- * it names an ensemble, else null (also when it is not installed: a missing model is reported where it is used).
- */
-export function teamRefusalOfIvt(idOrDir: string): string | null {
-  let model: IvtModel;
-  try { model = loadIvtModel(idOrDir); } catch { return null; }
-  return model.ensemble ? ensembleTeamRefusal(model.space) : null;
-}
-
 export interface DetectorManifest {
   kind: 'detector';
   id: string;
@@ -140,6 +125,9 @@ export const DEFAULT_DETECTOR = 'nanodet-m-coco';
 export const DEFAULT_IVT = 'ivt-small-synth-v1';
 export const DEFAULT_REID = 'person-reidentification-retail-0288';
 export const DEFAULT_ATTRIBUTES = 'person-attributes-recognition-crossroad-0230';
+
+/** The IVT model (or ensemble) indexing and search use unless told otherwise: SIGHTLINE_IVT_MODEL, else the default. */
+export function configuredIvtModel(): string { return process.env.SIGHTLINE_IVT_MODEL || DEFAULT_IVT; }
 
 export function modelDir(idOrDir: string): string {
   if (path.isAbsolute(idOrDir) || idOrDir.includes('/') || idOrDir.includes('\\')) return path.resolve(idOrDir);
