@@ -15,7 +15,7 @@ export const REID_CROP_MARGIN: number = 0;
 /**
  * Whether the IVT crop and the ReID crop are one box. Only then does an IVT member built on the ReID
  * network's trunk (IvtManifest.image.sharedTrunk: IVT 2.0) run on the ReID pass's feature map and keep
- * its id@version: on the same crop the shared path equals its whole encoder to 4e-7; on the two crops
+ * its id@version: on the same crop the shared path equals its whole encoder to 1e-6; on the two crops
  * indexing cuts today its vectors differ (cosine down to 0.84 on vtest.avi, test/bench/shared-trunk.ts).
  */
 export const CROPS_AGREE = CROP_MARGIN === REID_CROP_MARGIN;
