@@ -49,6 +49,8 @@ nice -n 5 "$PY" -m ivt train --size hybrid --frozen-backbone --feature-cache "$W
   --mla --bmm --aux-schedule cycle --eval-every 100 --threads "${THREADS:-1}" --seed 0 2>&1 | tee "$WORK/frozen.log"
 "$PY" -m ivt export --checkpoint "$RUN/best.pt" --out "$OUT" --id ivt-osnet-v2 --version 2.0.0 \
   --license LICENSE-v2.model --description "IVT 2.0: ReID backbone (person-reidentification-retail-0288, frozen) + shared transformer, real pseudo-captioned and recoloured crops + synthetic"
+# The head alone (from the backbone's feature map on), for indexing that shares the ReID pass's trunk.
+"$PY" -m ivt.image_head --model "$OUT"
 # Old and new through the same ONNX path the engine runs (onnxruntime-node).
 "$PY" -m ivt.evaluate_shipped --model "$NM/ivt-small-synth-v1" "$OUT" \
   --data "$DATA/synth-hr:test" "$DATA/vtest-eval:test" --json "$RUN/eval.json" | tee "$WORK/eval.log"

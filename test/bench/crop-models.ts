@@ -5,6 +5,7 @@
 // garment-colour regions (vision/evidence.ts) that complete the attributes stage: the issue's budget
 // is network + colours ≤ 3 ms CPU per crop.
 //   npx tsc -p tsconfig.json && SIGHTLINE_THREADS=1 node dist/test/bench/crop-models.js [rounds]
+// Last: the embed + reid stages together, with and without the shared 0288 trunk (IVT 2.0 members).
 // SIGHTLINE_THREADS sets ORT's intra-op threads (providers.ts). Prints wall ms/crop (median, best)
 // and CPU ms/crop; for 0288 also the crop + resize alone (no network) and batch sizes 1–32.
 import * as fs from 'node:fs';
@@ -100,6 +101,33 @@ async function main(): Promise<void> {
     await enc.close();
   }
   if (cpuOf.length === 2) console.log(`IVT image encoder CPU per crop: ${(cpuOf[1] / cpuOf[0]).toFixed(1)}x the 1.2.0 encoder`);
+  if (other) await sharedTrunk(other, batch, rounds);
+}
+
+/**
+ * embed + reid stages together per crop, as perceive.ts runs them: 1.2.0 + ReID (the default), the model
+ * under test with its whole encoders + ReID, and the same with members built on the 0288 trunk running only
+ * their head on the ReID pass's feature map (IvtManifest.image.sharedTrunk; the committed crops are whole
+ * images, so the IVT and ReID crops are one box here).
+ */
+async function sharedTrunk(id: string, batch: Crop[], rounds: number): Promise<void> {
+  const reid = await ReidEncoder.load('person-reidentification-retail-0288', { provider: 'cpu' });
+  const base = await IvtImageEncoders.load('ivt-small-synth-v1', 'cpu');
+  const full = await IvtImageEncoders.load(id, 'cpu');
+  const shared = await IvtImageEncoders.load(id, 'cpu', reid.manifest);
+  const trunk = shared.trunkOutput;
+  if (!trunk) {
+    console.log(`${shared.space}: no member reads the ${reid.manifest.id} trunk (image.sharedTrunk): nothing shared`);
+  } else {
+    const b = await time(`embed+reid: ${base.space} + 0288`, async () => { await base.embedCrops(batch); await reid.embed(batch); }, rounds);
+    const f = await time(`embed+reid: ${full.space} + 0288 (whole encoders)`, async () => { await full.embedCrops(batch); await reid.embed(batch); }, rounds);
+    const s = await time(`embed+reid: ${shared.space} + 0288 (shared trunk)`, async () => {
+      const pass = await reid.embedWithTrunk(batch, trunk);
+      await shared.embedCrops(batch, pass.trunk);
+    }, rounds);
+    console.log(`embed+reid CPU per crop over ${base.space} + 0288: whole encoders +${(f - b).toFixed(2)} ms, shared trunk +${(s - b).toFixed(2)} ms (${(s / f).toFixed(2)}x the whole-encoder path)`);
+  }
+  for (const m of [reid, base, full, shared]) await m.close();
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BBox } from '../../electron/engine/contract';
 import { DEFAULT_MAX_SIDE } from '../../electron/engine/indexing/indexVideo';
+import { CROP_MARGIN, REID_CROP_MARGIN } from '../../electron/engine/indexing/thumbnail';
 import { clipBox } from '../../electron/engine/vision/crop';
 import type { Detector } from '../../electron/engine/vision/detector';
 import type { IvtImageEncoders } from '../../electron/engine/vision/ivt';
@@ -17,11 +18,9 @@ export interface RawDetection { bbox: BBox; score: number; ivt: Float32Array; re
 export interface RawFrame { t: number; dets: RawDetection[] }
 export interface RawClip { width: number; height: number; frames: RawFrame[] }
 
-const CROP_MARGIN = 0.05;
-
 export async function rawDetections(file: string, m: { detector: Detector; encoder: IvtImageEncoders; reid: ReidEncoder }, ffmpeg: string, fps = 2): Promise<RawClip> {
   const stat = fs.statSync(file);
-  const key = crypto.createHash('sha256').update(`${path.resolve(file)}|${stat.size}|${stat.mtimeMs}|${fps}|${m.detector.manifest.version}|${m.reid.space}|v1`).digest('hex').slice(0, 16);
+  const key = crypto.createHash('sha256').update(`${path.resolve(file)}|${stat.size}|${stat.mtimeMs}|${fps}|${m.detector.manifest.version}|${m.reid.space}|${CROP_MARGIN}|${REID_CROP_MARGIN}|v1`).digest('hex').slice(0, 16);
   const cached = path.join(cacheDir(), `tracking-${path.basename(file)}-${key}.json`);
   if (fs.existsSync(cached)) return decode(JSON.parse(fs.readFileSync(cached, 'utf8')));
   const out: RawClip = { width: 0, height: 0, frames: [] };
@@ -33,7 +32,7 @@ export async function rawDetections(file: string, m: { detector: Detector; encod
       out.width = Math.round(f.width / f.scale);
       out.height = Math.round(f.height / f.scale);
       const [ivt] = await m.encoder.embedCrops(boxes[i].map((d) => ({ image: f, bbox: clipBox(d.bbox, f.width, f.height, CROP_MARGIN) })));
-      const reid = await m.reid.embed(boxes[i].map((d) => ({ image: f, bbox: clipBox(d.bbox, f.width, f.height, 0) })));
+      const reid = await m.reid.embed(boxes[i].map((d) => ({ image: f, bbox: clipBox(d.bbox, f.width, f.height, REID_CROP_MARGIN) })));
       out.frames.push({
         t: f.timeS,
         dets: boxes[i].map((d, j) => ({ bbox: d.bbox.map((x) => x / f.scale) as BBox, score: d.score, ivt: ivt[j], reid: reid[j] })),

@@ -19,6 +19,7 @@ import { indexVideo, IndexModels } from './indexVideo';
 import { clearIndex } from './store';
 import { DEFAULT_SETTINGS } from '../settings';
 import { TRACKER_VERSION } from './tracker';
+import { CROPS_AGREE } from './thumbnail';
 
 export interface IndexJobOptions {
   paths: string[];
@@ -54,12 +55,15 @@ export interface LoadedModels extends IndexModels { provider: string }
 export async function loadIndexModels(opts: { provider?: ProviderPreference; detectorModel?: string; ivtModel?: string; reidModel?: string; threads?: number; detectionTiles?: boolean | TileMode }): Promise<LoadedModels> {
   const setting = opts.detectionTiles ?? DEFAULT_SETTINGS.detectionTiles;
   const tiles: TileMode = typeof setting === 'string' ? setting : setting ? TILES_WHEN_ON : 'off';
-  const { detector, encoder, reid, attributes } = await withIntraOpThreads(opts.threads, async () => ({
-    detector: await Detector.load(opts.detectorModel, { provider: opts.provider, tiles }),
-    encoder: await IvtImageEncoders.load(opts.ivtModel, opts.provider),
-    reid: await ReidEncoder.load(opts.reidModel, { provider: opts.provider }),
-    attributes: await AttributeModel.load(undefined, { provider: opts.provider }),
-  }));
+  const { detector, encoder, reid, attributes } = await withIntraOpThreads(opts.threads, async () => {
+    const detector = await Detector.load(opts.detectorModel, { provider: opts.provider, tiles });
+    const reid = await ReidEncoder.load(opts.reidModel, { provider: opts.provider });
+    // An IVT member built on this ReID network's trunk runs only its head on the ReID pass's map, when
+    // both crops are the same box (thumbnail.ts CROPS_AGREE); otherwise its whole encoder.
+    const trunkOf = CROPS_AGREE ? reid.manifest : undefined;
+    const encoder = await IvtImageEncoders.load(opts.ivtModel, opts.provider, trunkOf);
+    return { detector, encoder, reid, attributes: await AttributeModel.load(undefined, { provider: opts.provider }) };
+  });
   // Everything that shapes a video's index: a change of any part re-indexes the case's videos
   // (sightings of two trackers, or vectors of two models, are never mixed).
   const modelKey = [

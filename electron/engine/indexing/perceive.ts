@@ -8,7 +8,7 @@ import type { TileKeeper } from '../vision/tiles';
 import { clipBox } from '../vision/crop';
 import { cropEvidence, type CropEvidence } from '../vision/evidence';
 import { plausiblePeople } from './personFilter';
-import { cropBox } from './thumbnail';
+import { cropBox, REID_CROP_MARGIN } from './thumbnail';
 import type { StageClock } from './stages';
 import type { IndexModels } from './indexVideo';
 
@@ -39,14 +39,27 @@ export async function perceive(seen: Frame[], models: IndexModels, clock: StageC
     const f = seen[fi];
     for (const d of boxes) {
       const src: BBox = [d.bbox[0] / f.scale, d.bbox[1] / f.scale, d.bbox[2] / f.scale, d.bbox[3] / f.scale];
-      crops.push({ image: f, bbox: cropBox(f, d.bbox), tight: clipBox(d.bbox, f.width, f.height, 0), frame: f, score: d.score, source: src });
+      crops.push({ image: f, bbox: cropBox(f, d.bbox), tight: clipBox(d.bbox, f.width, f.height, REID_CROP_MARGIN), frame: f, score: d.score, source: src });
     }
   });
-  const vectors = await models.encoder.embedCrops(crops);
-  clock.lap('embed');
   // ReID sees the detector's box itself (no margin), as the network was trained on.
-  const appearances = await models.reid.embed(crops.map((c) => ({ image: c.image, bbox: c.tight })));
-  clock.lap('reid');
+  const reidCrops = crops.map((c) => ({ image: c.image, bbox: c.tight }));
+  const trunk = models.encoder.trunkOutput;
+  let vectors: Float32Array[][], appearances: Float32Array[];
+  if (!trunk) {
+    vectors = await models.encoder.embedCrops(crops);
+    clock.lap('embed');
+    appearances = await models.reid.embed(reidCrops);
+    clock.lap('reid');
+  } else {
+    // An IVT member built on the ReID network's trunk (job.ts loads it so only when the two crops are
+    // the same box): the ReID pass also hands out the trunk's map, the member runs its head on it.
+    const pass = await models.reid.embedWithTrunk(reidCrops, trunk);
+    appearances = pass.embeddings;
+    clock.lap('reid');
+    vectors = await models.encoder.embedCrops(crops, pass.trunk);
+    clock.lap('embed');
+  }
   const evidence: (CropEvidence | undefined)[] = models.attributes
     ? (await models.attributes.predict(crops)).map((a, i) => cropEvidence(crops[i].image, crops[i].bbox, a))
     : [];

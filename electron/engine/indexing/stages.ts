@@ -5,7 +5,7 @@ export const STAGES = [
   { name: 'decode', label: 'decode-wait', code: 'video/sampler.ts', does: 'ffmpeg decodes and samples frames at 1/fps ticks (time spent waiting for the next frame)' },
   { name: 'gate', label: 'gate', code: 'indexing/motionGate.ts', does: 'motion gating: a 64×36 grey grid against the previous sampled frame decides whether the detector (and all after it) sees the frame' },
   { name: 'detect', label: 'detect', code: 'vision/detector.ts, indexing/personFilter.ts', does: 'person detector (NanoDet ONNX) on a batch of frames; boxes that do not look like people dropped' },
-  { name: 'embed', label: 'crop+embed', code: 'vision/crop.ts, vision/ivt.ts', does: 'crops of each person, IVT image encoder (each member of an ensemble such as ivt-ensemble-v1, one vector each) → unit vectors' },
+  { name: 'embed', label: 'crop+embed', code: 'vision/crop.ts, vision/ivt.ts', does: 'crops of each person, IVT image encoder (each member of an ensemble such as ivt-ensemble-v1, one vector each) → unit vectors; a member built on the ReID trunk (IVT 2.0) runs only its head on the reid pass\'s feature map when the IVT and ReID crops are one box (thumbnail.ts CROPS_AGREE)' },
   { name: 'reid', label: 'reid', code: 'vision/reid.ts', does: 'the same crops, person re-identification network → appearance vectors (tracking, same person)' },
   { name: 'attributes', label: 'attributes', code: 'vision/attributes.ts, vision/evidence.ts', does: 'attribute network on each crop + upper/lower garment colours read from regions (evidence for fused search)' },
   { name: 'track', label: 'track', code: 'indexing/tracker.ts', does: 'detections associated by motion + ReID appearance into tracks (= sightings)' },

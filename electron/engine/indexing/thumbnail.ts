@@ -10,6 +10,15 @@ import type { Frame } from '../video/sampler';
 export const THUMB_HEIGHT = 160;
 /** Margin around a detection in the crops the networks see (and the thumbnail shows). */
 export const CROP_MARGIN = 0.05;
+/** Margin of the ReID network's crop: none, the detector's box itself, as the network was trained on. */
+export const REID_CROP_MARGIN: number = 0;
+/**
+ * Whether the IVT crop and the ReID crop are one box. Only then does an IVT member built on the ReID
+ * network's trunk (IvtManifest.image.sharedTrunk: IVT 2.0) run on the ReID pass's feature map and keep
+ * its id@version: on the same crop the shared path equals its whole encoder to 1e-6; on the two crops
+ * indexing cuts today its vectors differ (cosine down to 0.84 on vtest.avi, test/bench/shared-trunk.ts).
+ */
+export const CROPS_AGREE = CROP_MARGIN === REID_CROP_MARGIN;
 
 /** The crop box (frame pixels, margin included, clipped) of a detection box given in frame pixels. */
 export function cropBox(frame: RgbImage, frameBox: BBox): BBox {

@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import type { BBox } from '../contract';
 import { cropToTensor } from './crop';
 import type { RgbImage } from './frame';
-import { embeddingSpace, IvtManifest, type IvtModel, loadIvtManifest, loadIvtModel } from './manifest';
+import { embeddingSpace, IvtManifest, type IvtModel, loadIvtManifest, loadIvtModel, ModelError, type ReidManifest, type SharedTrunk } from './manifest';
 import { OnnxModel } from './onnxModel';
 import type { ProviderAttempt, ProviderPreference } from './providers';
 import { WordPieceTokenizer } from './tokenizer';
@@ -26,11 +26,27 @@ export function l2normalise(v: Float32Array): Float32Array {
 }
 
 export class ImageEncoder {
-  private constructor(readonly manifest: IvtManifest, private model: OnnxModel) {}
+  private constructor(readonly manifest: IvtManifest, private model: OnnxModel, readonly trunk?: SharedTrunk & { shape: number[] }) {}
 
-  static async load(idOrDir?: string | IvtManifest, pref: ProviderPreference = 'auto'): Promise<ImageEncoder> {
+  /**
+   * The whole image encoder (pixels in), or with `trunkOf` (the ReID manifest whose trunk this model's
+   * image.sharedTrunk names) only its head: feature maps of that network in (`embedTrunk`).
+   */
+  static async load(idOrDir?: string | IvtManifest, pref: ProviderPreference = 'auto', trunkOf?: ReidManifest): Promise<ImageEncoder> {
     const m = typeof idOrDir === 'object' ? idOrDir : loadIvtManifest(idOrDir);
-    return new ImageEncoder(m, await OnnxModel.open(m, m.image.file, pref));
+    if (!trunkOf) return new ImageEncoder(m, await OnnxModel.open(m, m.image.file, pref));
+    const st = m.image.sharedTrunk;
+    const out = st && trunkOf.id === st.model ? trunkOf.outputs[st.output] : undefined;
+    if (!st || !out?.shape || out.shape.length !== 3) {
+      throw new ModelError(`${path.join(m.dir, 'manifest.json')}: image.sharedTrunk does not name a [C, H, W] output of ${trunkOf.id}`);
+    }
+    return new ImageEncoder(m, await OnnxModel.open(m, st.head, pref), { ...st, shape: out.shape });
+  }
+
+  /** Whether a member reading `reid`'s trunk can run as its head alone (the trunk computed once, by the ReID stage). */
+  static readsTrunkOf(m: IvtManifest, reid: ReidManifest): boolean {
+    const st = m.image.sharedTrunk;
+    return !!st && st.model === reid.id && !!reid.outputs[st.output]?.shape;
   }
 
   get dim(): number { return this.manifest.embeddingDim; }
@@ -41,6 +57,7 @@ export class ImageEncoder {
   /** Embeds person crops (boxes of one or more frames) in one batch; returns one vector per crop. */
   async embedCrops(crops: { image: RgbImage; bbox: BBox }[]): Promise<Float32Array[]> {
     if (crops.length === 0) return [];
+    if (this.trunk) throw new ModelError(`${this.manifest.id}: loaded as its image head, it embeds ${this.trunk.model} feature maps (embedTrunk), not crops`);
     // The IVT manifest gives mean/std in 0–1 units (RGB), hence cropToTensor rather than cropToInput.
     const { width, height, mean, std, input, output } = this.manifest.image;
     const size = 3 * width * height;
@@ -52,21 +69,41 @@ export class ImageEncoder {
     return crops.map((_, i) => l2normalise(data.slice(i * d, (i + 1) * d)));
   }
 
+  /** The head alone on feature maps of the shared trunk (one [C·H·W] array per crop): the same vectors as embedCrops up to float rounding. */
+  async embedTrunk(maps: readonly Float32Array[]): Promise<Float32Array[]> {
+    if (!this.trunk) throw new ModelError(`${this.manifest.id}: loaded as the whole image encoder, not as its head`);
+    if (maps.length === 0) return [];
+    const [c, h, w] = this.trunk.shape;
+    const per = c * h * w;
+    const batch = new Float32Array(maps.length * per);
+    maps.forEach((m, i) => {
+      if (m.length !== per) throw new ModelError(`${this.manifest.id}: feature map of ${m.length} values, ${this.trunk!.model} "${this.trunk!.output}" is ${c}×${h}×${w}`);
+      batch.set(m, i * per);
+    });
+    const out = await this.model.run({ [this.trunk.input]: new ort.Tensor('float32', batch, [maps.length, c, h, w]) });
+    const data = this.model.output(out, this.manifest.image.output).data as Float32Array;
+    const d = this.dim;
+    return maps.map((_, i) => l2normalise(data.slice(i * d, (i + 1) * d)));
+  }
+
   async close(): Promise<void> { await this.model.close(); }
 }
 
 /**
  * The image side of an IVT model as indexing runs it: one encoder, or each member of an ensemble
  * (vision/manifest.ts IvtModel) on the same crops, each member's vectors stored under its own id@version.
+ * Loaded with `trunkOf` (a ReID manifest), members whose image.sharedTrunk names that network's trunk
+ * run only their head, on the feature maps the ReID pass computes anyway (ReidEncoder.embedWithTrunk):
+ * one trunk pass per crop for both, the same vectors up to float rounding for the same crop.
  */
 export class IvtImageEncoders {
   private constructor(readonly model: IvtModel, readonly members: ImageEncoder[]) {}
 
-  static async load(idOrDir?: string, pref: ProviderPreference = 'auto'): Promise<IvtImageEncoders> {
+  static async load(idOrDir?: string, pref: ProviderPreference = 'auto', trunkOf?: ReidManifest): Promise<IvtImageEncoders> {
     const model = loadIvtModel(idOrDir);
     const members: ImageEncoder[] = [];
     try {
-      for (const m of model.members) members.push(await ImageEncoder.load(m, pref));
+      for (const m of model.members) members.push(await ImageEncoder.load(m, pref, trunkOf && ImageEncoder.readsTrunkOf(m, trunkOf) ? trunkOf : undefined));
     } catch (e) {
       for (const m of members) await m.close();
       throw e;
@@ -79,11 +116,20 @@ export class IvtImageEncoders {
   /** id@version of each member, in the order of `embedCrops`' vectors. */
   get memberSpaces(): string[] { return this.members.map((m) => embeddingSpace(m.manifest)); }
   get provider(): string { return this.members[0].provider; }
+  /** The ReID output (key of its manifest's outputs) that members loaded as heads read; undefined when none is. */
+  get trunkOutput(): string | undefined { return this.members.find((m) => m.trunk)?.trunk!.output; }
 
-  /** Each member's vectors of the crops: [member][crop]. */
-  async embedCrops(crops: { image: RgbImage; bbox: BBox }[]): Promise<Float32Array[][]> {
+  /**
+   * Each member's vectors of the crops: [member][crop]. Members loaded as heads read `maps` instead
+   * (the ReID pass's trunk output of the same crops, in order), which they then need.
+   */
+  async embedCrops(crops: { image: RgbImage; bbox: BBox }[], maps?: readonly Float32Array[]): Promise<Float32Array[][]> {
     const out: Float32Array[][] = [];
-    for (const m of this.members) out.push(await m.embedCrops(crops));
+    for (const m of this.members) {
+      if (!m.trunk) { out.push(await m.embedCrops(crops)); continue; }
+      if (!maps || maps.length !== crops.length) throw new ModelError(`${m.manifest.id}: runs on the ${m.trunk.model} trunk: needs its feature map of each of the ${crops.length} crops`);
+      out.push(await m.embedTrunk(maps));
+    }
     return out;
   }
 

@@ -10,12 +10,19 @@ export interface IvtManifest {
   version: string;
   license?: string;
   embeddingDim: number;
-  image: { file: string; input: string; output: string; height: number; width: number; mean: number[]; std: number[] };
+  image: { file: string; input: string; output: string; height: number; width: number; mean: number[]; std: number[]; sharedTrunk?: SharedTrunk };
   text: { file: string; inputs: { ids: string; mask: string }; output: string; maxTokens: number };
   tokenizer: { type: 'wordpiece'; vocab: string; lowercase: boolean; cls: string; sep: string; pad: string; unk: string; mask: string };
   files: Record<string, string>;
   dir: string;
 }
+
+/**
+ * An image encoder that is a ReID network's inner feature map + a head (IVT 2.0: person-reidentification-retail-0288
+ * cut at layer 1126): `output` names that map among the ReID manifest's outputs, `head` is the encoder from
+ * the map on (file of this model's folder, input tensor `input`). Written by native-models/ivt/ivt/image_head.py.
+ */
+export interface SharedTrunk { model: string; output: string; head: string; input: string }
 
 /**
  * Several IVT models searched as one (search/ensemble.ts): each member embeds every crop and every
@@ -88,7 +95,8 @@ interface OnnxManifestBase {
 export interface ReidManifest extends OnnxManifestBase {
   kind: 'reid';
   input: ImageInputSpec & { resize: 'stretch' };
-  outputs: { embedding: { name: string; dim: number } };
+  /** `trunk`: an inner feature map [C, H, W] the converter exposes for models that read it (IvtManifest.image.sharedTrunk). */
+  outputs: { embedding: { name: string; dim: number } } & Record<string, { name: string; shape?: number[] }>;
 }
 
 /** Pedestrian-attribute network: probabilities per label plus garment colour points. */

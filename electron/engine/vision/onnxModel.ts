@@ -38,9 +38,9 @@ export class OnnxModel {
 
   get outputNames(): readonly string[] { return this.session.outputNames; }
 
-  /** One inference run. */
-  run(feeds: Feeds): Promise<Outputs> {
-    return this.session.run(feeds);
+  /** One inference run; `fetches`: only these outputs (default: all). */
+  run(feeds: Feeds, fetches?: readonly string[]): Promise<Outputs> {
+    return fetches ? this.session.run(feeds, fetches as string[]) : this.session.run(feeds);
   }
 
   /** Runs `job` after every job queued before it has finished. */

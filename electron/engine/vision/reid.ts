@@ -39,16 +39,36 @@ export class ReidEncoder {
   get attempts(): ProviderAttempt[] { return this.model.attempts; }
 
   /** One L2-normalised vector per crop, in order; runs batchSize crops per inference. */
-  embed(crops: readonly Crop[]): Promise<Float32Array[]> {
+  async embed(crops: readonly Crop[]): Promise<Float32Array[]> {
+    return (await this.embedWithTrunk(crops)).embeddings;
+  }
+
+  /**
+   * The vectors and, with `trunk` (a key of the manifest's outputs, e.g. "trunk"), that inner feature map
+   * of each crop from the same pass: what an image encoder built on this network's trunk reads
+   * (IvtManifest.image.sharedTrunk), so the trunk runs once per crop for both.
+   */
+  embedWithTrunk(crops: readonly Crop[], trunk?: string): Promise<{ embeddings: Float32Array[]; trunk: Float32Array[] }> {
+    const mapName = trunk === undefined ? undefined : this.trunkOutput(trunk).name;
     return this.model.inBatches(crops, this.batchSize, async (chunk) => {
       const { input, outputs } = this.manifest;
-      const out = await this.model.run({ [input.name]: cropBatch(chunk, input) });
+      const fetches = mapName ? [outputs.embedding.name, mapName] : [outputs.embedding.name];
+      const out = await this.model.run({ [input.name]: cropBatch(chunk, input) }, fetches);
       const t = this.model.output(out, outputs.embedding.name);
       const data = t.data as Float32Array;
       const d = this.dim;
       if (data.length !== chunk.length * d) throw new ModelError(`${this.model.file}: embedding has ${data.length / chunk.length} values per crop, manifest says ${d}`);
-      return chunk.map((_, i) => l2normalise(data.slice(i * d, (i + 1) * d)));
-    });
+      const maps = mapName ? this.model.output(out, mapName).data as Float32Array : undefined;
+      const m = maps ? maps.length / chunk.length : 0;
+      return chunk.map((_, i) => ({ embedding: l2normalise(data.slice(i * d, (i + 1) * d)), map: maps ? maps.slice(i * m, (i + 1) * m) : undefined }));
+    }).then((rows) => ({ embeddings: rows.map((r) => r.embedding), trunk: mapName ? rows.map((r) => r.map!) : [] }));
+  }
+
+  /** The manifest's entry for inner output `key`, or a clear error naming the manifest. */
+  trunkOutput(key: string): { name: string; shape?: number[] } {
+    const o = this.manifest.outputs[key];
+    if (!o || key === 'embedding') throw new ModelError(`${path.join(this.manifest.dir, 'manifest.json')}: ${this.manifest.id} has no inner output "${key}" (has ${Object.keys(this.manifest.outputs).join(', ')})`);
+    return o;
   }
 
   async close(): Promise<void> { await this.model.close(); }

@@ -32,12 +32,15 @@ def convert_model(model_id: str, out_dir: str, native: str = NATIVE) -> dict:
         raise SystemExit(f"unknown model {model_id}; known: {', '.join(sorted(MODELS))}")
     xml, bin_ = source_paths(model_id, native)
     ir = ir_graph.load(xml, bin_)
-    onnx_model = converter.convert(ir, doc=f"{model_id}, converted from OpenVINO IR by native-models/tools/ir2onnx")
+    spec = MODELS[model_id]
+    # Outputs the manifest names that are not IR Results are inner layers ("taps").
+    results = {ir_graph.result_name(r) for r in ir.results}
+    taps = [o["name"] for o in spec["outputs"].values() if o["name"] not in results]
+    onnx_model = converter.convert(ir, doc=f"{model_id}, converted from OpenVINO IR by native-models/tools/ir2onnx", taps=taps)
     os.makedirs(out_dir, exist_ok=True)
     onnx_path = os.path.join(out_dir, "model.onnx")
     with open(onnx_path, "wb") as f:
         f.write(onnx_model.SerializeToString())
-    spec = MODELS[model_id]
     manifest = {
         "kind": spec["kind"], "id": model_id, "version": spec["version"], "description": spec["description"],
         "license": "Apache-2.0", "file": "model.onnx", "input": spec["input"], "batch": "dynamic",

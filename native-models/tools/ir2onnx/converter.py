@@ -4,7 +4,8 @@ Each IR layer becomes one ONNX node (MVN over all spatial axes becomes InstanceN
 other MVNs a small ReduceMean/Sqrt chain). Const inputs that ONNX wants as attributes (axes,
 Gather axis) are folded; convolution weights are reshaped to ONNX's [O, I/G, kh, kw]; the
 batch axis of the input is made dynamic (the IR's shape-computing subgraphs are kept as they
-are, so reshapes follow the batch). Layers are visited in a fixed topological order and only
+are, so reshapes follow the batch). `taps` name inner layers whose outputs become extra graph
+outputs after the IR's Results (e.g. a feature map that another model reads). Layers are visited in a fixed topological order and only
 referenced constants become initializers, so the output bytes are reproducible.
 """
 from __future__ import annotations
@@ -92,7 +93,7 @@ def _spatial(layer: Layer):
     return dict(strides=layer.ints("strides"), pads=pb + pe, dilations=dil)
 
 
-def convert(model: IrModel, doc: str = "") -> onnx.ModelProto:
+def convert(model: IrModel, doc: str = "", taps: Sequence[str] = ()) -> onnx.ModelProto:
     b = _Builder(model)
     inputs: List[onnx.ValueInfoProto] = []
     outputs: List[onnx.ValueInfoProto] = []
@@ -194,6 +195,14 @@ def convert(model: IrModel, doc: str = "") -> onnx.ModelProto:
             b.add("Concat", [x(i) for i in range(len(L.sources))], [out], axis=int(L.data["axis"]))
         else:
             raise IrError(f"layer {L.name}: IR operator {t} not supported by the converter")
+
+    by_name = {L.name: L for L in model.layers.values()}
+    for tap in taps:
+        L = by_name.get(tap)
+        if L is None or L.type in ("Const", "Parameter", "Result"):
+            raise IrError(f"tap layer {tap!r} is not an inner layer of the IR {model.name}")
+        name = b.names[(L.id, L.outputs[0].id)]
+        outputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, [BATCH] + list(L.outputs[0].dims[1:])))
 
     graph = helper.make_graph(b.nodes, model.name or "ir", inputs, outputs,
                               initializer=[b.inits[k] for k in sorted(b.inits)])

@@ -25,7 +25,11 @@ MODELS = {
         "version": "1.0.0",
         "description": "Person re-identification (OmniScaleNet-style, smaller variant, Open Model Zoo person-reidentification-retail-0288): a 256-d appearance embedding per person crop.",
         "input": {"name": "data", "width": 128, "height": 256, **_BGR_0_255},
-        "outputs": _REID_OUTPUT,
+        # "trunk" is an inner layer, not an IR Result: the converter adds it as a second graph output
+        # (the embedding is unchanged), so one pass feeds both the ReID stage and IVT 2.0's image head.
+        "outputs": {**_REID_OUTPUT,
+                    "trunk": {"name": "1126", "shape": [128, 16, 8],
+                              "meaning": "feature map before the global depthwise pooling (ReLU after the last 1x1 conv): the image stem of IVT 2.0 (ivt-osnet-v2)"}},
     },
     "person-attributes-recognition-crossroad-0230": {
         "kind": "attributes",

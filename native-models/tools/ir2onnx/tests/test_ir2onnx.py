@@ -110,6 +110,27 @@ class EveryOperator(unittest.TestCase):
             np.testing.assert_allclose(out[k], ref[k], rtol=1e-4, atol=1e-5, err_msg=k)
         self.assertGreater(float(np.std(ref["embedding"])), 1e-3, "degenerate test graph")
 
+    @unittest.skipUnless(HAVE_NODE, "node not on PATH")
+    def test_a_tap_is_an_extra_output_and_leaves_the_results_unchanged(self):
+        tap = next(L for L in self.ir.layers.values() if L.type == "ReLU")
+        plain, tapped = converter.convert(self.ir), converter.convert(self.ir, taps=[tap.name])
+        self.assertEqual([o.name for o in tapped.graph.output], [o.name for o in plain.graph.output] + [tap.outputs[0].names[0] if tap.outputs[0].names else f"{tap.name}:{tap.outputs[0].id}"])
+        dims = [d.dim_param or d.dim_value for d in tapped.graph.output[-1].type.tensor_type.shape.dim]
+        self.assertEqual(dims, ["batch"] + list(tap.outputs[0].dims[1:]))
+        outs = {}
+        for name, model in (("plain", plain), ("tapped", tapped)):
+            path = os.path.join(self.dir, f"{name}.onnx")
+            with open(path, "wb") as f:
+                f.write(model.SerializeToString())
+            outs[name], _ = check_parity.run_onnx(path, {"data": self.x})
+        for k in outs["plain"]:
+            np.testing.assert_array_equal(outs["tapped"][k], outs["plain"][k], err_msg=k)
+        tapped_out = outs["tapped"][tapped.graph.output[-1].name]
+        self.assertEqual(tapped_out.shape, (3,) + tuple(tap.outputs[0].dims[1:]))
+        self.assertGreaterEqual(float(tapped_out.min()), 0.0)  # a ReLU's output
+        with self.assertRaisesRegex(ir_graph.IrError, r"tap layer 'nope' is not an inner layer"):
+            converter.convert(self.ir, taps=["nope"])
+
     def test_conversion_is_deterministic(self):
         a = converter.convert(ir_graph.load(self.xml)).SerializeToString()
         b = converter.convert(ir_graph.load(self.xml)).SerializeToString()

@@ -66,6 +66,11 @@ class VendoredReid(unittest.TestCase):
         print(f"\n{REID}: max |torch - onnx| = {diff:.2e} (output range ±{np.max(np.abs(want)):.3g})")
         self.assertLess(diff, 1e-4)
         self.assertGreater(float(np.std(want)), 0.05, "degenerate inputs")
+        # The converted model's second output is the same layer the IVT 2.0 stem taps (its image head reads it).
+        with torch.no_grad():
+            fmap = ir2torch.IrModule(self.ir, tap=REID_FEATURE_MAP)(torch.from_numpy(self.x)).numpy()
+        self.assertEqual(out[REID_FEATURE_MAP].shape, fmap.shape)
+        self.assertLess(float(np.max(np.abs(out[REID_FEATURE_MAP] - fmap))), 1e-4 * max(1.0, float(np.max(fmap))))
 
     def test_feature_map_tap_is_a_trainable_stem(self):
         stem = ir2torch.IrModule(self.ir, tap=REID_FEATURE_MAP)
