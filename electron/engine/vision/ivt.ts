@@ -32,7 +32,7 @@ export class ImageEncoder {
    * The whole image encoder (pixels in), or with `trunkOf` (the ReID manifest whose trunk this model's
    * image.sharedTrunk names) only its head: feature maps of that network in (`embedTrunk`).
    */
-  static async load(idOrDir?: string | IvtManifest, pref: ProviderPreference = 'auto', trunkOf?: ReidManifest): Promise<ImageEncoder> {
+  static async load(idOrDir: string | IvtManifest, pref: ProviderPreference = 'auto', trunkOf?: ReidManifest): Promise<ImageEncoder> {
     const m = typeof idOrDir === 'object' ? idOrDir : loadIvtManifest(idOrDir);
     if (!trunkOf) return new ImageEncoder(m, await OnnxModel.open(m, m.image.file, pref));
     const st = m.image.sharedTrunk;
@@ -140,7 +140,7 @@ export class IvtImageEncoders {
 export class IvtTextEncoder {
   private constructor(readonly manifest: IvtManifest, private model: OnnxModel, private tokenizer: WordPieceTokenizer) {}
 
-  static async load(idOrDir?: string | IvtManifest, pref: ProviderPreference = 'auto'): Promise<IvtTextEncoder> {
+  static async load(idOrDir: string | IvtManifest, pref: ProviderPreference = 'auto'): Promise<IvtTextEncoder> {
     const m = typeof idOrDir === 'object' ? idOrDir : loadIvtManifest(idOrDir);
     const tokenizer = WordPieceTokenizer.fromFile(path.join(m.dir, m.tokenizer.vocab), m.tokenizer);
     // Text is one short sequence per query: the CPU is as fast as any GPU round trip for it.
