@@ -29,7 +29,7 @@ import { Searcher } from './search/search';
 import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
 import { DEFAULT_DETECTOR, embeddingSpace, loadDetectorManifest, loadIvtModel } from './vision/manifest';
-import { describeModelInUse, explicitIvtModel, resolveIvtModel, type IvtModelChoice } from './vision/caseModel';
+import { describeModelInUse, explicitIvtModel, loadChosenIvtModel, resolveIvtModel, type IvtModelChoice } from './vision/caseModel';
 import { ivtModelOfCaseFile } from './case/ivtModel';
 import { createSession } from './vision/providers';
 import { cachedPlayback, footageMissing, makeCachedProxies, makeProxies, playbackById, proxyCacheDir, proxyDirFor, readyCachedProxy, readyProxyPath } from './playback';
@@ -348,7 +348,7 @@ export class Engine implements SightlineApi {
   private async openSearcher(): Promise<Searcher> {
     if (!this.searcher) {
       const source = this.team ? this.team.case.searchSource : this.requireCase();
-      this.searcher = await Searcher.open(source, (await this.ivtModelChoice()).model, this.settings.get().executionProvider);
+      this.searcher = await Searcher.open(source, loadChosenIvtModel(await this.ivtModelChoice()).ref, this.settings.get().executionProvider);
     }
     return this.searcher;
   }
@@ -548,7 +548,7 @@ export class Engine implements SightlineApi {
   async status(): Promise<EngineStatus> {
     const provider = await this.executionProvider();
     const choice = await this.ivtModelChoice();
-    const ivt = loadIvtModel(choice.model);
+    const ivt = loadChosenIvtModel(choice);
     const models: ModelInfo[] = [
       { ...pick(loadDetectorManifest(this.detectorModel)), kind: 'detector', provider },
       { ...pick(ivt), kind: 'ivt', provider, chosenBy: choice.chosenBy },

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { runCli, SAMPLE_VIDEO, tempDir } from '../helpers/cli';
+import { ROOT, runCli, SAMPLE_VIDEO, tempDir } from '../helpers/cli';
 import { Engine } from '../../electron/engine/api';
 import { DEFAULT_IVT, embeddingSpace, loadIvtManifest } from '../../electron/engine/vision/manifest';
 
@@ -121,4 +121,20 @@ test('a new case without a setting gets the default model', async () => {
     if (saved !== undefined) process.env.SIGHTLINE_IVT_MODEL = saved;
     await engine.close();
   }
+});
+
+test('a model folder of the user\'s is the case\'s too; once gone, the case names it and the way out', { timeout: 180_000 }, async () => {
+  const folder = path.join(dir, 'my-ivt');
+  fs.cpSync(path.join(ROOT, 'native-models', DEFAULT_IVT), folder, { recursive: true });
+  const own = path.join(dir, 'own.sqlite');
+  const indexed = await runCli(['index', second, '--db', own, '--no-proxies'], { SIGHTLINE_IVT_MODEL: folder });
+  assert.equal(indexed.code, 0, indexed.stderr);
+  const found = await runCli(['search', 'person walking', '--db', own, '--json'], UNSET);
+  assert.equal(found.code, 0, found.stderr);
+  assert.equal((JSON.parse(found.stdout) as { modelChosenBy: string }).modelChosenBy, 'case');
+  fs.rmSync(folder, { recursive: true });
+  const gone = await runCli(['search', 'person walking', '--db', own, '--json'], UNSET);
+  assert.equal(gone.code, 1);
+  assert.ok(gone.stderr.includes(`this case was indexed with the IVT model ${folder}, which cannot be loaded on this machine`), gone.stderr);
+  assert.match(gone.stderr, /choose a model with SIGHTLINE_IVT_MODEL/);
 });

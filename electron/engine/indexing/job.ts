@@ -9,7 +9,7 @@ import type { ImportReport, ProgressEvent } from '../contract';
 import { scanPaths } from '../video/scan';
 import { Detector } from '../vision/detector';
 import { AttributeModel } from '../vision/attributes';
-import { resolveIvtModel } from '../vision/caseModel';
+import { loadChosenIvtModel, resolveIvtModel } from '../vision/caseModel';
 import { IvtImageEncoders } from '../vision/ivt';
 import { ReidEncoder } from '../vision/reid';
 import { withIntraOpThreads, type ProviderPreference } from '../vision/providers';
@@ -106,8 +106,9 @@ export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: Loaded
     const budget = opts.parallelFiles ? { ...chosen, files: opts.parallelFiles, decodeThreads: Math.max(1, Math.floor(chosen.cores / opts.parallelFiles)) } : chosen;
     opts.onBudget?.(budget);
     // A missing or damaged model is the installation's fault, not the footage's: the job fails.
-    const ivtModel = resolveIvtModel(opts.ivtModel, ivtModelOfCaseFile(db)).model;
-    const m = models ?? (await loadIndexModels({ ...opts, ivtModel, threads: budget.onnxThreads }));
+    // The IVT model: the explicit choice, else the case's own, else the default (vision/caseModel.ts).
+    const ivtModel = (): string => loadChosenIvtModel(resolveIvtModel(opts.ivtModel, ivtModelOfCaseFile(db))).ref;
+    const m = models ?? (await loadIndexModels({ ...opts, ivtModel: ivtModel(), threads: budget.onnxThreads }));
     try {
       // From here every video of the case is (re-)indexed with this model: the case keeps it.
       recordIvtModel(db, m.encoder.model.ref);

@@ -4,7 +4,7 @@
 import * as os from 'node:os';
 import type PgBoss from 'pg-boss';
 import { closeIndexModels, loadIndexModels, type LoadedModels } from '../indexing/job';
-import { resolveIvtModel, type IvtModelChosenBy } from '../vision/caseModel';
+import { loadChosenIvtModel, resolveIvtModel, type IvtModelChosenBy } from '../vision/caseModel';
 import type { ProviderPreference } from '../vision/providers';
 import { indexChunk } from './chunkIndexer';
 import { PgCaseStore } from './pgStore';
@@ -42,7 +42,7 @@ export async function runWorker(conn: string, opts: WorkerOptions): Promise<'don
   try {
     await store.check();
     const ivt = resolveIvtModel(opts.ivtModel, await store.ivtModelOfCase());
-    models = await loadIndexModels({ provider: opts.provider, ivtModel: ivt.model });
+    models = await loadIndexModels({ provider: opts.provider, ivtModel: loadChosenIvtModel(ivt).ref });
     boss = await openQueue(conn, { supervise: true, maintenanceS: opts.maintenanceS });
     opts.onEvent({ event: 'ready', worker, provider: models.provider, modelKey: models.modelKey, ivtModel: models.encoder.model.space, ivtChosenBy: ivt.chosenBy });
     const m = models;

@@ -4,7 +4,7 @@
 // (case/ivtModel.ts for a case file, team/pgStore.ts for a team case).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_IVT, loadIvtModel, packageRoot } from './manifest';
+import { DEFAULT_IVT, type IvtModel, loadIvtModel, ModelError, packageRoot } from './manifest';
 
 /** Meta key (case file and team case alike) recording the model a case is indexed with: an id or a model folder. */
 export const IVT_MODEL_KEY = 'ivt_model';
@@ -33,6 +33,19 @@ export function chosenByText(chosenBy: IvtModelChosenBy): string {
 
 /** How a choice is shown to the investigator: "ivt-small-synth-v1@1.2.0 (the case's)". */
 export function describeChoice(space: string, chosenBy: IvtModelChosenBy): string { return `${space} (${chosenByText(chosenBy)})`; }
+
+/**
+ * Loads the chosen model (checked against its manifest). A case's own model this machine lacks (a model
+ * folder of another machine, a model not installed) is named as the case's, with the way out.
+ */
+export function loadChosenIvtModel(c: IvtModelChoice): IvtModel {
+  try {
+    return loadIvtModel(c.model);
+  } catch (e) {
+    if (c.chosenBy !== 'case') throw e;
+    throw new ModelError(`this case was indexed with the IVT model ${c.model}, which cannot be loaded on this machine (${(e as Error).message}): install it, or choose a model with SIGHTLINE_IVT_MODEL (a case file is then re-indexed with it)`);
+  }
+}
 
 /** A choice as shown, by the id@version its manifest gives (or why it cannot be loaded on this machine). */
 export function describeModelInUse(c: IvtModelChoice): string {
