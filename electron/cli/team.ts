@@ -7,7 +7,8 @@ import { fpsSchema } from '../common/contract';
 import { TeamCase, DEFAULT_CHUNK_S } from '../engine/team/teamCase';
 import { runWorker, type WorkerEvent } from '../engine/team/worker';
 import { redact, scrub, serverFrom } from '../engine/team/server';
-import { configuredIvtModel } from '../engine/vision/manifest';
+import { describeChoice, describeModelInUse, explicitIvtModel, resolveIvtModel } from '../engine/vision/caseModel';
+import { loadIvtModel } from '../engine/vision/manifest';
 import { resolveFfmpeg } from '../engine/video/ffmpegPath';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import { checkedNumber, number, parse, UsageError } from './args';
@@ -34,11 +35,13 @@ export async function caseCreate(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { server: { type: 'string' }, 'case-number': { type: 'string' }, title: { type: 'string' }, json: { type: 'boolean' } }, CASE_USAGE);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${CASE_USAGE}`);
   const conn = await server(values.server, CASE_USAGE);
-  const { team, created } = await TeamCase.create(conn, { caseNumber: values['case-number'], title: values.title });
+  // A new team case keeps the model configured at its creation (SIGHTLINE_IVT_MODEL, else the default): its workers and searches use it.
+  const ivt = loadIvtModel(resolveIvtModel(explicitIvtModel(), undefined).model);
+  const { team, created } = await TeamCase.create(conn, { caseNumber: values['case-number'], title: values.title, ivtModel: ivt.ref });
   try {
     const s = await team.status();
-    if (values.json) process.stdout.write(`${JSON.stringify({ created, server: redact(conn), caseNumber: s.caseNumber, title: s.title, user: s.user })}\n`);
-    else process.stdout.write(`${created ? 'created' : 'already exists'}: team case ${s.caseNumber || '(no number)'} on ${redact(conn)} (you are ${s.user})\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify({ created, server: redact(conn), caseNumber: s.caseNumber, title: s.title, user: s.user, ivtModel: s.ivtModel })}\n`);
+    else process.stdout.write(`${created ? 'created' : 'already exists'}: team case ${s.caseNumber || '(no number)'} on ${redact(conn)} (you are ${s.user}); model ${s.ivtModel ?? '(none yet)'}\n`);
     return 0;
   } finally {
     await team.close();
@@ -76,6 +79,7 @@ export async function status(args: string[]): Promise<number> {
     if (values.json) { process.stdout.write(`${JSON.stringify(s)}\n`); return 0; }
     const out = [
       `team case    ${s.caseNumber || '(no number)'} on ${redact(conn)} (you are ${s.user})`,
+      `model        ${describeModelInUse(resolveIvtModel(explicitIvtModel(), s.ivtModel))}`,
       `footage      ${s.doneS.toFixed(0)} of ${s.footageS.toFixed(0)} s indexed; chunks ${s.chunks.done}/${s.chunks.total} done, ${s.chunks.running} running, ${s.chunks.queued} queued, ${s.chunks.failed} failed, ${s.chunks.retried} retried`,
       `rate         ${s.rate === null ? '-' : `${s.rate.toFixed(2)} s of footage per s`}; ETA ${s.etaS === null ? '-' : formatDuration(s.etaS)}`,
       ...s.videos.map((v) => `  [${v.id}] ${v.status.padEnd(8)} ${v.chunksDone}/${v.chunks} chunks  ${v.durationS.toFixed(1)} s  ${v.path}`),
@@ -121,14 +125,14 @@ export async function worker(args: string[]): Promise<number> {
   process.once('SIGTERM', stop);
   const print = (e: WorkerEvent): void => {
     if (values.json) { process.stdout.write(`${JSON.stringify(e)}\n`); return; }
-    if (e.event === 'ready') process.stderr.write(`worker ${e.worker} ready (${e.provider}) on ${redact(conn)}\n`);
+    if (e.event === 'ready') process.stderr.write(`worker ${e.worker} ready (${e.provider}) on ${redact(conn)}; model ${describeChoice(e.ivtModel, e.ivtChosenBy)}\n`);
     else if (e.event === 'chunk-done') process.stderr.write(`video ${e.videoId} chunk ${e.idx}: ${e.skipped ? 'already done' : `${e.frames} frames, ${e.detections} detections, ${e.wallS.toFixed(1)} s`}${e.stitched ? '; video stitched' : ''}\n`);
     else if (e.event === 'chunk-failed') process.stderr.write(`video ${e.videoId} chunk ${e.idx} failed: ${e.error}\n`);
   };
   let outcome: Awaited<ReturnType<typeof runWorker>>;
   try {
     outcome = await runWorker(conn, {
-      ffmpeg: ffmpeg().ffmpeg, provider: DEFAULT_SETTINGS.executionProvider, ivtModel: configuredIvtModel(), pathMap, untilDone: !!values['until-done'], signal: abort.signal, onEvent: print,
+      ffmpeg: ffmpeg().ffmpeg, provider: DEFAULT_SETTINGS.executionProvider, ivtModel: explicitIvtModel(), pathMap, untilDone: !!values['until-done'], signal: abort.signal, onEvent: print,
       maintenanceS: number(process.env.SIGHTLINE_QUEUE_MAINTENANCE_S, 'SIGHTLINE_QUEUE_MAINTENANCE_S', WORKER_USAGE),
     });
   } catch (e) {

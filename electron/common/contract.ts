@@ -412,6 +412,8 @@ export const ModelInfoSchema = z.object({
   version: z.string(),
   kind: z.enum(['ivt', 'detector']),
   provider: z.string(),
+  /** IVT model: chosen by an explicit setting, the case (the model it was indexed with), or the default for a new case. */
+  chosenBy: z.enum(['setting', 'case', 'default']).optional(),
 });
 
 export const EngineStatusSchema = z.object({

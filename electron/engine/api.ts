@@ -28,7 +28,9 @@ import { stripOf, trackStrip } from './search/trackStrip';
 import { Searcher } from './search/search';
 import { SettingsStore, validateSettings } from './settings';
 import { resolveFfmpeg } from './video/ffmpegPath';
-import { configuredIvtModel, DEFAULT_DETECTOR, embeddingSpace, loadDetectorManifest, loadIvtModel } from './vision/manifest';
+import { DEFAULT_DETECTOR, embeddingSpace, loadDetectorManifest, loadIvtModel } from './vision/manifest';
+import { describeModelInUse, explicitIvtModel, loadChosenIvtModel, resolveIvtModel, type IvtModelChoice } from './vision/caseModel';
+import { ivtModelOfCaseFile } from './case/ivtModel';
 import { createSession } from './vision/providers';
 import { cachedPlayback, footageMissing, makeCachedProxies, makeProxies, playbackById, proxyCacheDir, proxyDirFor, readyCachedProxy, readyProxyPath } from './playback';
 import { sha256File } from './video/hash';
@@ -49,6 +51,7 @@ export interface EngineOptions {
   /** Folder of this installation's signing key (default: SIGHTLINE_HOME, else the OS config folder). */
   keyDir?: string;
   detectorModel?: string;
+  /** An explicit IVT model (id or folder): wins over the case's model (vision/caseModel.ts), as SIGHTLINE_IVT_MODEL does. */
   ivtModel?: string;
   /**
    * Make playable proxies in the background after opening a case and after each import (the desktop
@@ -104,8 +107,20 @@ export class Engine implements SightlineApi {
     return (this.db && getMeta(this.db, 'investigator')) || defaultUser();
   }
 
-  // A model folder of the user's (e.g. an IVT trained on CUHK-PEDES) replaces the shipped default.
-  private get ivtModel(): string { return this.opts.ivtModel ?? configuredIvtModel(); }
+  // A model folder of the user's (e.g. an IVT trained on CUHK-PEDES), chosen explicitly, wins over the case's model.
+  private get explicitIvtModel(): string | undefined { return this.opts.ivtModel ?? explicitIvtModel(); }
+
+  /**
+   * The IVT model the open case is searched (and, for a case file, indexed) with, and who chose it
+   * (vision/caseModel.ts resolveIvtModel): the explicit choice, else the case's model, else the default.
+   */
+  async ivtModelChoice(): Promise<IvtModelChoice> {
+    const caseModel = this.team ? await this.team.case.store.ivtModelOfCase() : this.db ? ivtModelOfCaseFile(this.db) : undefined;
+    return resolveIvtModel(this.explicitIvtModel, caseModel);
+  }
+
+  /** The IVT model in use on the open case as the investigator is shown it: "id@version (the case's)". */
+  async ivtModelInUse(): Promise<string> { return describeModelInUse(await this.ivtModelChoice()); }
   private get detectorModel(): string { return this.opts.detectorModel ?? (process.env.SIGHTLINE_DETECTOR_MODEL || DEFAULT_DETECTOR); }
 
   private requireCase(): Db {
@@ -237,7 +252,7 @@ export class Engine implements SightlineApi {
     const ff = this.ffmpeg();
     const input: WorkerInput = {
       dbPath: db.name, paths: req.paths.map((p) => path.resolve(p)), fps: req.fps ?? s.sampleFps, ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe,
-      user: this.user, provider: s.executionProvider, detectorModel: this.detectorModel, ivtModel: this.ivtModel,
+      user: this.user, provider: s.executionProvider, detectorModel: this.detectorModel, ivtModel: this.explicitIvtModel,
       motionGate: s.motionGating, detectionTiles: s.detectionTiles, coarsePass: s.coarsePass, cores: req.cores ?? s.cores,
     };
     // One job at a time: a second import waits for the first instead of fighting it for the cores.
@@ -331,7 +346,10 @@ export class Engine implements SightlineApi {
   }
 
   private async openSearcher(): Promise<Searcher> {
-    if (!this.searcher) this.searcher = await Searcher.open(this.team ? this.team.case.searchSource : this.requireCase(), this.ivtModel, this.settings.get().executionProvider);
+    if (!this.searcher) {
+      const source = this.team ? this.team.case.searchSource : this.requireCase();
+      this.searcher = await Searcher.open(source, loadChosenIvtModel(await this.ivtModelChoice()).ref, this.settings.get().executionProvider);
+    }
     return this.searcher;
   }
 
@@ -471,7 +489,7 @@ export class Engine implements SightlineApi {
     const source = this.team ? teamEvidenceSource(this.team.case.store, this.team.server) : caseFileSource(this.requireCase());
     const user = this.team ? (await source.caseInfo()).investigator : this.user;
     const ff = this.ffmpeg();
-    return exportFrom(source, { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user, models: this.models(), signingKey: this.key() }, req, (e: ProgressEvent) => this.emit(e));
+    return exportFrom(source, { ffmpeg: ff.ffmpeg, ffprobe: ff.ffprobe, user, models: await this.models(), signingKey: this.key() }, req, (e: ProgressEvent) => this.emit(e));
   }
 
   async verifyAudit(): Promise<AuditVerdict> { return this.team ? this.team.case.verifyAudit() : verifyAudit(this.requireCase()); }
@@ -509,11 +527,11 @@ export class Engine implements SightlineApi {
   }
 
   /** Models named in evidence: a missing manifest is recorded as such, it does not block an export. */
-  models(): { id: string; version: string }[] {
+  async models(): Promise<{ id: string; version: string }[]> {
     const load = (name: string, f: (n: string) => { id: string; version: string }): { id: string; version: string } => {
       try { return pick(f(name)); } catch { return { id: name, version: 'not installed on this machine' }; }
     };
-    return [load(this.detectorModel, loadDetectorManifest), load(this.ivtModel, loadIvtModel)];
+    return [load(this.detectorModel, loadDetectorManifest), load((await this.ivtModelChoice()).model, loadIvtModel)];
   }
 
   /** The provider indexing will use: opening the detector once tells (GPU providers may fail to load). */
@@ -529,10 +547,11 @@ export class Engine implements SightlineApi {
 
   async status(): Promise<EngineStatus> {
     const provider = await this.executionProvider();
-    const ivt = loadIvtModel(this.ivtModel);
+    const choice = await this.ivtModelChoice();
+    const ivt = loadChosenIvtModel(choice);
     const models: ModelInfo[] = [
       { ...pick(loadDetectorManifest(this.detectorModel)), kind: 'detector', provider },
-      { ...pick(ivt), kind: 'ivt', provider },
+      { ...pick(ivt), kind: 'ivt', provider, chosenBy: choice.chosenBy },
     ];
     const ff = this.ffmpeg();
     const base: EngineStatus = {

@@ -29,7 +29,7 @@ export async function run(args: string[]): Promise<number> {
     await openCaseFor(engine, values, USAGE);
     const info = sub === 'set' ? await engine.setCaseDetails(patch) : await engine.getCase();
     if (values.json) process.stdout.write(`${JSON.stringify(info)}\n`);
-    else process.stdout.write(`case number   ${info?.caseNumber || '(none)'}\ninvestigator  ${info?.investigator || '(none)'}\ntitle         ${info?.title || '(none)'}\n${info?.team ? 'server      ' : 'case file   '}  ${info?.path}\n`);
+    else process.stdout.write(`case number   ${info?.caseNumber || '(none)'}\ninvestigator  ${info?.investigator || '(none)'}\ntitle         ${info?.title || '(none)'}\n${info?.team ? 'server      ' : 'case file   '}  ${info?.path}\nmodel         ${await engine.ivtModelInUse()}\n`);
     return 0;
   } finally {
     await engine.close();

@@ -27,6 +27,7 @@ export async function run(args: string[]): Promise<number> {
     // Names a new case; on an existing case they change it, audited, as "sightline case set" does.
     await engine.openOrCreateCase(db, { investigator: values.investigator, caseNumber: values['case-number'] });
     engine.onProgress(progressPrinter(!!values.json));
+    if (!values.json) process.stderr.write(`model: ${await engine.ivtModelInUse()}\n`);
     const report = await engine.importPaths({ paths: positionals, fps, cores });
     // Playable copies of videos the app's player cannot play as they are (AVI, MJPEG, HEVC, …).
     if (!values['no-proxies']) {

@@ -5,6 +5,7 @@ import { Engine } from '../../engine/api';
 import { AttributeFilterSchema, type FollowStep, idSchema, isoTime, LIMITS, offsetSchema, scoreSchema, timeSchema, topSchema, type AttributeFilter, type SearchResult } from '../../common/contract';
 import { checkedNumber, checkedText, openCaseFor, parse, UsageError } from '../args';
 import { formatDuration } from '../progress';
+import { describeChoice } from '../../engine/vision/caseModel';
 
 const USAGE = 'sightline search "<description>" --db <case.sqlite> | --server <conn> [--top K] [--offset N] [--video ID]... [--camera NAME]... [--from S --to S] [--from-wall ISO --to-wall ISO] [--min-score X] [--include-rejected] [--thumbnails DIR]\n         [--gender male|female] [--upper-colour C] [--lower-colour C] [--bag yes|no] [--hat yes|no] [--json]\n       sightline search --similar <sighting-id> --db <case.sqlite> | --server <conn> [--top K] [--offset N] [--json]\n       sightline search --same-person <sighting-id> --db <case.sqlite> | --server <conn> [--top K] [--video ID]... [--json]';
 
@@ -46,6 +47,9 @@ export async function run(args: string[]): Promise<number> {
     const result = similar !== undefined
       ? await engine.searchSimilar({ sightingId: similar, ...filters })
       : await engine.search({ text, ...filters, from, to, fromWall, toWall, ...(attributes ? { attributes } : {}) });
+    // Which IVT model read the description, and why that one (the case's, a setting, the default), said once.
+    const chosenBy = result.interpretation ? (await engine.ivtModelChoice()).chosenBy : undefined;
+    if (chosenBy && !values.json) process.stderr.write(`model: ${describeChoice(result.modelId, chosenBy)}\n`);
     if (result.unknownWords.length) process.stderr.write(`sightline: the model does not know: ${result.unknownWords.join(', ')} (ignored)\n`);
     const q = result.query;
     if (q?.droppedTokens) process.stderr.write(`sightline: warning: the description is longer than the model reads (${q.maxTokens} tokens): the last ${q.droppedTokens} token(s) were ignored\n`);
@@ -71,7 +75,7 @@ export async function run(args: string[]): Promise<number> {
     if (values.json) {
       // Description searches: the interpretation and the no-match state travel with the hits; "similar": the hits alone.
       const out = result.interpretation
-        ? { interpretation: result.interpretation, noStrongMatch: result.noStrongMatch, unknownWords: result.unknownWords, modelId: result.modelId, hits: result.hits }
+        ? { interpretation: result.interpretation, noStrongMatch: result.noStrongMatch, unknownWords: result.unknownWords, modelId: result.modelId, modelChosenBy: chosenBy, hits: result.hits }
         : result.hits;
       process.stdout.write(`${JSON.stringify(out)}\n`);
     } else printTable(result);

@@ -2,6 +2,7 @@
 import { Engine } from '../../engine/api';
 import { isTeam } from '../teamArgs';
 import { parse, requireDb } from '../args';
+import { chosenByText } from '../../engine/vision/caseModel';
 
 const USAGE = 'sightline status --db <case.sqlite> [--json]';
 
@@ -22,7 +23,7 @@ export async function run(args: string[]): Promise<number> {
     for (const v of videos) out.push(`  [${v.id}] ${v.status.padEnd(8)} ${(v.progress * 100).toFixed(0).padStart(3)}%  ${v.durationS.toFixed(1)} s ${v.width}x${v.height} ${v.codec}  ${v.path}${v.error ? `\n        error: ${v.error}` : ''}`);
     for (const p of s.playback) out.push(`  [${p.videoId}] playback ${p.state}${p.reason ? ` (${p.reason})` : ''}: ${p.file}${p.proxySizeBytes !== null ? ` (${(p.proxySizeBytes / 1e6).toFixed(1)} MB)` : ''}${p.error ? `\n        proxy error: ${p.error}` : ''}`);
     out.push(`sightings    ${s.sightings}, embeddings ${s.embeddings}`);
-    for (const m of s.models) out.push(`model        ${m.kind.padEnd(9)}${m.id} ${m.version}`);
+    for (const m of s.models) out.push(`model        ${m.kind.padEnd(9)}${m.id} ${m.version}${m.chosenBy ? ` (${chosenByText(m.chosenBy)})` : ''}`);
     out.push(`provider     ${s.executionProvider}`);
     out.push(`ffmpeg       ${s.ffmpeg.ffmpeg} (${s.ffmpeg.source})`);
     if (s.failures.length) {

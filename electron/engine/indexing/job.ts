@@ -2,12 +2,14 @@
 // every video that is not done — ones a killed process left half-way and ones that failed, which
 // resume from their last committed batch. The whole job holds the case's writer lock.
 import { describeDbError, writeTransaction, type Db } from '../case/caseFile';
+import { ivtModelOfCaseFile, recordIvtModel } from '../case/ivtModel';
 import { listVideos, markFailed, videosIndexedByOtherModels, videosNotDone } from '../case/videos';
 import { CaseBusyError, WriterLock } from '../case/writerLock';
 import type { ImportReport, ProgressEvent } from '../contract';
 import { scanPaths } from '../video/scan';
 import { Detector } from '../vision/detector';
 import { AttributeModel } from '../vision/attributes';
+import { loadChosenIvtModel, resolveIvtModel } from '../vision/caseModel';
 import { IvtImageEncoders } from '../vision/ivt';
 import { ReidEncoder } from '../vision/reid';
 import { withIntraOpThreads, type ProviderPreference } from '../vision/providers';
@@ -29,6 +31,7 @@ export interface IndexJobOptions {
   user: string;
   provider?: ProviderPreference;
   detectorModel?: string;
+  /** An explicit IVT model choice (vision/caseModel.ts); absent: the case's model, else the default. */
   ivtModel?: string;
   reidModel?: string;
   signal?: AbortSignal;
@@ -107,8 +110,12 @@ export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: Loaded
     const budget = opts.parallelFiles ? { ...chosen, files: opts.parallelFiles, decodeThreads: Math.max(1, Math.floor(chosen.cores / opts.parallelFiles)) } : chosen;
     opts.onBudget?.(budget);
     // A missing or damaged model is the installation's fault, not the footage's: the job fails.
-    const m = models ?? (await loadIndexModels({ ...opts, threads: budget.onnxThreads }));
+    // The IVT model: the explicit choice, else the case's own, else the default (vision/caseModel.ts).
+    const ivtModel = (): string => loadChosenIvtModel(resolveIvtModel(opts.ivtModel, ivtModelOfCaseFile(db))).ref;
+    const m = models ?? (await loadIndexModels({ ...opts, ivtModel: ivtModel(), threads: budget.onnxThreads }));
     try {
+      // From here every video of the case is (re-)indexed with this model: the case keeps it.
+      recordIvtModel(db, m.encoder.model.ref);
       await indexQueued(db, opts, m, budget, report, fail, () => lock.assertHeld());
     } finally {
       if (!models) await closeIndexModels(m);

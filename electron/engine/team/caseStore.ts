@@ -79,8 +79,11 @@ export interface CaseStore {
 /** The queue side of distributed indexing: PostgreSQL only (see the top of this file). */
 export interface ChunkStore extends CaseStore {
   video(id: number): Promise<TeamVideo>;
-  /** Marks a chunk running (attempts + 1); false when it is already done (a duplicate delivery). */
-  startChunk(videoId: number, idx: number, worker: string, modelKey: string): Promise<boolean>;
+  /**
+   * Marks a chunk running (attempts + 1); false when it is already done (a duplicate delivery).
+   * `ivtModel`: the IVT model it is indexed with, recorded as the case's when the case has none yet.
+   */
+  startChunk(videoId: number, idx: number, worker: string, modelKey: string, ivtModel?: string): Promise<boolean>;
   /** Replaces the chunk's rows in one transaction and marks it done; true when this was the video's last chunk to finish. */
   writeChunk(w: ChunkWrite): Promise<boolean>;
   /** Every chunk done but the video not stitched (the stitching worker died after the last chunk's write). */

@@ -51,7 +51,7 @@ export async function indexChunk(store: ChunkStore, job: ChunkJob, models: Loade
   let st: fs.Stats;
   try { st = fs.statSync(file); } catch { throw new VideoError(file, `not found on this worker (video ${v.id}, imported as ${v.path}; give --path-map from=to)`); }
   if (st.size !== v.sizeBytes) throw new VideoError(file, `is ${st.size} bytes, video ${v.id} was ${v.sizeBytes} when imported: not the imported file`);
-  if (!(await store.startChunk(v.id, job.idx, opts.worker, models.modelKey))) {
+  if (!(await store.startChunk(v.id, job.idx, opts.worker, models.modelKey, models.encoder.model.ref))) {
     // Done already (a re-delivered job); if the worker that wrote the last chunk died before stitching, stitch now.
     const stitched = (await store.needsStitch(v.id)) && (await stitchVideo(store, v, models.reid.space, { file, ffmpeg: opts.ffmpeg, signal: opts.signal }), true);
     return { frames: 0, detections: 0, stitched, skipped: true };

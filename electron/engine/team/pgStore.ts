@@ -8,6 +8,7 @@ import { crossCheckRows, entryHash, GENESIS, verifyAuditRows, type AuditedRows, 
 import type { ChunkStatus, ChunkStore, ChunkWrite, SightingVector, StitchedSighting, StoredDetection, StoredSighting, TeamVideo } from './caseStore';
 import { LOCK_AUDIT, LOCK_MIGRATE, PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgSchema';
 import { inSnapshot, inTransaction, ServerError } from './server';
+import { inferIvtModel, IVT_MODEL_KEY } from '../vision/caseModel';
 
 const HEAD_KEY = 'audit_head';
 
@@ -60,17 +61,29 @@ export class PgCaseStore implements ChunkStore {
     if (v !== PG_SCHEMA_VERSION) throw new ServerError(`team case schema version ${v}, this Sightline needs ${PG_SCHEMA_VERSION}: run "sightline case create --server …" to migrate`);
   }
 
-  async createCase(caseNumber: string, title: string): Promise<boolean> {
+  /** `ivtModel`: the IVT model the case is to be indexed with (vision/caseModel.ts), recorded with it. */
+  async createCase(caseNumber: string, title: string, ivtModel?: string): Promise<boolean> {
     await this.migrate();
     return inTransaction(this.pool, async (c) => {
       const exists = (await c.query("SELECT 1 FROM meta WHERE key = 'created_at'")).rowCount;
       if (exists) return false;
-      for (const [k, v] of [['case_number', caseNumber], ['title', title], ['created_at', new Date().toISOString()]]) {
-        await c.query('INSERT INTO meta(key, value) VALUES ($1, $2)', [k, v]);
-      }
-      await appendAuditOn(c, 'case created', { caseNumber, title });
+      const meta = [['case_number', caseNumber], ['title', title], ['created_at', new Date().toISOString()], ...(ivtModel ? [[IVT_MODEL_KEY, ivtModel]] : [])];
+      for (const [k, v] of meta) await c.query('INSERT INTO meta(key, value) VALUES ($1, $2)', [k, v]);
+      await appendAuditOn(c, 'case created', { caseNumber, title, ...(ivtModel ? { ivtModel } : {}) });
       return true;
     });
+  }
+
+  /**
+   * The IVT model the case is indexed with: recorded at creation or by its first chunk; for a case from
+   * before that, inferred from its videos' index keys (every embedding's chunk set one; a scan of the
+   * embeddings themselves would read the whole table).
+   */
+  async ivtModelOfCase(): Promise<string | undefined> {
+    const recorded = (await this.pool.query('SELECT value FROM meta WHERE key = $1', [IVT_MODEL_KEY])).rows[0] as { value: string } | undefined;
+    if (recorded) return recorded.value;
+    const keys = (await this.pool.query('SELECT DISTINCT index_models FROM videos WHERE index_models IS NOT NULL')).rows.map((r) => r.index_models as string);
+    return inferIvtModel([], keys);
   }
 
   async meta(): Promise<Record<string, string>> {
@@ -114,7 +127,7 @@ export class PgCaseStore implements ChunkStore {
     return rows.map((r) => ({ ...toVideo(r), camera: r.camera as string, chunksDone: Number(r.done), chunks: Number(r.n) }));
   }
 
-  async startChunk(videoId: number, idx: number, worker: string, modelKey: string): Promise<boolean> {
+  async startChunk(videoId: number, idx: number, worker: string, modelKey: string, ivtModel?: string): Promise<boolean> {
     return inTransaction(this.pool, async (c) => {
       const row = (await c.query('SELECT status FROM chunks WHERE video_id = $1 AND idx = $2 FOR UPDATE', [videoId, idx])).rows[0] as { status: string } | undefined;
       if (!row) throw new ServerError(`video ${videoId} chunk ${idx}: not in this team case`);
@@ -124,6 +137,8 @@ export class PgCaseStore implements ChunkStore {
       }
       if (row.status === 'done') return false;
       await c.query("UPDATE videos SET index_models = $2, status = 'indexing', error = NULL WHERE id = $1", [videoId, modelKey]);
+      // The first chunk indexed records the case's model when `case create` did not (a case from before the key).
+      if (ivtModel) await c.query('INSERT INTO meta(key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [IVT_MODEL_KEY, ivtModel]);
       await c.query("UPDATE chunks SET status = 'running', attempts = attempts + 1, worker = $3, started_at = now(), error = NULL WHERE video_id = $1 AND idx = $2", [videoId, idx, worker]);
       return true;
     });

@@ -24,7 +24,7 @@ export class PgSearchSource implements SearchSource {
   private generation = 0;
   private readonly store: PgCaseStore;
   // Workers index only chunks not done yet: a team case's videos are not re-indexed under another model in place.
-  readonly reindexAdvice = 'a team case is not re-indexed under another model: search it with the model it was indexed with (SIGHTLINE_IVT_MODEL), or index its footage into a new team case';
+  readonly reindexAdvice = 'a team case is not re-indexed under another model: search it with the model it was indexed with (without SIGHTLINE_IVT_MODEL a team case uses its own), or index its footage into a new team case';
 
   constructor(private readonly pool: Pool) { this.store = new PgCaseStore(pool); }
 

@@ -28,6 +28,8 @@ export interface TeamStatus {
   /** Chunks whose last attempt failed, with the reason (retried by the queue until its retries are spent). */
   failures: { videoId: number; idx: number; error: string }[];
   footageS: number; doneS: number; sightings: number; detections: number;
+  /** The IVT model the case is indexed with (an id or folder; null: none recorded or inferable yet). */
+  ivtModel: string | null;
   /** Footage seconds indexed per wall second, over the chunks done so far (all workers together). */
   rate: number | null; etaS: number | null;
 }
@@ -37,11 +39,12 @@ export class TeamCase {
   readonly searchSource: PgSearchSource;
   private constructor(private readonly conn: string, readonly pool: Pool, readonly store: PgCaseStore) { this.searchSource = new PgSearchSource(pool); }
 
-  static async create(conn: string, opts: { caseNumber?: string; title?: string } = {}): Promise<{ team: TeamCase; created: boolean }> {
+  /** `ivtModel`: the IVT model (id or folder) a new case is indexed with, recorded in it (vision/caseModel.ts). */
+  static async create(conn: string, opts: { caseNumber?: string; title?: string; ivtModel?: string } = {}): Promise<{ team: TeamCase; created: boolean }> {
     const pool = openPool(conn);
     const store = new PgCaseStore(pool);
     try {
-      const created = await store.createCase(opts.caseNumber ?? '', opts.title ?? '');
+      const created = await store.createCase(opts.caseNumber ?? '', opts.title ?? '', opts.ivtModel);
       return { team: new TeamCase(conn, pool, store), created };
     } catch (e) {
       await pool.end().catch(() => undefined);
@@ -116,6 +119,7 @@ export class TeamCase {
       chunks: { total: chunks.length, done: done.length, running: count('running'), queued: count('queued'), failed: count('failed'), retried: chunks.filter((c) => c.attempts > 1).length },
       failures: chunks.filter((c) => c.status === 'failed').map((c) => ({ videoId: c.videoId, idx: c.idx, error: c.error ?? '' })),
       footageS, doneS, sightings: Number(counts.s), detections: Number(counts.d), rate, etaS: footageS === doneS ? 0 : etaS,
+      ivtModel: (await this.store.ivtModelOfCase()) ?? null,
     };
   }
 

@@ -4,6 +4,7 @@
 import * as os from 'node:os';
 import type PgBoss from 'pg-boss';
 import { closeIndexModels, loadIndexModels, type LoadedModels } from '../indexing/job';
+import { loadChosenIvtModel, resolveIvtModel, type IvtModelChosenBy } from '../vision/caseModel';
 import type { ProviderPreference } from '../vision/providers';
 import { indexChunk } from './chunkIndexer';
 import { PgCaseStore } from './pgStore';
@@ -11,7 +12,7 @@ import { CHUNK_QUEUE, openQueue, type ChunkJobData } from './queue';
 import { openPool, scrub } from './server';
 
 export type WorkerEvent =
-  | { event: 'ready'; worker: string; provider: string; modelKey: string }
+  | { event: 'ready'; worker: string; provider: string; modelKey: string; ivtModel: string; ivtChosenBy: IvtModelChosenBy }
   | { event: 'chunk-start'; worker: string; videoId: number; idx: number; jobId: string }
   | { event: 'chunk-done'; worker: string; videoId: number; idx: number; frames: number; detections: number; stitched: boolean; skipped: boolean; wallS: number; cpuS: number }
   | { event: 'chunk-failed'; worker: string; videoId: number; idx: number; error: string }
@@ -20,7 +21,7 @@ export type WorkerEvent =
 export interface WorkerOptions {
   ffmpeg: string;
   provider?: ProviderPreference;
-  /** IVT model or ensemble id (vision/manifest.ts loadIvtModel); default DEFAULT_IVT. */
+  /** An explicit IVT model or ensemble (id or folder); absent: the case's model, else DEFAULT_IVT (vision/caseModel.ts). */
   ivtModel?: string;
   pathMap?: [string, string][];
   /** Seconds between expiry sweeps (a killed worker's chunk is retried after its timeout plus at most this). */
@@ -40,9 +41,10 @@ export async function runWorker(conn: string, opts: WorkerOptions): Promise<'don
   let models: LoadedModels | null = null;
   try {
     await store.check();
-    models = await loadIndexModels({ provider: opts.provider, ivtModel: opts.ivtModel });
+    const ivt = resolveIvtModel(opts.ivtModel, await store.ivtModelOfCase());
+    models = await loadIndexModels({ provider: opts.provider, ivtModel: loadChosenIvtModel(ivt).ref });
     boss = await openQueue(conn, { supervise: true, maintenanceS: opts.maintenanceS });
-    opts.onEvent({ event: 'ready', worker, provider: models.provider, modelKey: models.modelKey });
+    opts.onEvent({ event: 'ready', worker, provider: models.provider, modelKey: models.modelKey, ivtModel: models.encoder.model.space, ivtChosenBy: ivt.chosenBy });
     const m = models;
     await boss.work<ChunkJobData>(CHUNK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       const { videoId, idx } = job.data;

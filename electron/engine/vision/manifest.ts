@@ -46,6 +46,8 @@ export interface IvtModel {
   version: string;
   /** id@version of the model asked for: what the re-index key and search results name. */
   space: string;
+  /** What it was loaded by, as a case records it (vision/caseModel.ts): the id of an installed model, or its folder. */
+  ref: string;
   ensemble: boolean;
   members: IvtManifest[];
   weights: number[];
@@ -136,11 +138,10 @@ export const DEFAULT_IVT = 'ivt-ensemble-v1';
 export const DEFAULT_REID = 'person-reidentification-retail-0288';
 export const DEFAULT_ATTRIBUTES = 'person-attributes-recognition-crossroad-0230';
 
-/** The IVT model (or ensemble) indexing and search use unless told otherwise: SIGHTLINE_IVT_MODEL, else the default. */
-export function configuredIvtModel(): string { return process.env.SIGHTLINE_IVT_MODEL || DEFAULT_IVT; }
+const isFolder = (idOrDir: string): boolean => path.isAbsolute(idOrDir) || idOrDir.includes('/') || idOrDir.includes('\\');
 
 export function modelDir(idOrDir: string): string {
-  if (path.isAbsolute(idOrDir) || idOrDir.includes('/') || idOrDir.includes('\\')) return path.resolve(idOrDir);
+  if (isFolder(idOrDir)) return path.resolve(idOrDir);
   return path.join(packageRoot(), 'native-models', idOrDir);
 }
 
@@ -174,19 +175,20 @@ export function loadIvtManifest(idOrDir: string): IvtManifest {
 /** An IVT model or ensemble by id or folder; an ensemble's members are checked like any model. */
 export function loadIvtModel(idOrDir: string = DEFAULT_IVT): IvtModel {
   const dir = modelDir(idOrDir);
+  const ref = isFolder(idOrDir) ? dir : idOrDir;
   const file = path.join(dir, 'manifest.json');
   let kind: unknown;
   try { kind = (JSON.parse(fs.readFileSync(file, 'utf8')) as { kind?: unknown }).kind; } catch { kind = undefined; }
   if (kind !== 'ivt-ensemble') {
     const m = loadIvtManifest(idOrDir);
-    return { id: m.id, version: m.version, space: embeddingSpace(m), ensemble: false, members: [m], weights: [1] };
+    return { id: m.id, version: m.version, space: embeddingSpace(m), ref, ensemble: false, members: [m], weights: [1] };
   }
   const e = readManifest<IvtEnsembleManifest>(dir, 'ivt-ensemble');
   const { members, weights } = e;
   if (!Array.isArray(members) || members.length < 2 || !Array.isArray(weights) || weights.length !== members.length || !weights.every((w) => typeof w === 'number' && w > 0)) {
     throw new ModelError(`${file}: an ensemble needs two or more members and one positive weight per member`);
   }
-  return { id: e.id, version: e.version, space: embeddingSpace(e), ensemble: true, members: members.map((id) => loadIvtManifest(id)), weights };
+  return { id: e.id, version: e.version, space: embeddingSpace(e), ref, ensemble: true, members: members.map((id) => loadIvtManifest(id)), weights };
 }
 
 export function loadDetectorManifest(idOrDir: string = DEFAULT_DETECTOR): DetectorManifest {
