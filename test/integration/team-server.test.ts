@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { runCli, SAMPLE_VIDEO, startCli, tempDir, type CliResult } from '../helpers/cli';
 import { postgresSkipReason, startPostgres } from '../helpers/postgres';
+import { DEFAULT_IVT, loadIvtModel } from '../../electron/engine/vision/manifest';
 
 const skip = postgresSkipReason();
 const ALICE_PW = 'Al1ce-team-pw-7f3d';
@@ -158,7 +159,8 @@ test('team case: 3 workers, one killed mid-chunk, equal to a single-process inde
     const crossing = (await pg.sql('case17', 'SELECT count(*) AS n FROM sightings WHERE start_s < $1 AND end_s >= $1', [CHUNK_S]))[0];
     assert.ok(Number(crossing.n) > 0, 'some sighting spans a chunk boundary');
     const embeddings = (await pg.sql('case17', 'SELECT count(*) AS n, min(length(vector)) AS b FROM embeddings e JOIN detections d ON d.id = e.detection_id WHERE d.sighting_id IS NOT NULL'))[0];
-    assert.equal(Number(embeddings.n), want.detections.length);
+    // One IVT vector per detection and member of the default model (an ensemble: one per member).
+    assert.equal(Number(embeddings.n), want.detections.length * loadIvtModel(DEFAULT_IVT).members.length);
 
     const status = keep(await runCli(['status', '--server', bob, '--json'], env));
     const st = JSON.parse(status.stdout);
