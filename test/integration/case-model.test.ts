@@ -14,6 +14,8 @@ import { Engine } from '../../electron/engine/api';
 import { DEFAULT_IVT, embeddingSpace, loadIvtManifest } from '../../electron/engine/vision/manifest';
 
 const PINNED = 'ivt-osnet-v2';
+// An explicit model that is neither the case's nor an ensemble holding it (a single model: its stale-case message names it).
+const OTHER = 'ivt-small-synth-v1';
 const PINNED_SPACE = embeddingSpace(loadIvtManifest(PINNED));
 // No setting at all: an empty SIGHTLINE_IVT_MODEL is no choice (the environment of the test runner may have one).
 const UNSET = { SIGHTLINE_IVT_MODEL: '' };
@@ -76,9 +78,9 @@ test('status and case show name the case\'s model', { timeout: 60_000 }, async (
 });
 
 test('an explicit other model is still refused with the way out (today\'s stale-case behaviour)', { timeout: 60_000 }, async () => {
-  const r = await search({ SIGHTLINE_IVT_MODEL: DEFAULT_IVT });
+  const r = await search({ SIGHTLINE_IVT_MODEL: OTHER });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`indexed with model ${PINNED_SPACE}, not ${embeddingSpace(loadIvtManifest(DEFAULT_IVT))}: index it again`));
+  assert.match(r.stderr, new RegExp(`indexed with model ${PINNED_SPACE}, not ${embeddingSpace(loadIvtManifest(OTHER))}: index it again`));
 });
 
 test('a second video indexed without the setting uses the case\'s model and leaves the first as it was', { timeout: 240_000 }, async () => {
@@ -125,7 +127,7 @@ test('a new case without a setting gets the default model', async () => {
 
 test('a model folder of the user\'s is the case\'s too; once gone, the case names it and the way out', { timeout: 180_000 }, async () => {
   const folder = path.join(dir, 'my-ivt');
-  fs.cpSync(path.join(ROOT, 'native-models', DEFAULT_IVT), folder, { recursive: true });
+  fs.cpSync(path.join(ROOT, 'native-models', OTHER), folder, { recursive: true });
   const own = path.join(dir, 'own.sqlite');
   const indexed = await runCli(['index', second, '--db', own, '--no-proxies'], { SIGHTLINE_IVT_MODEL: folder });
   assert.equal(indexed.code, 0, indexed.stderr);

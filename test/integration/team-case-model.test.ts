@@ -11,11 +11,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli, SAMPLE_VIDEO, tempDir } from '../helpers/cli';
 import { postgresSkipReason, startPostgres, type TestPostgres } from '../helpers/postgres';
-import { DEFAULT_IVT, embeddingSpace, loadIvtManifest } from '../../electron/engine/vision/manifest';
+import { embeddingSpace, loadIvtManifest } from '../../electron/engine/vision/manifest';
 
 const skip = postgresSkipReason();
 const PW = 'B0b-case-model-pw-7d';
 const PINNED = 'ivt-osnet-v2';
+// An explicit model that is neither the case's nor an ensemble holding it (a single model: its stale-case message names it).
+const OTHER = 'ivt-small-synth-v1';
 const PINNED_SPACE = embeddingSpace(loadIvtManifest(PINNED));
 const ENV = { SIGHTLINE_QUEUE_MAINTENANCE_S: '1', SIGHTLINE_MOTION_GATING: '0' };
 const UNSET = { ...ENV, SIGHTLINE_IVT_MODEL: '' };
@@ -73,9 +75,16 @@ test('a team search without the setting uses the case\'s model; status says so',
 });
 
 test('an explicit other model is still refused with the team case\'s way out', { skip: skip ?? false, timeout: 60_000 }, async () => {
-  const r = await search({ ...ENV, SIGHTLINE_IVT_MODEL: DEFAULT_IVT });
+  const r = await search({ ...ENV, SIGHTLINE_IVT_MODEL: OTHER });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`indexed with model ${PINNED_SPACE}, not ${embeddingSpace(loadIvtManifest(DEFAULT_IVT))}: a team case is not re-indexed.*without SIGHTLINE_IVT_MODEL a team case uses its own`));
+  assert.match(r.stderr, new RegExp(`indexed with model ${PINNED_SPACE}, not ${embeddingSpace(loadIvtManifest(OTHER))}: a team case is not re-indexed.*without SIGHTLINE_IVT_MODEL a team case uses its own`));
+});
+
+test('a worker set to another model is refused before it takes a chunk: one model per team case', { skip: skip ?? false, timeout: 120_000 }, async () => {
+  const w = await runCli(['worker', '--until-done', '--server', url()], { ...ENV, SIGHTLINE_IVT_MODEL: OTHER });
+  assert.notEqual(w.code, 0);
+  assert.ok(w.stderr.includes(`this team case is indexed with the IVT model ${PINNED_SPACE}; this worker is set to ${embeddingSpace(loadIvtManifest(OTHER))}`), w.stderr);
+  assert.deepEqual((await pg.sql('pinned', 'SELECT DISTINCT model_id FROM embeddings')).map((r) => r.model_id), [PINNED_SPACE], 'nothing indexed with the other model');
 });
 
 test('a team case from before the key is inferred from its index keys: the same model', { skip: skip ?? false, timeout: 120_000 }, async () => {

@@ -5,11 +5,17 @@ import * as os from 'node:os';
 import type PgBoss from 'pg-boss';
 import { closeIndexModels, loadIndexModels, type LoadedModels } from '../indexing/job';
 import { loadChosenIvtModel, resolveIvtModel, type IvtModelChosenBy } from '../vision/caseModel';
+import { loadIvtModel } from '../vision/manifest';
 import type { ProviderPreference } from '../vision/providers';
 import { indexChunk } from './chunkIndexer';
 import { PgCaseStore } from './pgStore';
 import { CHUNK_QUEUE, openQueue, type ChunkJobData } from './queue';
-import { openPool, scrub } from './server';
+import { openPool, scrub, ServerError } from './server';
+
+/** A model reference as its id@version (the reference itself when it cannot be loaded here). */
+function spaceOf(ref: string): string {
+  try { return loadIvtModel(ref).space; } catch { return ref; }
+}
 
 export type WorkerEvent =
   | { event: 'ready'; worker: string; provider: string; modelKey: string; ivtModel: string; ivtChosenBy: IvtModelChosenBy }
@@ -41,8 +47,16 @@ export async function runWorker(conn: string, opts: WorkerOptions): Promise<'don
   let models: LoadedModels | null = null;
   try {
     await store.check();
-    const ivt = resolveIvtModel(opts.ivtModel, await store.ivtModelOfCase());
-    models = await loadIndexModels({ provider: opts.provider, ivtModel: loadChosenIvtModel(ivt).ref });
+    const caseModel = await store.ivtModelOfCase();
+    const ivt = resolveIvtModel(opts.ivtModel, caseModel);
+    const chosen = loadChosenIvtModel(ivt);
+    // A team case is not re-indexed under another model (no in-place path): a worker set to another model
+    // would index the videos nobody has started with it and leave a case that no one model can search.
+    const caseSpace = caseModel && ivt.chosenBy === 'setting' ? spaceOf(caseModel) : null;
+    if (caseSpace && caseSpace !== chosen.space) {
+      throw new ServerError(`this team case is indexed with the IVT model ${caseSpace}; this worker is set to ${chosen.space} (SIGHTLINE_IVT_MODEL): every worker of a team case runs the case's model, so start it without the setting`);
+    }
+    models = await loadIndexModels({ provider: opts.provider, ivtModel: chosen.ref });
     boss = await openQueue(conn, { supervise: true, maintenanceS: opts.maintenanceS });
     opts.onEvent({ event: 'ready', worker, provider: models.provider, modelKey: models.modelKey, ivtModel: models.encoder.model.space, ivtChosenBy: ivt.chosenBy });
     const m = models;
