@@ -1,5 +1,4 @@
 """Export a checkpoint to the shipped folder: two ONNX encoders, vocab, manifest, LICENSE."""
-import hashlib
 import json
 import os
 import shutil
@@ -8,6 +7,7 @@ import onnx
 import torch
 
 from . import checkpoint
+from .files import sha256
 from .data import MEAN, STD
 from .model import ImageEncoder, TextEncoder
 
@@ -15,12 +15,6 @@ OPSET = 17
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def export_onnx(model, out_dir):

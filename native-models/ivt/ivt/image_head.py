@@ -13,12 +13,13 @@ run the trunk once and the head on its map. Deterministic: the same encoder give
 (test: ivt/tests/test_image_head.py).
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
 
 import onnx
+
+from .files import sha256
 
 NATIVE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # backbone.py's facts, without importing torch: the test checks the two agree.
@@ -30,12 +31,6 @@ HEAD_INPUT = "feature_map"
 BACKBONE_SCOPE = "/patch_embed/backbone/"
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def cut_tensor(model):
