@@ -111,8 +111,7 @@ export async function runIndexJob(db: Db, opts: IndexJobOptions, models?: Loaded
     opts.onBudget?.(budget);
     // A missing or damaged model is the installation's fault, not the footage's: the job fails.
     // The IVT model: the explicit choice, else the case's own, else the default (vision/caseModel.ts).
-    const ivtModel = (): string => loadChosenIvtModel(resolveIvtModel(opts.ivtModel, ivtModelOfCaseFile(db))).ref;
-    const m = models ?? (await loadIndexModels({ ...opts, ivtModel: ivtModel(), threads: budget.onnxThreads }));
+    const m = models ?? (await loadIndexModels({ ...opts, ivtModel: loadChosenIvtModel(resolveIvtModel(opts.ivtModel, ivtModelOfCaseFile(db))).ref, threads: budget.onnxThreads }));
     try {
       // From here every video of the case is (re-)indexed with this model: the case keeps it.
       recordIvtModel(db, m.encoder.model.ref);
