@@ -416,6 +416,9 @@ export const ModelInfoSchema = z.object({
   chosenBy: z.enum(['setting', 'case', 'default']).optional(),
 });
 
+/** How each way of choosing the IVT model reads (CLI, Settings page): "ivt-small-synth-v1@1.2.0 (the case's)". */
+export const IVT_CHOSEN_BY_TEXT = { setting: 'set by SIGHTLINE_IVT_MODEL', case: "the case's", default: 'the default for a new case' } as const;
+
 export const EngineStatusSchema = z.object({
   case: CaseInfoSchema.nullable(),
   videos: z.object({ total: z.number(), done: z.number(), failed: z.number(), queued: z.number(), indexing: z.number() }),

@@ -8,6 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { startEngineHost } from '../../electron/engine/host';
+import { IVT_CHOSEN_BY_TEXT } from '../../electron/common/contract';
+import { DEFAULT_IVT, loadIvtModel } from '../../electron/engine/vision/manifest';
 import type { DesktopEngine } from '../../electron/gateway/dispatch';
 import { startBridge, type Bridge } from '../../electron/devbridge/server';
 
@@ -239,6 +241,11 @@ async function investigatorFlow(): Promise<void> {
   await page.getByRole('tab', { name: 'Settings' }).click();
   await page.getByTestId('execution-provider').waitFor();
   assert.match(await page.getByTestId('execution-provider').innerText(), /CPU|GPU/);
+  // The text–image model in use, and who chose it: the case keeps the model it was indexed with.
+  const ivtRow = await page.locator('dt:text-is("Text–image model") + dd').innerText();
+  const ivt = loadIvtModel(process.env.SIGHTLINE_E2E_IVT_MODEL || DEFAULT_IVT);
+  assert.ok(ivtRow.startsWith(`${ivt.id} ${ivt.version} · `), ivtRow);
+  assert.ok(ivtRow.endsWith(` · ${IVT_CHOSEN_BY_TEXT[process.env.SIGHTLINE_E2E_IVT_MODEL ? 'setting' : 'case']}`), ivtRow);
   // Programs to run (ffmpeg, ffprobe) are not typed into the page: outside the desktop app they are only shown.
   assert.equal(await page.getByLabel('ffmpeg path').count(), 1);
   assert.equal(await page.locator('input[aria-label="ffmpeg path"]').count(), 0);

@@ -4,13 +4,14 @@
 // (case/ivtModel.ts for a case file, team/pgStore.ts for a team case).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { IVT_CHOSEN_BY_TEXT } from '../../common/contract';
 import { DEFAULT_IVT, type IvtModel, loadIvtModel, ModelError, packageRoot } from './manifest';
 
 /** Meta key (case file and team case alike) recording the model a case is indexed with: an id or a model folder. */
 export const IVT_MODEL_KEY = 'ivt_model';
 
 /** Who chose the model: an explicit setting (Engine option, SIGHTLINE_IVT_MODEL), the case, or the default. */
-export type IvtModelChosenBy = 'setting' | 'case' | 'default';
+export type IvtModelChosenBy = keyof typeof IVT_CHOSEN_BY_TEXT;
 export interface IvtModelChoice { model: string; chosenBy: IvtModelChosenBy }
 
 /** The model asked for in this process's environment, if any (the Engine option takes its place when given). */
@@ -28,7 +29,7 @@ export function resolveIvtModel(explicit: string | undefined, caseModel: string 
 
 /** Why this model, in words: "the case's". */
 export function chosenByText(chosenBy: IvtModelChosenBy): string {
-  return { setting: 'set by SIGHTLINE_IVT_MODEL', case: "the case's", default: 'the default for a new case' }[chosenBy];
+  return IVT_CHOSEN_BY_TEXT[chosenBy];
 }
 
 /** How a choice is shown to the investigator: "ivt-small-synth-v1@1.2.0 (the case's)". */

@@ -1,6 +1,6 @@
 // Engine settings (ffmpeg, sampling rate, execution provider) and what is actually in use.
 import { useEffect, useState } from 'react';
-import { EXECUTION_PROVIDERS, LIMITS, type EngineStatus, type Settings, type SigningKeyInfo } from '../../../electron/common/contract';
+import { EXECUTION_PROVIDERS, IVT_CHOSEN_BY_TEXT, LIMITS, type EngineStatus, type Settings, type SigningKeyInfo } from '../../../electron/common/contract';
 import { api, errorText } from '../api';
 import { bytes } from '../format';
 
@@ -75,7 +75,7 @@ export function SettingsPage({ status, onSaved }: { status: EngineStatus | null;
         {!status ? <p className="muted">…</p> : (
           <dl className="facts">
             <dt>Execution provider</dt><dd data-testid="execution-provider"><strong>{status.executionProvider === 'cpu' ? 'CPU' : `GPU (${status.executionProvider})`}</strong></dd>
-            {status.models.map((m) => <FactRow key={m.id} name={m.kind === 'ivt' ? 'Text–image model' : 'Person detector'} value={`${m.id} ${m.version} · ${m.provider}`} />)}
+            {status.models.map((m) => <FactRow key={m.id} name={m.kind === 'ivt' ? 'Text–image model' : 'Person detector'} value={`${m.id} ${m.version} · ${m.provider}${m.chosenBy ? ` · ${IVT_CHOSEN_BY_TEXT[m.chosenBy]}` : ''}`} />)}
             <dt>ffmpeg</dt><dd className="mono">{status.ffmpeg.ffmpeg} <span className="muted">({status.ffmpeg.source})</span></dd>
             <dt>ffprobe</dt><dd className="mono">{status.ffmpeg.ffprobe}</dd>
             <dt>Videos</dt><dd>{status.videos.done}/{status.videos.total} indexed{status.videos.failed ? `, ${status.videos.failed} failed` : ''}</dd>
