@@ -1,5 +1,5 @@
 // Runs the real `sightline` command (bin/sightline.js over dist/) as a child process.
-import { spawn, ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,6 +28,14 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `sightline-${prefix}-`));
+}
+
+/** A cut of the bundled sample (`fromS`, `seconds`) as `<dir>/cam/<name>`, H.264: short footage for team-case tests. */
+export function sampleClip(dir: string, name: string, seconds: number, fromS = 0): string {
+  const clip = path.join(dir, 'cam', name);
+  fs.mkdirSync(path.dirname(clip), { recursive: true });
+  execFileSync('ffmpeg', ['-v', 'error', '-ss', String(fromS), '-t', String(seconds), '-i', SAMPLE_VIDEO, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', clip]);
+  return clip;
 }
 
 export interface TruthPerson { id: string; description: string; intervals: [number, number][]; boxes?: Record<string, [number, number, number, number]> }

@@ -6,10 +6,8 @@
 // an explicit other model is still refused.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { runCli, SAMPLE_VIDEO, tempDir } from '../helpers/cli';
+import { runCli, sampleClip, tempDir } from '../helpers/cli';
 import { postgresSkipReason, startPostgres, type TestPostgres } from '../helpers/postgres';
 import { embeddingSpace, loadIvtManifest } from '../../electron/engine/vision/manifest';
 
@@ -35,9 +33,7 @@ async function search(env: NodeJS.ProcessEnv): Promise<{ code: number | null; st
 before(async () => {
   if (skip) return;
   dir = tempDir('team-case-model');
-  clip = path.join(dir, 'cam', 'clip.mp4');
-  fs.mkdirSync(path.dirname(clip));
-  execFileSync('ffmpeg', ['-v', 'error', '-t', '8', '-i', SAMPLE_VIDEO, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', clip]);
+  clip = sampleClip(dir, 'clip.mp4', 8);
   pg = await startPostgres();
   await pg.sql('postgres', `CREATE ROLE bob LOGIN PASSWORD '${PW}'`);
   await pg.sql('postgres', 'CREATE DATABASE pinned OWNER bob');
@@ -94,8 +90,7 @@ test('a team case from before the key is inferred from its index keys: the same 
   assert.deepEqual([r.modelId, r.modelChosenBy], [PINNED_SPACE, 'case']);
   assert.ok(r.hits.length > 0);
   // More footage, a worker without the setting: indexed with the inferred model, whose first chunk records it again.
-  const more = path.join(dir, 'cam', 'more.mp4');
-  execFileSync('ffmpeg', ['-v', 'error', '-ss', '8', '-t', '4', '-i', SAMPLE_VIDEO, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', more]);
+  const more = sampleClip(dir, 'more.mp4', 4, 8);
   assert.equal((await runCli(['index', more, '--chunk-s', '4', '--server', url()], UNSET)).code, 0);
   const w = await runCli(['worker', '--until-done', '--server', url()], UNSET);
   assert.equal(w.code, 0, w.stderr);

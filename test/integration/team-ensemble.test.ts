@@ -7,11 +7,10 @@
 // detection) migrates in place, keeping every row and its search results.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { runCli, SAMPLE_DIR, SAMPLE_VIDEO, tempDir } from '../helpers/cli';
+import { runCli, SAMPLE_DIR, sampleClip, tempDir } from '../helpers/cli';
 import { postgresSkipReason, startPostgres, type TestPostgres } from '../helpers/postgres';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../electron/engine/team/pgSchema';
 import { PgSearchSource } from '../../electron/engine/team/search';
@@ -61,9 +60,7 @@ async function hits(where: string[], text: string, env: NodeJS.ProcessEnv): Prom
 before(async () => {
   if (skip) return;
   dir = tempDir('team-ensemble');
-  clip = path.join(dir, 'cam', 'clip.mp4');
-  fs.mkdirSync(path.dirname(clip));
-  execFileSync('ffmpeg', ['-v', 'error', '-t', '8', '-i', SAMPLE_VIDEO, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', clip]);
+  clip = sampleClip(dir, 'clip.mp4', 8);
   pg = await startPostgres();
   await pg.sql('postgres', `CREATE ROLE alice LOGIN PASSWORD '${ALICE_PW}'`);
   await teamCase('ens', ENSEMBLE_ENV);
