@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IVT_CHOSEN_BY_TEXT } from '../../common/contract';
-import { DEFAULT_IVT, type IvtModel, loadIvtModel, ModelError, packageRoot } from './manifest';
+import { DEFAULT_IVT, embeddingSpace, type IvtModel, loadIvtModel, ModelError, packageRoot } from './manifest';
 
 /** Meta key (case file and team case alike) recording the model a case is indexed with: an id or a model folder. */
 export const IVT_MODEL_KEY = 'ivt_model';
@@ -58,24 +58,17 @@ export function describeModelInUse(c: IvtModelChoice): string {
 /** An installed IVT model as the case's stored rows name it: its embedding space and its members' spaces. */
 interface InstalledIvt { id: string; space: string; memberSpaces: string[] }
 
-function readJson(file: string): Record<string, unknown> | null {
-  try { return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>; } catch { return null; }
-}
-
-/** The IVT models and ensembles under native-models/ (manifest.json read only: nothing is loaded or hashed). */
+/**
+ * The IVT models and ensembles under native-models/, read by loadIvtModel (the one reader of manifests:
+ * an ensemble's members and every id@version come from it; files are hashed once per process). A folder
+ * that is not a loadable IVT model (another kind, damaged) is not one of them.
+ */
 function installedIvtModels(): InstalledIvt[] {
-  const root = path.join(packageRoot(), 'native-models');
-  const manifests = new Map<string, Record<string, unknown>>();
-  for (const d of fs.readdirSync(root)) {
-    const m = readJson(path.join(root, d, 'manifest.json'));
-    if (m && (m.kind === 'ivt' || m.kind === 'ivt-ensemble') && m.id === d) manifests.set(d, m);
-  }
   const out: InstalledIvt[] = [];
-  for (const [id, m] of manifests) {
-    const space = `${String(m.id)}@${String(m.version)}`;
-    if (m.kind === 'ivt') { out.push({ id, space, memberSpaces: [space] }); continue; }
-    const members = Array.isArray(m.members) ? (m.members as unknown[]).map((x) => manifests.get(String(x))) : [];
-    if (members.length && members.every((x) => x?.kind === 'ivt')) out.push({ id, space, memberSpaces: members.map((x) => `${String(x!.id)}@${String(x!.version)}`) });
+  for (const id of fs.readdirSync(path.join(packageRoot(), 'native-models'))) {
+    let m: IvtModel;
+    try { m = loadIvtModel(id); } catch { continue; }
+    if (m.id === id) out.push({ id, space: m.space, memberSpaces: m.members.map(embeddingSpace) });
   }
   return out;
 }
