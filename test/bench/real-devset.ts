@@ -9,8 +9,8 @@
 // Reads the footage from ../shared/real-footage/ (relative to the repository root) and skips cleanly
 // when it is absent. Stills become 1-frame videos in a temp dir (ffmpeg). The indexed case is kept in
 // $SIGHTLINE_DEVSET_CASE (default: a temp dir) so a second run only searches.
-// Run: npm run bench:devset [-- --json] [-- --fit] [-- --ranks] [-- --dev-only] [-- --pooling=KIND[:PARAM]] [-- --z=BY[:PRIOR]]
-// --ranks prints, for the shipped (fused) ranking, each *dev* description's rank and the absent
+// Run: npm run bench:devset [-- --json] [-- --fit] [-- --ranks] [-- --dev-only] [-- --pooling=KIND[:PARAM]] [-- --z=BY[:PRIOR]] [-- --consensus=off|MINCOS:WEIGHT[:DEPTH[:video|case]]]
+// --ranks prints, for the shipped ranking (the last step), each *dev* description's rank and the absent
 // descriptions that got a strong result: what one may look at while tuning. Test ranks are never printed
 // one by one, so nobody tunes on them. --dev-only leaves the test split out of the table (for trying a
 // candidate: its test aggregate is looked at only once it is kept). --pooling tries another way a
@@ -32,6 +32,7 @@ import { type Confidence, checksOf, meanStd, FUSION_WEIGHTS, RELIABILITY, STANDA
 import { DESCRIPTION_POOLING, poolingName, type SightingPooling } from '../../electron/engine/search/sightingScore';
 import { embeddingSpace, loadAttributesManifest, loadIvtModel, packageRoot } from '../../electron/engine/vision/manifest';
 import { SqliteSearchSource } from '../../electron/engine/search/searchSource';
+import { appearanceConsensus, CONSENSUS, type Consensus } from '../../electron/engine/search/consensus';
 import { resolveFfmpeg } from '../../electron/engine/video/ffmpegPath';
 import { sightingRows, toHit } from '../../electron/engine/search/hits';
 import type { Db } from '../../electron/engine/case/caseFile';
@@ -53,13 +54,17 @@ export const ABSENT_DESCRIPTIONS = [
   'man in a white lab coat with a red backpack',
 ];
 
-const ABLATION: { name: string; tuning: Omit<SearchTuning, 'weights' | 'pooling' | 'standardisation'> }[] = [
+/** The product's ranking step by step; `consensus`: the step that averages same-person sightings (search/consensus.ts). */
+const ABLATION: { name: string; tuning: Omit<SearchTuning, 'weights' | 'pooling' | 'standardisation' | 'consensus'>; consensus?: true }[] = [
   { name: 'IVT only (raw text)', tuning: { rawText: true, evidence: 'none' } },
   { name: '+ vocabulary (ivtText)', tuning: { rawText: false, evidence: 'none' } },
   { name: '+ attributes', tuning: { rawText: false, evidence: 'attributes' } },
   { name: '+ colours', tuning: { rawText: false, evidence: 'colours' } },
   { name: 'fused', tuning: { rawText: false, evidence: 'all' } },
+  { name: '+ appearance consensus', tuning: { rawText: false, evidence: 'all' }, consensus: true },
 ];
+/** The shipped ranking: the last step, whose ranks --ranks prints. */
+const SHIPPED = ABLATION[ABLATION.length - 1];
 
 /** --pooling=max | topMean:K | meanVector | shrunkMax:BETA (default: the product's DESCRIPTION_POOLING). */
 function poolingArg(): SightingPooling {
@@ -72,6 +77,18 @@ function poolingArg(): SightingPooling {
   if (kind === 'topMean' && Number.isInteger(x) && x >= 1) return { kind, k: x };
   if (kind === 'shrunkMax' && Number.isFinite(x) && x >= 0) return { kind, beta: x };
   throw new Error(`${arg}: expected --pooling=max, topMean:K (K ≥ 1), meanVector or shrunkMax:BETA (BETA ≥ 0)`);
+}
+
+/** --consensus=off | MINCOS:WEIGHT[:DEPTH[:video|case]] (default: the product's CONSENSUS). */
+function consensusArg(): Consensus | null {
+  const arg = process.argv.find((a) => a.startsWith('--consensus='));
+  if (!arg) return CONSENSUS;
+  const v = arg.slice('--consensus='.length);
+  if (v === 'off') return null;
+  const [minCosineS, weightS, depthS, scope = CONSENSUS.scope] = v.split(':');
+  const [minCosine, weight, depth] = [Number(minCosineS), Number(weightS), Number(depthS ?? CONSENSUS.depth)];
+  if ([minCosine, weight, depth].every(Number.isFinite) && weight >= 0 && depth >= 1 && (scope === 'video' || scope === 'case')) return { minCosine, weight, depth, scope };
+  throw new Error(`${arg}: expected --consensus=off or MINCOS:WEIGHT[:DEPTH[:video|case]]`);
 }
 
 /** --z=shortlist | video:PRIOR (default: the product's STANDARDISATION). */
@@ -97,6 +114,16 @@ function searcherRanker(s: Searcher, idOf: (id: number) => number | undefined = 
   };
 }
 
+/** A ranker that keeps each search's wall time. */
+function timedRanker(rank: Ranker): { rank: Ranker; n: number; median(): number } {
+  const ms: number[] = [];
+  return {
+    rank: async (text, tuning) => { const t0 = performance.now(); const out = await rank(text, tuning); ms.push(performance.now() - t0); return out; },
+    get n() { return ms.length; },
+    median: () => [...ms].sort((a, b) => a - b)[ms.length >> 1] ?? NaN,
+  };
+}
+
 /** The shipped ensemble's weights (native-models/ivt-ensemble-v1/manifest.json, pre-registered: equal). */
 const ENSEMBLE_WEIGHTS = loadIvtModel('ivt-ensemble-v1').weights;
 
@@ -112,7 +139,8 @@ function ensembleRanker(a: Searcher, aSource: SqliteSearchSource, b: Searcher, b
     }
     const checks = tuning.evidence === 'all' ? checksOf(a.interpret(text).constraints, tuning.weights.reliability) : [];
     const index = await a.currentIndex();
-    const scored = ensembleRank(models, (id) => aSource.evidenceOf(id), checks, tuning.weights, tuning.standardisation, (id) => index.videoOfSighting(id), ENSEMBLE_WEIGHTS, ensembleScaleArg());
+    let scored = ensembleRank(models, (id) => aSource.evidenceOf(id), checks, tuning.weights, tuning.standardisation, (id) => index.videoOfSighting(id), ENSEMBLE_WEIGHTS, ensembleScaleArg());
+    if (tuning.consensus) scored = appearanceConsensus(scored, await aSource.appearances(scored.slice(0, tuning.consensus.depth).map((x) => x.sighting)), tuning.consensus);
     zSpread.push(meanStd(scored.map((x) => x.z)).std); // one model's z has spread ≈ 1; the mean of two less unless they agree
     return scored.map((x) => ({ sighting: x.sighting, confidence: x.confidence }));
   };
@@ -170,6 +198,9 @@ async function main(): Promise<void> {
   const devOnly = process.argv.includes('--dev-only');
   const pooling = poolingArg();
   const standardisation = standardisationArg();
+  const consensus = consensusArg();
+  /** An ablation step's whole tuning. */
+  const tuned = (a: (typeof ABLATION)[number]): SearchTuning => ({ ...a.tuning, weights, pooling, standardisation, consensus: a.consensus ? consensus : null });
   // The model the cases are indexed with (Engine reads the same variable) must also embed the queries.
   const ivtModel = process.env.SIGHTLINE_IVT_MODEL || undefined;
   const root = path.resolve(packageRoot(), '..', 'shared', 'real-footage');
@@ -210,7 +241,7 @@ async function main(): Promise<void> {
   const vtestPeople = peopleOfSightings(vtestFile, ann);
   const vtestDb = openOrCreateCase(vtestFile, 'vtest');
   const vtestSearcher = await Searcher.open(vtestDb, ivtModel, 'cpu');
-  const evaluateVtest = async (tuning: SearchTuning, rank: Ranker = searcherRanker(vtestSearcher)): Promise<{ recall: Record<string, number>; strongAbsent: number }> => {
+  const evaluateVtest = async (tuning: SearchTuning, rank: Ranker = searcherRanker(vtestSearcher), print = false): Promise<{ recall: Record<string, number>; strongAbsent: number }> => {
     const ranks: (number | null)[] = [];
     for (const p of ann.persons) {
       if (![...vtestPeople.values()].some((s) => s.has(p.id))) continue; // never detected: not a search question
@@ -223,7 +254,7 @@ async function main(): Promise<void> {
     let strongAbsent = 0;
     for (const d of ABSENT_DESCRIPTIONS) {
       const strong = (await rank(d, tuning)).filter((h) => h.confidence === 'strong');
-      if (strong.length && showRanks && tuning.evidence === 'all') console.log(`ranks: vtest absent "${d}": ${strong.length} strong (sighting ${strong.map((h) => h.sighting).join(', ')})`);
+      if (strong.length && showRanks && print) console.log(`ranks: vtest absent "${d}": ${strong.length} strong (sighting ${strong.map((h) => h.sighting).join(', ')})`);
       strongAbsent += strong.length;
     }
     return { recall: recallAt(ranks), strongAbsent };
@@ -277,7 +308,7 @@ async function main(): Promise<void> {
     return null;
   };
 
-  const evaluate = async (tuning: SearchTuning, rank: Ranker = searcherRanker(searcher)): Promise<{ dev: Record<string, number>; test: Record<string, number>; strongAbsent: number; strongBy: Record<'dev' | 'test', { described: number; right: number; wrong: number }>; ranks: Record<string, (number | null)[]> }> => {
+  const evaluate = async (tuning: SearchTuning, rank: Ranker = searcherRanker(searcher), print = false): Promise<{ dev: Record<string, number>; test: Record<string, number>; strongAbsent: number; strongBy: Record<'dev' | 'test', { described: number; right: number; wrong: number }>; ranks: Record<string, (number | null)[]> }> => {
     const ranks: Record<string, (number | null)[]> = { dev: [], test: [] };
     // Per split: descriptions of people who are there with at least one strong result / with a strong hit
     // showing them, and strong judged hits showing someone else (aggregates only: test is never printed one by one).
@@ -290,13 +321,13 @@ async function main(): Promise<void> {
         if (sf.right) by.right += 1;
         by.wrong += sf.wrong;
         ranks[p.split].push(rankOf(p, hits));
-        if (showRanks && tuning.evidence === 'all' && p.split === 'dev') console.log(`ranks: dev ${String(ranks.dev[ranks.dev.length - 1] ?? '-').padStart(3)}  ${p.id}: "${d}"`);
+        if (showRanks && print && p.split === 'dev') console.log(`ranks: dev ${String(ranks.dev[ranks.dev.length - 1] ?? '-').padStart(3)}  ${p.id}: "${d}"`);
       }
     }
     let strongAbsent = 0;
     for (const d of ABSENT_DESCRIPTIONS) {
       const { strong } = await hitsOf(d, tuning, rank);
-      if (strong && showRanks && tuning.evidence === 'all') console.log(`ranks: devset absent "${d}": ${strong} strong`);
+      if (strong && showRanks && print) console.log(`ranks: devset absent "${d}": ${strong} strong`);
       strongAbsent += strong;
     }
     return { dev: recallAt(ranks.dev), test: recallAt(ranks.test), strongAbsent, strongBy, ranks };
@@ -335,7 +366,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--fit')) {
     let best = -1;
     for (const evidence of [0, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6]) {
-      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence }, pooling, standardisation });
+      const r = await evaluate({ rawText: false, evidence: 'all', weights: { evidence }, pooling, standardisation, consensus });
       const s = r.dev['R@1'] + r.dev['R@5'];
       if (!json) console.log(`fit: evidence weight ${evidence}: dev R@1 ${pct(r.dev['R@1'])} R@5 ${pct(r.dev['R@5'])} R@10 ${pct(r.dev['R@10'])}`);
       if (s > best) { best = s; weights = { evidence }; }
@@ -348,7 +379,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--fit-reliability')) {
     const r: Record<string, number> = { ...RELIABILITY };
     const score = async (): Promise<number> => {
-      const e = await evaluate({ rawText: false, evidence: 'all', weights: { ...weights, reliability: { ...r } }, pooling, standardisation });
+      const e = await evaluate({ rawText: false, evidence: 'all', weights: { ...weights, reliability: { ...r } }, pooling, standardisation, consensus });
       return e.strongAbsent ? -1 : e.dev['R@1'] + e.dev['R@5'];
     };
     let best = await score();
@@ -367,13 +398,24 @@ async function main(): Promise<void> {
     weights = { ...weights, reliability: r };
   }
 
+  /** What the "strong" label did on one split (aggregates only). */
+  const labelLine = (by: Record<'dev' | 'test', { described: number; right: number; wrong: number }>, split: 'dev' | 'test'): string => {
+    const b = by[split], n = devset.people.filter((p) => p.split === split).reduce((k, p) => k + p.descriptions.length, 0);
+    return `${split}: ${b.described} of ${n} descriptions have a strong result, ${b.right} a strong hit showing the person, ${b.wrong} strong hits show someone else`;
+  };
   const rows: { name: string; dev: Record<string, number>; test: Record<string, number>; vtest: Record<string, number>; strongAbsent: number; strongAbsentVtest: number }[] = [];
   const ensembleDir = ensembleArg();
   if (!ensembleDir) {
     for (const a of ABLATION) {
-      const r = await evaluate({ ...a.tuning, weights, pooling, standardisation });
-      const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation });
+      // Wall time per search of each step, in the same run (the consensus step against the fused one before it).
+      const devRank = timedRanker(searcherRanker(searcher)), vtestRank = timedRanker(searcherRanker(vtestSearcher));
+      const r = await evaluate(tuned(a), devRank.rank, a === SHIPPED);
+      const v = await evaluateVtest(tuned(a), vtestRank.rank, a === SHIPPED);
       rows.push({ name: a.name, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
+      if (!json && a.tuning.evidence === 'all') {
+        console.log(`labels: ${a.name}: ${labelLine(r.strongBy, 'dev')}${devOnly ? '' : `; ${labelLine(r.strongBy, 'test')}`}`);
+        console.log(`timing: ${a.name}: devset case ${devRank.n} searches, median ${devRank.median().toFixed(1)} ms; vtest case ${vtestRank.n} searches, median ${vtestRank.median().toFixed(1)} ms`);
+      }
     }
   } else {
     // The second model's cases (indexed beforehand into ensembleDir), their sightings matched to this case's.
@@ -396,17 +438,11 @@ async function main(): Promise<void> {
       [`ensemble ${ENSEMBLE_WEIGHTS[0]} · ${searcher.modelId} + ${ENSEMBLE_WEIGHTS[1]} · ${searcher2.modelId}`, ensembleRanker(searcher, source, searcher2, match.map, zSpread), ensembleRanker(vtestSearcher, vtestSource, vtestSearcher2, vmatch.map)],
     ];
     for (const [model, rank, vtestRank] of rankers) {
-      for (const a of ABLATION.filter((x) => x.name.startsWith('IVT only') || x.name === 'fused')) {
-        const r = await evaluate({ ...a.tuning, weights, pooling, standardisation }, rank);
-        const v = await evaluateVtest({ ...a.tuning, weights, pooling, standardisation }, vtestRank);
+      for (const a of ABLATION.filter((x) => x.name.startsWith('IVT only') || x.name === 'fused' || x === SHIPPED)) {
+        const r = await evaluate(tuned(a), rank);
+        const v = await evaluateVtest(tuned(a), vtestRank);
         rows.push({ name: `${a.name}: ${model}`, dev: r.dev, test: r.test, vtest: v.recall, strongAbsent: r.strongAbsent, strongAbsentVtest: v.strongAbsent });
-        if (!json) {
-          const line = (split: 'dev' | 'test'): string => {
-            const b = r.strongBy[split], n = devset.people.filter((p) => p.split === split).reduce((k, p) => k + p.descriptions.length, 0);
-            return `${split}: ${b.described} of ${n} descriptions have a strong result, ${b.right} a strong hit showing the person, ${b.wrong} strong hits show someone else`;
-          };
-          console.log(`ensemble: ${a.name}: ${model}: ${line('dev')}${devOnly ? '' : `; ${line('test')}`}`);
-        }
+        if (!json) console.log(`ensemble: ${a.name}: ${model}: ${labelLine(r.strongBy, 'dev')}${devOnly ? '' : `; ${labelLine(r.strongBy, 'test')}`}`);
       }
     }
     if (!json) console.log(`ensemble: spread (std) of the averaged z over the shortlist, devset queries: mean ${(zSpread.reduce((x, y) => x + y, 0) / zSpread.length).toFixed(2)}, min ${Math.min(...zSpread).toFixed(2)}, max ${Math.max(...zSpread).toFixed(2)} (one model's: 1 by construction, up to the per-video level)`);
@@ -421,10 +457,10 @@ async function main(): Promise<void> {
   vtestDb.close();
   const descriptions = { dev: devset.people.filter((p) => p.split === 'dev').reduce((a, p) => a + p.descriptions.length, 0), test: devset.people.filter((p) => p.split === 'test').reduce((a, p) => a + p.descriptions.length, 0) };
   if (devOnly) for (const r of rows) r.test = {};
-  if (json) { console.log(JSON.stringify({ videos: status.videos, sightings, indexS, descriptions, weights, pooling, standardisation, absent: ABSENT_DESCRIPTIONS.length, rows })); return; }
+  if (json) { console.log(JSON.stringify({ videos: status.videos, sightings, indexS, descriptions, weights, pooling, standardisation, consensus, absent: ABSENT_DESCRIPTIONS.length, rows })); return; }
   const last = rows[rows.length - 1];
   console.log(`reachable (the person is in some sighting at all: the ceiling of any ranking): dev ${pct(last.dev.reachable)}, test ${devOnly ? '(left out)' : pct(last.test.reachable)}, vtest ${pct(last.vtest.reachable)}`);
-  console.log(`devset: ${files.length} files, ${sightings} sightings in one case (indexed in ${indexS.toFixed(0)} s); ${descriptions.dev} dev / ${descriptions.test} test descriptions; ${ABSENT_DESCRIPTIONS.length} descriptions of absent people; evidence weight ${weights.evidence}; sighting score ${poolingName(pooling)}; z over ${standardisation.by === 'shortlist' ? 'the shortlist' : `each video (prior ${standardisation.prior})`}`);
+  console.log(`devset: ${files.length} files, ${sightings} sightings in one case (indexed in ${indexS.toFixed(0)} s); ${descriptions.dev} dev / ${descriptions.test} test descriptions; ${ABSENT_DESCRIPTIONS.length} descriptions of absent people; evidence weight ${weights.evidence}; sighting score ${poolingName(pooling)}; z over ${standardisation.by === 'shortlist' ? 'the shortlist' : `each video (prior ${standardisation.prior})`}; appearance consensus ${consensus ? `cosine ≥ ${consensus.minCosine}, weight ${consensus.weight}, top ${consensus.depth}, within ${consensus.scope === 'video' ? 'one video' : 'the case'}` : 'off'}`);
   const testCols = devOnly ? '' : ' test R@1 | test R@5 | test R@10 |';
   console.log(`| ranking | dev R@1 | dev R@5 | dev R@10 |${testCols} vtest R@1 | vtest R@5 | vtest R@10 | strong results for absent people (devset case / vtest) |`);
   console.log(`| --- | --- | --- | --- |${devOnly ? '' : ' --- | --- | --- |'} --- | --- | --- | --- |`);

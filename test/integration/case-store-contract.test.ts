@@ -3,7 +3,8 @@
 // the same detections (boxes, IVT vectors, ReID vectors, evidence, each keyed by model id@version) the
 // way each backend is really written (indexing/store.ts writeBatch; chunk writes + the stitch pass),
 // then the SAME assertions run on both through the CaseStore interface: videos, detections and vectors
-// round-trip bit for bit, sightings, audit append + verify + append-only + tamper detection.
+// round-trip bit for bit, sightings, what description search reads of each sighting's appearance
+// (search/searchSource.ts, team/search.ts), audit append + verify + append-only + tamper detection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -18,6 +19,9 @@ import { writeBatch, type DetectionWrite } from '../../electron/engine/indexing/
 import { detectionQuality, Tracker } from '../../electron/engine/indexing/tracker';
 import type { CaseStore } from '../../electron/engine/team/caseStore';
 import { PgCaseStore } from '../../electron/engine/team/pgStore';
+import { PgSearchSource } from '../../electron/engine/team/search';
+import { type SearchSource, SqliteSearchSource } from '../../electron/engine/search/searchSource';
+import { meanAppearances } from '../../electron/engine/vision/reid';
 import { openPool } from '../../electron/engine/team/server';
 import { stitchVideo } from '../../electron/engine/team/stitch';
 import type { CropEvidence } from '../../electron/engine/vision/evidence';
@@ -41,7 +45,7 @@ const INPUTS: Input[] = [0, 0.5, 1.0].flatMap((t, f) => [
 ]);
 const frames = [...new Set(INPUTS.map((d) => d.t))];
 
-interface Backend { store: CaseStore; videoId: number; rawExec(sql: string): Promise<void>; tamperEntry(seq: number): Promise<void>; close(): Promise<void> }
+interface Backend { store: CaseStore; search: SearchSource; videoId: number; rawExec(sql: string): Promise<void>; tamperEntry(seq: number): Promise<void>; close(): Promise<void> }
 
 async function sqliteBackend(dir: string): Promise<Backend> {
   const db = createCase({ path: path.join(dir, 'contract.sqlite'), caseNumber: 'C-17', investigator: 'alice' });
@@ -67,7 +71,7 @@ async function sqliteBackend(dir: string): Promise<Backend> {
   writeTransaction(db, () => markDone(db, videoId));
   const file = db.name;
   return {
-    store: new SqliteCaseStore(db, 'alice'), videoId,
+    store: new SqliteCaseStore(db, 'alice'), search: new SqliteSearchSource(db), videoId,
     async rawExec(sql) { db.exec(sql); },
     async tamperEntry(seq) {
       // What someone with the file and a SQLite shell could do: drop the guard, edit, put the guard back as it was.
@@ -106,7 +110,7 @@ async function postgresBackend(pg: Awaited<ReturnType<typeof startPostgres>>): P
   assert.equal(last, true);
   await stitchVideo(store, await store.video(videoId), REID);
   return {
-    store, videoId,
+    store, search: new PgSearchSource(pool), videoId,
     async rawExec(sql) { await pool.query(sql); },
     async tamperEntry(seq) {
       // What a superuser of the server could do: switch the guard off, edit, switch it back on.
@@ -175,6 +179,17 @@ async function assertContract(b: Backend): Promise<void> {
   }
   assert.ok((await store.sightingVectors(videoId, IVT, 'attributes-other@9')).every((r) => r.evidence === null));
   assert.deepEqual(await store.sightingVectors(videoId, 'ivt-other@9', ATTR), []);
+
+  // Each sighting's appearance (search/consensus.ts): the normalised mean of its detections' ReID vectors, its video and times.
+  const looks = await b.search.appearances([...sightings.map((s) => s.id), 987654]);
+  assert.deepEqual([...looks.keys()].sort(), sightings.map((s) => s.id).sort(), 'one per sighting; an unknown id has none');
+  for (const s of sightings) {
+    const a = looks.get(s.id)!;
+    const left = s.best.bbox[0] < 250; // A walks on the left (ReID leans on dimension 0), B on the right
+    const want = meanAppearances(INPUTS.filter((d) => (d.bbox[0] < 250) === left).map((d) => ({ sighting: 0, vector: d.reid }))).get(0)!;
+    assert.deepEqual([a.model, a.video, a.start, a.end], [REID, videoId, 0, 1]);
+    assert.ok(a.vector.every((x, i) => Math.abs(x - want[i]) < 1e-6), `sighting ${s.id}: ${[...a.vector]} vs ${[...want]}`);
+  }
 
   // Audit: append, verify, append-only, tamper detected.
   const before = await store.verifyAudit();

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { runCli, SAMPLE_DIR, SAMPLE_VIDEO, tempDir } from '../helpers/cli';
 import { openDb } from '../../electron/engine/case/caseFile';
 import { APPLICATION_ID, MIGRATIONS } from '../../electron/engine/case/schema';
+import { appearanceConsensus, CONSENSUS } from '../../electron/engine/search/consensus';
 import { ensembleRank } from '../../electron/engine/search/ensemble';
 import { checksOf } from '../../electron/engine/search/fusion';
 import { Searcher } from '../../electron/engine/search/search';
@@ -82,7 +83,9 @@ test('an ensemble search ranks as search/ensemble.ts combines the two single-mod
       const source = new SqliteSearchSource(db);
       const index = await source.index(OLD, model.members[0].embeddingDim, embeddingSpace(loadAttributesManifest()));
       const checks = checksOf(singles[0].interpret(text).constraints, ensemble.tuning.weights.reliability);
-      const want = ensembleRank(shortlists, (id) => source.evidenceOf(id), checks, ensemble.tuning.weights, ensemble.tuning.standardisation, (id) => index.videoOfSighting(id), model.weights);
+      const ranked = ensembleRank(shortlists, (id) => source.evidenceOf(id), checks, ensemble.tuning.weights, ensemble.tuning.standardisation, (id) => index.videoOfSighting(id), model.weights);
+      // Then the same-person consensus (search/consensus.ts), as every description search.
+      const want = appearanceConsensus(ranked, await source.appearances(ranked.slice(0, CONSENSUS.depth).map((r) => r.sighting)));
       assert.deepEqual(got.hits.map((h) => h.sighting), want.slice(0, got.hits.length).map((w) => w.sighting), text);
       assert.deepEqual(got.hits.map((h) => h.confidence), want.slice(0, got.hits.length).map((w) => w.confidence), text);
       // The similarity shown is the weighted mean of the single-model searches' similarities.

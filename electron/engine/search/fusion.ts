@@ -178,6 +178,8 @@ export interface Scored {
   agreement: number | null;
   fused: number;
   chips: Chip[];
+  /** A reliable check clearly failed (keeps a sighting from "strong" whatever its standing). */
+  failedReliable: boolean;
   confidence: Confidence;
 }
 
@@ -233,7 +235,7 @@ export function fuseStandardised(
       failedReliable = sat.some((x, i) => checks[i].weight >= 0.5 && x < CONFIDENCE.failed);
     }
     const fused = z + weights.evidence * evidenceTerm;
-    return { sighting: s.sighting, similarity: s.score, z, agreement, fused, chips, confidence: label(z, agreement, failedReliable) };
+    return { sighting: s.sighting, similarity: s.score, z, agreement, fused, chips, failedReliable, confidence: label(z, agreement, failedReliable) };
   });
   return out.sort((a, b) => b.fused - a.fused);
 }

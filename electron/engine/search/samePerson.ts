@@ -8,7 +8,7 @@ import type { Db } from '../case/caseFile';
 import { videoIdsOfCameras } from '../case/videos';
 import { LIMITS, type FollowStep, type SamePersonResult, type SearchHit, type SightingTrack, type SimilarRequest } from '../../common/contract';
 import { blobVector } from '../indexing/store';
-import { cosine } from '../vision/reid';
+import { cosine, meanAppearances } from '../vision/reid';
 import { sightingRows, toHit, type SightingRow } from './hits';
 import { SearchError } from './search';
 
@@ -45,21 +45,6 @@ export function caseFileSamePerson(db: Db): SamePersonSource {
   };
 }
 
-/** Mean ReID vector (unit length) of each sighting, from its detections' vectors. */
-export function meanAppearances(vectors: Iterable<{ sighting: number; vector: Float32Array }>): Map<number, Float32Array> {
-  const sums = new Map<number, Float32Array>();
-  for (const r of vectors) {
-    const v = r.vector;
-    const sum = sums.get(r.sighting);
-    if (!sum) sums.set(r.sighting, Float32Array.from(v));
-    else for (let i = 0; i < v.length; i++) sum[i] += v[i];
-  }
-  for (const v of sums.values()) {
-    const n = Math.hypot(...v) || 1;
-    for (let i = 0; i < v.length; i++) v[i] /= n;
-  }
-  return sums;
-}
 
 /** Ranks candidate appearances by cosine to a query appearance, best first. */
 export function rankByAppearance(query: Float32Array, candidates: ReadonlyMap<number, Float32Array>, exclude?: number): { sighting: number; score: number }[] {

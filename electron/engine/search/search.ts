@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { interpretQuery, loadIvtVocabulary } from '../query/interpret';
 import { checksOf, filterChecks, fuse, FUSION_WEIGHTS, type FusionWeights, meanStd, type Scored, STANDARDISATION, type Standardisation } from './fusion';
 import { ensembleRank } from './ensemble';
+import { appearanceConsensus, CONSENSUS, type Consensus } from './consensus';
 import { IvtTextEncoder } from '../vision/ivt';
 import type { ProviderPreference } from '../vision/providers';
 import { embeddingSpace, type IvtModel, loadAttributesManifest, loadIvtModel } from '../vision/manifest';
@@ -35,6 +36,8 @@ export interface SearchTuning {
   pooling: SightingPooling;
   /** Against what the similarity is standardised (fusion.ts). */
   standardisation: Standardisation;
+  /** Same-person sightings' scores averaged (search/consensus.ts); null: each sighting alone. */
+  consensus: Consensus | null;
 }
 
 /** One IVT model's text side as a search reads it (one per member of an ensemble). */
@@ -43,7 +46,7 @@ interface TextMember { encoder: IvtTextEncoder; vocabulary: Set<string>; space: 
 export class Searcher {
   /** id@version of the attribute model whose evidence is read (null: none installed, IVT alone). */
   private readonly evidenceModel: string | null;
-  tuning: SearchTuning = { rawText: false, evidence: 'all', weights: FUSION_WEIGHTS, pooling: DESCRIPTION_POOLING, standardisation: STANDARDISATION };
+  tuning: SearchTuning = { rawText: false, evidence: 'all', weights: FUSION_WEIGHTS, pooling: DESCRIPTION_POOLING, standardisation: STANDARDISATION, consensus: CONSENSUS };
 
   private constructor(private readonly source: SearchSource, readonly model: IvtModel, private readonly members: TextMember[]) {
     let attr: string | null = null;
@@ -164,6 +167,8 @@ export class Searcher {
     let scored = this.model.ensemble
       ? ensembleRank(shortlists.map((similarities) => ({ similarities })), evidenceOf, checks, this.tuning.weights, this.tuning.standardisation, videoOf, this.model.weights)
       : fuse(shortlists[0], evidenceOf, checks, this.tuning.weights, this.tuning.standardisation, videoOf);
+    const consensus = this.tuning.consensus;
+    if (consensus) scored = appearanceConsensus(scored, await this.source.appearances(scored.slice(0, consensus.depth).map((s) => s.sighting)), consensus);
     // The similarities ranked: one model's shortlist, or the ensemble's weighted mean of its members'.
     const similarities = this.model.ensemble ? scored.map((s) => s.similarity) : shortlists[0].map((s) => s.score);
     // Clicked filters keep only sightings whose evidence agrees (the chips of the filters come last).

@@ -80,3 +80,19 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
 }
+
+/** Mean ReID vector (unit length) of each sighting, from its detections' vectors. */
+export function meanAppearances(vectors: Iterable<{ sighting: number; vector: Float32Array }>): Map<number, Float32Array> {
+  const sums = new Map<number, Float32Array>();
+  for (const r of vectors) {
+    const v = r.vector;
+    const sum = sums.get(r.sighting);
+    if (!sum) sums.set(r.sighting, Float32Array.from(v));
+    else for (let i = 0; i < v.length; i++) sum[i] += v[i];
+  }
+  for (const v of sums.values()) {
+    const n = Math.hypot(...v) || 1;
+    for (let i = 0; i < v.length; i++) v[i] /= n;
+  }
+  return sums;
+}

@@ -1,0 +1,68 @@
+// Appearance consensus: one person seen in several sightings (other cameras, other moments, a track
+// broken by occlusion) is one person. A sighting's standing for a description is averaged with that of
+// the other sightings near the top of the list that re-identification says show the same person, so one
+// lucky crop of a stranger counts for less than several views that agree, and a person's poor view is
+// carried by their good ones. Pairs seen at the same time in the same video are two people, never averaged.
+import { cosine, meanAppearances } from '../vision/reid';
+import { label, type Scored } from './fusion';
+
+/** A sighting's mean ReID vector (unit length), the ReID model that made it, and where and when it was seen. */
+export interface Appearance { model: string; vector: Float32Array; video: number; start: number; end: number }
+
+export interface Consensus {
+  /** Cosine of two sightings' mean ReID vectors from which they count as one person. */
+  minCosine: number;
+  /** Weight of each same-person sighting against the sighting's own (1: a plain mean). */
+  weight: number;
+  /** How many of the best-ranked sightings take part (the rest keep their scores, below them). */
+  depth: number;
+  /** Which sightings may be one person: of the same video only (a track broken by occlusion), or of any video. */
+  scope: 'video' | 'case';
+}
+
+/**
+ * Chosen on the dev split (docs/search-quality.md, "Phase 7"): dev R@1/R@5/R@10 rose at every minCosine
+ * from 0.5 to 0.7 and weight from 0.5 to 2; 0.4 merges different people (vtest falls). 0.6 is the middle
+ * of that plateau (the "same person" follow timeline's 0.7 is stricter: it shows a chain of matches).
+ */
+export const CONSENSUS: Consensus = { minCosine: 0.6, weight: 1, depth: 200, scope: 'video' };
+
+/** One detection's ReID vector with its sighting's place and time, as a case store reads it. */
+export interface AppearanceRow { sighting: number; model: string; vector: Float32Array; video: number; start: number; end: number }
+
+/** Each sighting's appearance from its detections' rows (the vectors of the sighting's first model only: a case is indexed with one). */
+export function appearancesOf(rows: readonly AppearanceRow[]): Map<number, Appearance> {
+  const first = new Map<number, AppearanceRow>();
+  for (const r of rows) if (!first.has(r.sighting)) first.set(r.sighting, r);
+  const means = meanAppearances(rows.filter((r) => r.model === first.get(r.sighting)!.model));
+  return new Map([...first].map(([id, r]) => [id, { model: r.model, vector: means.get(id)!, video: r.video, start: r.start, end: r.end }]));
+}
+
+const together = (a: Appearance, b: Appearance): boolean => a.video === b.video && a.start <= b.end && b.start <= a.end;
+
+/**
+ * Re-scores the best `depth` sightings of a ranked list: the standing `z`, the agreement and the fused score
+ * each become the weighted mean over the sighting and its same-person sightings among them (all three are
+ * linear in the same terms, so the fused score stays z + w · evidence); the label is read again from the
+ * averaged standing and agreement, with the sighting's own failed checks. Sightings without an appearance
+ * keep their own scores. Returns the list re-sorted by the fused score.
+ */
+export function appearanceConsensus(scored: readonly Scored[], appearances: ReadonlyMap<number, Appearance>, c: Consensus = CONSENSUS): Scored[] {
+  const top = scored.slice(0, c.depth);
+  const rescored = top.map((x): Scored => {
+    const a = appearances.get(x.sighting);
+    if (!a) return x;
+    let n = 1, z = x.z, fused = x.fused;
+    let agreementSum = x.agreement ?? 0, agreementN = x.agreement === null ? 0 : 1;
+    for (const y of top) {
+      const b = y === x ? undefined : appearances.get(y.sighting);
+      if (!b || b.model !== a.model || (c.scope === 'video' && b.video !== a.video) || together(a, b) || cosine(a.vector, b.vector) < c.minCosine) continue;
+      n += c.weight; z += c.weight * y.z; fused += c.weight * y.fused;
+      if (y.agreement !== null && x.agreement !== null) { agreementSum += c.weight * y.agreement; agreementN += c.weight; }
+    }
+    if (n === 1) return x;
+    const agreement = x.agreement === null ? null : agreementSum / agreementN;
+    return { ...x, z: z / n, fused: fused / n, agreement, confidence: label(z / n, agreement, x.failedReliable) };
+  });
+  return [...rescored.sort((p, q) => q.fused - p.fused), ...scored.slice(c.depth)];
+}
