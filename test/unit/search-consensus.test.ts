@@ -3,7 +3,7 @@
 // models and sightings below the depth are not; labels are read again from the averaged standing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Appearance, appearanceConsensus, appearancesOf, CONSENSUS, type Consensus } from '../../electron/engine/search/consensus';
+import { type Appearance, AppearanceCache, appearanceConsensus, appearancesOf, CONSENSUS, type Consensus } from '../../electron/engine/search/consensus';
 import { label, type Scored } from '../../electron/engine/search/fusion';
 
 /** A unit vector pointing mostly along axis `k` (cosines between two such: ≈ 0.02; same k: 1). */
@@ -112,4 +112,19 @@ test('a sighting\'s appearance is the normalised mean of its detections\' vector
   assert.ok(Math.abs(Math.hypot(...one.vector) - 1) < 1e-6);
   assert.ok(Math.abs(one.vector[0] - one.vector[1]) < 1e-6 && one.vector[0] > 0.6 && one.vector[2] < 0.05, 'axes 0 and 1 equally, not the other model\'s axis 2');
   assert.deepEqual([a.get(2)!.video, a.get(2)!.start, a.get(2)!.end], [8, 4, 5]);
+});
+
+test('a search source reads each sighting\'s detections once per index version, unknown sightings included', async () => {
+  const asked: number[][] = [];
+  const cache = new AppearanceCache(async (ids) => {
+    asked.push([...ids]);
+    return ids.filter((id) => id < 100).map((id) => ({ sighting: id, model: 'reid@1', vector: axis(id % 16), video: 1, start: id, end: id + 1 }));
+  });
+  const first = await cache.get([1, 2, 500], 'v1');
+  assert.deepEqual([...first.keys()], [1, 2]);
+  assert.deepEqual(asked, [[1, 2, 500]]);
+  await cache.get([2, 1, 500, 3], 'v1');
+  assert.deepEqual(asked, [[1, 2, 500], [3]], 'only the sighting not asked before is read');
+  await cache.get([1], 'v2');
+  assert.deepEqual(asked.at(-1), [1], 'a new index version reads again');
 });

@@ -38,6 +38,32 @@ export function appearancesOf(rows: readonly AppearanceRow[]): Map<number, Appea
   return new Map([...first].map(([id, r]) => [id, { model: r.model, vector: means.get(id)!, video: r.video, start: r.start, end: r.end }]));
 }
 
+/** Largest number of sightings whose appearance a search source keeps (≈ 1 KiB each); past it the cache starts again. */
+const APPEARANCE_CACHE_MAX = 50_000;
+
+/**
+ * The appearances a search source has read, kept until the case's index changes (`version`): a sighting's
+ * detections change only when indexing does. `read` loads the detections' rows of sightings not yet known.
+ */
+export class AppearanceCache {
+  private known = new Map<number, Appearance | null>();
+  private version: string | number | undefined;
+
+  constructor(private readonly read: (sightings: number[]) => Promise<AppearanceRow[]>) {}
+
+  async get(sightings: readonly number[], version: string | number): Promise<Map<number, Appearance>> {
+    if (version !== this.version || this.known.size > APPEARANCE_CACHE_MAX) { this.known.clear(); this.version = version; }
+    const missing = sightings.filter((id) => !this.known.has(id));
+    if (missing.length) {
+      const found = appearancesOf(await this.read(missing));
+      for (const id of missing) this.known.set(id, found.get(id) ?? null);
+    }
+    const out = new Map<number, Appearance>();
+    for (const id of sightings) { const a = this.known.get(id); if (a) out.set(id, a); }
+    return out;
+  }
+}
+
 const together = (a: Appearance, b: Appearance): boolean => a.video === b.video && a.start <= b.end && b.start <= a.end;
 
 /**

@@ -5,7 +5,7 @@ import type { Db } from '../case/caseFile';
 import { videoIdsOfCameras } from '../case/videos';
 import type { CropEvidence } from '../vision/evidence';
 import { blobVector } from '../indexing/store';
-import { type Appearance, type AppearanceRow, appearancesOf } from './consensus';
+import { type Appearance, AppearanceCache, type AppearanceRow } from './consensus';
 import { aggregateEvidence, type SightingEvidence } from './fusion';
 import { sightingRows, type SightingRow } from './hits';
 import { VectorIndex } from './vectorIndex';
@@ -41,8 +41,16 @@ export class SqliteSearchSource implements SearchSource {
   private evidence = new Map<number, SightingEvidence | null>();
   private evidenceVersion = '';
   private evidenceModel: string | null = null;
-  private appearanceCache = new Map<number, Appearance | null>();
-  private appearanceVersion = '';
+  private appearanceCache = new AppearanceCache(async (ids) => {
+    const rows: AppearanceRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      for (const r of this.db.prepare(`SELECT r.sighting_id AS sighting, r.model_id AS model, r.vector, s.video_id AS video, s.start_s AS start, s.end_s AS "end"
+        FROM reid_vectors r JOIN sightings s ON s.id = r.sighting_id WHERE r.sighting_id IN (${chunk.map(() => '?').join(',')}) ORDER BY r.detection_id`)
+        .all(...chunk) as (Omit<AppearanceRow, 'vector'> & { vector: Buffer })[]) rows.push({ ...r, vector: blobVector(r.vector) });
+    }
+    return rows;
+  });
 
   readonly reindexAdvice = 'index it again (sightline index <any video of the case> --db <case>) to re-index with the current model';
 
@@ -75,21 +83,7 @@ export class SqliteSearchSource implements SearchSource {
   }
 
   async appearances(sightings: readonly number[]): Promise<Map<number, Appearance>> {
-    // Cached like the evidence: a sighting's detections change only when indexing changes the index.
-    const version = this.current?.version ?? '';
-    if (version !== this.appearanceVersion) { this.appearanceCache.clear(); this.appearanceVersion = version; }
-    const missing = sightings.filter((id) => !this.appearanceCache.has(id));
-    for (let i = 0; i < missing.length; i += 500) {
-      const chunk = missing.slice(i, i + 500);
-      const rows = (this.db.prepare(`SELECT r.sighting_id AS sighting, r.model_id AS model, r.vector, s.video_id AS video, s.start_s AS start, s.end_s AS "end"
-        FROM reid_vectors r JOIN sightings s ON s.id = r.sighting_id WHERE r.sighting_id IN (${chunk.map(() => '?').join(',')}) ORDER BY r.detection_id`)
-        .all(...chunk) as (Omit<AppearanceRow, 'vector'> & { vector: Buffer })[]).map((r) => ({ ...r, vector: blobVector(r.vector) }));
-      const found = appearancesOf(rows);
-      for (const id of chunk) this.appearanceCache.set(id, found.get(id) ?? null);
-    }
-    const out = new Map<number, Appearance>();
-    for (const id of sightings) { const a = this.appearanceCache.get(id); if (a) out.set(id, a); }
-    return out;
+    return this.appearanceCache.get(sightings, this.current?.version ?? '');
   }
 
   async sightingRows(ids: number[]): Promise<Map<number, SightingRow>> { return sightingRows(this.db, ids); }

@@ -7,7 +7,7 @@ import { aggregateEvidence, type SightingEvidence } from '../search/fusion';
 import type { SightingRow } from '../search/hits';
 import type { SearchSource, VideoClock } from '../search/searchSource';
 import { VectorIndex } from '../search/vectorIndex';
-import { type Appearance, appearancesOf } from '../search/consensus';
+import { type Appearance, AppearanceCache } from '../search/consensus';
 import { fromBytes, PgCaseStore } from './pgStore';
 import { teamSightingRows } from './sightings';
 import { teamVideoIdsOfCameras } from './videos';
@@ -23,8 +23,12 @@ export class PgSearchSource implements SearchSource {
   /** The evidence of the index last returned (evidenceOf answers for it). */
   private evidence = new Map<number, SightingEvidence | null>();
   private generation = 0;
-  private appearanceCache = new Map<number, Appearance | null>();
-  private appearanceGeneration = -1;
+  private readonly appearanceCache = new AppearanceCache(async (ids) => {
+    const rows = (await this.pool.query(`SELECT d.sighting_id, r.model_id, r.vector, s.video_id, s.start_s, s.end_s
+        FROM detections d JOIN reid_vectors r ON r.detection_id = d.id JOIN sightings s ON s.id = d.sighting_id
+        WHERE d.sighting_id = ANY($1::bigint[]) ORDER BY d.id`, [ids])).rows as { sighting_id: string; model_id: string; vector: Buffer; video_id: string; start_s: number; end_s: number }[];
+    return rows.map((r) => ({ sighting: Number(r.sighting_id), model: r.model_id, vector: fromBytes(r.vector), video: Number(r.video_id), start: r.start_s, end: r.end_s }));
+  });
   private readonly store: PgCaseStore;
   // Workers index only chunks not done yet: a team case's videos are not re-indexed under another model in place.
   readonly reindexAdvice = 'a team case is not re-indexed under another model: search it with the model it was indexed with (without SIGHTLINE_IVT_MODEL a team case uses its own), or index its footage into a new team case';
@@ -74,20 +78,9 @@ export class PgSearchSource implements SearchSource {
 
   evidenceOf(sighting: number): SightingEvidence | null { return this.evidence.get(sighting) ?? null; }
 
-  async appearances(sightings: readonly number[]): Promise<Map<number, Appearance>> {
-    // Cached until a video is (re)loaded into the index (the generation changes).
-    if (this.appearanceGeneration !== this.generation) { this.appearanceCache.clear(); this.appearanceGeneration = this.generation; }
-    const missing = sightings.filter((id) => !this.appearanceCache.has(id));
-    if (missing.length) {
-      const rows = (await this.pool.query(`SELECT d.sighting_id, r.model_id, r.vector, s.video_id, s.start_s, s.end_s
-          FROM detections d JOIN reid_vectors r ON r.detection_id = d.id JOIN sightings s ON s.id = d.sighting_id
-          WHERE d.sighting_id = ANY($1::bigint[]) ORDER BY d.id`, [missing])).rows as { sighting_id: string; model_id: string; vector: Buffer; video_id: string; start_s: number; end_s: number }[];
-      const found = appearancesOf(rows.map((r) => ({ sighting: Number(r.sighting_id), model: r.model_id, vector: fromBytes(r.vector), video: Number(r.video_id), start: r.start_s, end: r.end_s })));
-      for (const id of missing) this.appearanceCache.set(id, found.get(id) ?? null);
-    }
-    const out = new Map<number, Appearance>();
-    for (const id of sightings) { const a = this.appearanceCache.get(id); if (a) out.set(id, a); }
-    return out;
+  appearances(sightings: readonly number[]): Promise<Map<number, Appearance>> {
+    // Known until a video is (re)loaded into the index (the generation changes).
+    return this.appearanceCache.get(sightings, this.generation);
   }
 
   sightingRows(ids: number[]): Promise<Map<number, SightingRow>> { return teamSightingRows(this.pool, ids); }
