@@ -1,8 +1,10 @@
-// Appearance consensus: one person seen in several sightings (other cameras, other moments, a track
-// broken by occlusion) is one person. A sighting's standing for a description is averaged with that of
-// the other sightings near the top of the list that re-identification says show the same person, so one
-// lucky crop of a stranger counts for less than several views that agree, and a person's poor view is
-// carried by their good ones. Pairs seen at the same time in the same video are two people, never averaged.
+// Appearance consensus: one person seen in several sightings of a video (a track the tracker could not
+// stitch across an occlusion or a turn) is one person. A sighting's standing for a description is averaged
+// with that of the other sightings near the top of the list that re-identification says show the same
+// person, so one lucky crop of a stranger counts for less than several views that agree, and a person's
+// poor view is carried by their good ones. Pairs seen at the same time in the same video are two people,
+// never averaged. Joining sightings of other videos too (scope 'case') merged different people on the
+// held-out stills (docs/search-quality.md, "Phase 7"), so by default it is not done.
 import { cosine, meanAppearances } from '../vision/reid';
 import { label, type Scored } from './fusion';
 

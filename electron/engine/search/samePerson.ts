@@ -45,7 +45,6 @@ export function caseFileSamePerson(db: Db): SamePersonSource {
   };
 }
 
-
 /** Ranks candidate appearances by cosine to a query appearance, best first. */
 export function rankByAppearance(query: Float32Array, candidates: ReadonlyMap<number, Float32Array>, exclude?: number): { sighting: number; score: number }[] {
   const out: { sighting: number; score: number }[] = [];
