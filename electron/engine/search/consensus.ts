@@ -77,18 +77,28 @@ const together = (a: Appearance, b: Appearance): boolean => a.video === b.video 
  */
 export function appearanceConsensus(scored: readonly Scored[], appearances: ReadonlyMap<number, Appearance>, c: Consensus = CONSENSUS): Scored[] {
   const top = scored.slice(0, c.depth);
-  const rescored = top.map((x): Scored => {
-    const a = appearances.get(x.sighting);
-    if (!a) return x;
+  const looks = top.map((x) => appearances.get(x.sighting));
+  // Each pair is judged once; a sighting's same-person sightings stay in list order.
+  const same: number[][] = top.map(() => []);
+  for (let i = 0; i < top.length; i++) {
+    const a = looks[i];
+    if (!a) continue;
+    for (let j = i + 1; j < top.length; j++) {
+      const b = looks[j];
+      if (!b || b.model !== a.model || (c.scope === 'video' && b.video !== a.video) || together(a, b) || cosine(a.vector, b.vector) < c.minCosine) continue;
+      same[i].push(j);
+      same[j].push(i);
+    }
+  }
+  const rescored = top.map((x, i): Scored => {
+    if (same[i].length === 0) return x;
     let n = 1, z = x.z, fused = x.fused;
     let agreementSum = x.agreement ?? 0, agreementN = x.agreement === null ? 0 : 1;
-    for (const y of top) {
-      const b = y === x ? undefined : appearances.get(y.sighting);
-      if (!b || b.model !== a.model || (c.scope === 'video' && b.video !== a.video) || together(a, b) || cosine(a.vector, b.vector) < c.minCosine) continue;
+    for (const j of same[i]) {
+      const y = top[j];
       n += c.weight; z += c.weight * y.z; fused += c.weight * y.fused;
       if (y.agreement !== null && x.agreement !== null) { agreementSum += c.weight * y.agreement; agreementN += c.weight; }
     }
-    if (n === 1) return x;
     const agreement = x.agreement === null ? null : agreementSum / agreementN;
     return { ...x, z: z / n, fused: fused / n, agreement, confidence: label(z / n, agreement, x.failedReliable) };
   });
